@@ -1,0 +1,96 @@
+// The closed vocabularies of a telltale report. Every finding, evidence item and severity in the
+// codebase is one of these; adding a member is a deliberate change to the report contract (docs/report-format.md).
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CATEGORIES = [
+  'covert-channel',
+  'region-targeting',
+  'hidden-data',
+  'fingerprint',
+  'exfiltration',
+  'install-script',
+  'packed-runtime',
+  'sandbox-escape',
+  'internal',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const EVIDENCE_ROLES = [
+  'source',
+  'condition',
+  'data',
+  'encoding',
+  'decoder',
+  'choice',
+  'transform',
+  'sink',
+  'context',
+] as const;
+export type EvidenceRole = (typeof EVIDENCE_ROLES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** True when `s` is at least as severe as `threshold`. */
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) <= severityRank(threshold);
+}
+
+export function isSeverity(s: string): s is Severity {
+  return (SEVERITIES as readonly string[]).includes(s);
+}
+
+export interface Location {
+  /** Relative to the package root; `container!embedded/path` for files inside executables. */
+  file: string;
+  /** 0-based index into the file text as a JS (UTF-16) string. */
+  offset: number;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units. */
+  column: number;
+}
+
+export interface Evidence {
+  role: EvidenceRole;
+  location: Location;
+  note: string;
+  excerpt?: string;
+}
+
+export interface Decoded {
+  /** How the text was recovered, e.g. `base64`, `base64+xor(91)`, `hex`, `charcodes`. */
+  encoding: string;
+  text: string;
+}
+
+export interface Finding {
+  /** Stable within one report: ruleId + location. */
+  id: string;
+  ruleId: string;
+  category: Category;
+  severity: Severity;
+  title: string;
+  message: string;
+  location: Location;
+  related: Evidence[];
+  decoded: Decoded[];
+  excerpt: string;
+}
+
+export function findingId(ruleId: string, loc: Location): string {
+  return `${ruleId}@${loc.file}:${loc.line}:${loc.column}`;
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      a.location.file.localeCompare(b.location.file) ||
+      a.location.offset - b.location.offset ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}

@@ -1,0 +1,57 @@
+import type { Finding, Location } from './finding.js';
+
+export interface TargetInfo {
+  /** What the user typed. */
+  spec: string;
+  name?: string;
+  version?: string;
+  /** Registry integrity (SRI) of the tarball, when the target came from the registry. */
+  integrity?: string;
+  /** Where the package came from: registry, tarball, folder, file. */
+  kind: 'registry' | 'tarball' | 'folder' | 'file';
+}
+
+export interface InventoryItem {
+  value: string;
+  count: number;
+  /** The first few places it occurs. */
+  locations: Location[];
+}
+
+export interface BinaryItem {
+  file: string;
+  /** e.g. `ELF executable`, `Mach-O`, `PE`, `wasm`, `node addon`, `bun standalone executable`. */
+  type: string;
+  bytes: number;
+  note?: string;
+}
+
+export interface Inventory {
+  hosts: InventoryItem[];
+  urls: InventoryItem[];
+  envVars: InventoryItem[];
+  /** Fingerprint source kinds (timezone, locale, hostname, machine-id, ...). */
+  fingerprintSources: InventoryItem[];
+  installScripts: { name: string; command: string }[];
+  binaries: BinaryItem[];
+}
+
+export interface Stats {
+  files: number;
+  bytes: number;
+  ms: number;
+  /** Limits that were hit (file skipped for size, depth exceeded, ...), one line each. */
+  limits: string[];
+}
+
+export interface Report {
+  tool: { name: 'telltale'; version: string };
+  target: TargetInfo;
+  findings: Finding[];
+  inventory: Inventory;
+  stats: Stats;
+}
+
+export function emptyInventory(): Inventory {
+  return { hosts: [], urls: [], envVars: [], fingerprintSources: [], installScripts: [], binaries: [] };
+}
