@@ -1,0 +1,204 @@
+import { decodeBytes, utf8OrNull } from './bytes.js';
+import { looksEncoded, MAX_EXAMINED_LENGTH, MIN_ENCODED_LENGTH, type EncodedKind } from './detect.js';
+import { benignBlob } from './magic.js';
+import { plausibility, PLAUSIBLE } from './plausibility.js';
+import { bruteForceXor, tryXorKey } from './xor.js';
+
+export interface DecodeResult {
+  /** How the text was recovered: `base64`, `base64+xor(91)`, `hex`, `reversed+base64`, `charcodes`, `escapes`, ... */
+  encoding: string;
+  text: string;
+  /** plausibility(text), 0..1. */
+  score: number;
+}
+
+export interface DecodeHint {
+  /** Numeric constants seen next to a decoder (`^ 91`, `^ K` with K = 91). */
+  keys?: number[];
+  /** A string constant used as a repeating XOR key (`s.charCodeAt(i) ^ k.charCodeAt(i % k.length)`). */
+  xorKeyString?: string;
+}
+
+/** Encoded text that decodes to encoded text is followed this many layers deep. */
+const MAX_LAYERS = 2;
+const MAX_CHAR_CODES = 1 << 18;
+const CHAR_CODE_LIST = /^\s*\d{1,7}(?:\s*,\s*\d{1,7}){7,}\s*,?\s*$/;
+const REVERSED_SCHEME = /\/\/:[a-z][a-z0-9+.-]{1,9}$/;
+
+function accept(encoding: string, text: string, threshold = PLAUSIBLE): DecodeResult | null {
+  const score = plausibility(text);
+  return score >= threshold ? { encoding, text, score } : null;
+}
+
+function keyBytesOf(key: string): Uint8Array {
+  // Decoders index the key with charCodeAt, so its code units (low byte) are the key bytes.
+  return Uint8Array.from(key, (c) => c.charCodeAt(0) & 0xff);
+}
+
+function bestOf(...results: (DecodeResult | null)[]): DecodeResult | null {
+  let best: DecodeResult | null = null;
+  for (const r of results) if (r && (!best || r.score > best.score)) best = r;
+  return best;
+}
+
+// Every candidate is scored and the best kept: a wrong key (or no key) can yield text that passes
+// on its own, e.g. XOR 2 swaps '.' and ',' and maps letters to letters.
+function decodeXor(bytes: Uint8Array, label: string, hint: DecodeHint | undefined): DecodeResult | null {
+  const hinted: (DecodeResult | null)[] = [];
+  for (const key of new Set(hint?.keys ?? [])) {
+    if (!Number.isInteger(key) || key < 1 || key > 255) continue;
+    const r = tryXorKey(bytes, Uint8Array.of(key));
+    if (r && r.score >= PLAUSIBLE) hinted.push({ encoding: `${label}+xor(${key})`, ...r });
+  }
+  if (hint?.xorKeyString) {
+    const r = tryXorKey(bytes, keyBytesOf(hint.xorKeyString));
+    if (r && r.score >= PLAUSIBLE) hinted.push({ encoding: `${label}+xor(${JSON.stringify(hint.xorKeyString)})`, ...r });
+  }
+  const brute = bruteForceXor(bytes);
+  return bestOf(...hinted, brute && { encoding: `${label}+xor(${brute.key})`, text: brute.text, score: brute.score });
+}
+
+function decodeEncoded(
+  s: string,
+  kind: EncodedKind,
+  label: string,
+  hint: DecodeHint | undefined,
+  layer: number,
+): DecodeResult | null {
+  const bytes = decodeBytes(s, kind);
+  if (benignBlob(bytes) !== null) return null;
+  const text = utf8OrNull(bytes);
+  if (text !== null) {
+    if (layer < MAX_LAYERS) {
+      const inner = looksEncoded(text);
+      const nested = inner && decodeEncoded(text, inner, `${label}+${inner}`, hint, layer + 1);
+      if (nested) return nested;
+    }
+    const plain = accept(label, text);
+    if (plain && plain.score === 1) return plain;
+    return bestOf(plain, decodeXor(bytes, label, hint));
+  }
+  return decodeXor(bytes, label, hint);
+}
+
+/** The string for the given char codes (each XOR-ed with `key`), or null when one is not a code point. */
+export function decodeCharCodes(nums: number[], key?: number): string | null {
+  if (nums.length === 0 || nums.length > MAX_CHAR_CODES) return null;
+  const k = key ?? 0;
+  if (!Number.isInteger(k)) return null;
+  let out = '';
+  for (const n of nums) {
+    if (!Number.isInteger(n)) return null;
+    const cp = n ^ k;
+    if (cp < 0 || cp > 0x10ffff) return null;
+    out += String.fromCodePoint(cp);
+  }
+  return out;
+}
+
+function decodeCharCodeList(s: string, hint: DecodeHint | undefined): DecodeResult | null {
+  const nums = s.split(',').filter((p) => p.trim() !== '').map(Number);
+  const plain = decodeCharCodes(nums);
+  const candidates: (DecodeResult | null)[] = [plain === null ? null : accept('charcodes', plain)];
+  for (const key of new Set(hint?.keys ?? [])) {
+    const text = decodeCharCodes(nums, key);
+    candidates.push(text === null ? null : accept(`charcodes+xor(${key})`, text));
+  }
+  if (nums.every((n) => n >= 0 && n <= 255)) {
+    const brute = bruteForceXor(Uint8Array.from(nums));
+    if (brute) candidates.push({ encoding: `charcodes+xor(${brute.key})`, text: brute.text, score: brute.score });
+  }
+  return bestOf(...candidates);
+}
+
+const ESCAPE = /\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]{1,6}\})/g;
+
+/** Share of `raw` (source text of a literal, quotes excluded) spelled as \x.. / \u.... escapes. */
+export function escapedShare(raw: string): number {
+  if (raw.length === 0) return 0;
+  let escaped = 0;
+  for (const m of raw.matchAll(ESCAPE)) escaped += m[0].length;
+  return escaped / raw.length;
+}
+
+/**
+ * Resolves the JavaScript escapes of a literal's raw source text (`\x41`, `\u0041`, `\u{1F600}`,
+ * `\n`, octal `\101`...). Text that is "mostly escaped" in source hides what it says from a reader;
+ * use `escapedShare` to measure that.
+ */
+export function unescapeRun(s: string): string {
+  return s.replace(
+    /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\}|([0-3][0-7]{0,2}|[4-7][0-7]?)|(\r\n|[\s\S]))/g,
+    (whole, hex2: string | undefined, hex4: string | undefined, hexN: string | undefined, oct: string | undefined, single: string | undefined) => {
+      const hex = hex2 ?? hex4 ?? hexN;
+      if (hex !== undefined) {
+        const cp = parseInt(hex, 16);
+        return cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+      }
+      if (oct !== undefined) return String.fromCharCode(parseInt(oct, 8));
+      switch (single) {
+        case 'n':
+          return '\n';
+        case 't':
+          return '\t';
+        case 'r':
+          return '\r';
+        case 'b':
+          return '\b';
+        case 'f':
+          return '\f';
+        case 'v':
+          return '\v';
+        case '\n':
+        case '\r':
+        case '\r\n':
+        case '\u2028':
+        case '\u2029':
+          return ''; // line continuation
+        default:
+          return single ?? whole;
+      }
+    },
+  );
+}
+
+function reverse(s: string): string {
+  return [...s].reverse().join('');
+}
+
+function percentShare(s: string): number {
+  let n = 0;
+  for (const m of s.matchAll(/%[0-9a-fA-F]{2}/g)) n += m[0].length;
+  return n / s.length;
+}
+
+/**
+ * The plaintext hidden in a string literal's value, or null. Tries base64/base64url/hex (then a
+ * hinted or brute-forced XOR key on the bytes), reversed base64, reversed URLs, comma-separated
+ * char codes, literal `\xNN` escapes and percent-encoding. Known binary formats (images, fonts,
+ * wasm, archives) yield null: they are inlined assets, see `benignBlob`.
+ */
+export function decodeLiteral(s: string, hint?: DecodeHint): DecodeResult | null {
+  if (s.length < MIN_ENCODED_LENGTH || s.length > MAX_EXAMINED_LENGTH) return null;
+
+  const kind = looksEncoded(s);
+  if (kind) return decodeEncoded(s, kind, kind, hint, 1);
+
+  const first = s.charCodeAt(0);
+  if (first === 61 /* '=' */) {
+    const r = reverse(s);
+    const rkind = looksEncoded(r);
+    if (rkind) return decodeEncoded(r, rkind, `reversed+${rkind}`, hint, 1);
+  }
+  if (REVERSED_SCHEME.test(s.slice(-16))) return accept('reversed', reverse(s));
+  if (first >= 48 && first <= 57 && CHAR_CODE_LIST.test(s)) return decodeCharCodeList(s, hint);
+  if (s.includes('\\') && escapedShare(s) >= 0.5) return accept('escapes', unescapeRun(s));
+  if (s.includes('%') && percentShare(s) >= 0.5) {
+    try {
+      return accept('percent', decodeURIComponent(s));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}

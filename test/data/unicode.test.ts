@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  charName,
+  confusableWith,
+  describeCodePoint,
+  formatVariantOf,
+  invisibleChars,
+  lookalikeGroup,
+  skeleton,
+} from '../../src/data/unicode.js';
+
+describe('confusableWith', () => {
+  const alike: [string, string][] = [
+    ['\u0430', 'a'], // CYRILLIC SMALL LETTER A
+    ['\u2019', "'"],
+    ['p\u0430yp\u0430l', 'paypal'],
+    ['ab', 'a\u200db'],
+    ['a b', 'a\u00a0b'],
+    ['rn', 'm'],
+  ];
+  for (const [a, b] of alike) it(`${JSON.stringify(a)} ~ ${JSON.stringify(b)}`, () => assert.equal(confusableWith(a, b), true));
+  const different: [string, string][] = [
+    ['a', 'b'],
+    ['same', 'same'],
+    ['paypal', 'paypa1x'],
+  ];
+  for (const [a, b] of different) it(`${JSON.stringify(a)} ≁ ${JSON.stringify(b)}`, () => assert.equal(confusableWith(a, b), false));
+  it('skeleton maps to prototypes', () => assert.equal(skeleton('\u0440\u0430y'), 'pay'));
+});
+
+describe('invisibleChars', () => {
+  it('finds zero-width, bidi, tag, variation selector and exotic spaces with their UTF-16 index', () => {
+    assert.deepEqual(invisibleChars('a\u200db\u202ec\u{E0041}d\uFE0Fe\u00a0f\u3000'), [
+      { index: 1, cp: 0x200d, kind: 'zero-width' },
+      { index: 3, cp: 0x202e, kind: 'bidi-control' },
+      { index: 5, cp: 0xe0041, kind: 'tag' },
+      { index: 8, cp: 0xfe0f, kind: 'variation-selector' },
+      { index: 10, cp: 0xa0, kind: 'space' },
+      { index: 12, cp: 0x3000, kind: 'space' },
+    ]);
+  });
+  it('finds soft hyphens (default ignorable) and controls, not tabs or line breaks', () => {
+    assert.deepEqual(invisibleChars('x\u00ady\u0007\t\n'), [
+      { index: 1, cp: 0xad, kind: 'default-ignorable' },
+      { index: 3, cp: 7, kind: 'control' },
+    ]);
+  });
+  it('returns nothing for plain text', () => assert.deepEqual(invisibleChars('plain text, with tab\tand newline\n'), []));
+});
+
+describe('names', () => {
+  it('describeCodePoint', () => {
+    assert.equal(describeCodePoint(0x2019), 'U+2019 RIGHT SINGLE QUOTATION MARK');
+    assert.equal(describeCodePoint(0x200d), 'U+200D ZERO WIDTH JOINER');
+    assert.equal(describeCodePoint(0x1f600), 'U+1F600 GRINNING FACE');
+  });
+  it('charName', () => {
+    assert.equal(charName(0x430), 'CYRILLIC SMALL LETTER A');
+    assert.equal(charName(-1), '');
+  });
+});
+
+describe('lookalikeGroup', () => {
+  it('reports substitutions and inserted invisibles against the first string', () => {
+    assert.deepEqual(lookalikeGroup(['paypal', 'p\u0430ypal', 'pay\u200bpal', 'paypal']), {
+      alike: true,
+      differences: [
+        { index: 1, from: 0x61, to: 0x430 },
+        { index: 3, from: -1, to: 0x200b },
+      ],
+    });
+  });
+  it('is not alike for different strings or fewer than two distinct ones', () => {
+    assert.deepEqual(lookalikeGroup(['paypal', 'paypai2']), { alike: false, differences: [] });
+    assert.deepEqual(lookalikeGroup(['same', 'same']), { alike: false, differences: [] });
+  });
+});
+
+describe('formatVariantOf', () => {
+  it('describes one punctuation substitution class', () => {
+    assert.deepEqual(formatVariantOf('2024-01-02', '2024/01/02'), {
+      from: '-',
+      to: '/',
+      count: 2,
+      description: "'-' U+002D HYPHEN-MINUS → '/' U+002F SOLIDUS (2×)",
+    });
+    assert.equal(formatVariantOf('a.b', 'a/b')?.description, "'.' U+002E FULL STOP → '/' U+002F SOLIDUS");
+    assert.equal(formatVariantOf('a b', 'a\u00a0b')?.description, 'U+0020 SPACE → U+00A0 NO-BREAK SPACE');
+  });
+  const none: [string, string][] = [
+    ['abc', 'abd'],
+    ['a-b/c', 'a/b-c'],
+    ['a-b', 'a-b'],
+    ['a-b', 'a--b'],
+  ];
+  for (const [a, b] of none) it(`${a} / ${b} → null`, () => assert.equal(formatVariantOf(a, b), null));
+});

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createSandbox } from '../../src/decode/sandbox.js';
+
+describe('sandbox.evalDecoder', () => {
+  const sandbox = createSandbox();
+  after(() => sandbox.dispose());
+
+  const keyed = (text: string, key: number): string => Buffer.from(Buffer.from(text).map((b) => b ^ key)).toString('base64');
+
+  it('runs a base64+xor decoder written with Buffer', async () => {
+    const code = "function d(s, k) { return Buffer.from(s, 'base64').map(function (b) { return b ^ k; }).toString('utf8'); }";
+    assert.deepEqual(await sandbox.evalDecoder(code, [keyed('a.example.cn,b.example.ru', 37), 37]), {
+      ok: true,
+      value: 'a.example.cn,b.example.ru',
+    });
+  });
+
+  it('runs a decoder written with atob and charCodeAt', async () => {
+    const code =
+      'function (s, k) { var t = atob(s), o = ""; for (var i = 0; i < t.length; i++) o += String.fromCharCode(t.charCodeAt(i) ^ k.charCodeAt(i % k.length)); return o; }';
+    const enc = Buffer.from(Buffer.from('Asia/Shanghai').map((b, i) => b ^ 'ab'.charCodeAt(i % 2))).toString('base64');
+    assert.deepEqual(await sandbox.evalDecoder(code, [enc, 'ab']), { ok: true, value: 'Asia/Shanghai' });
+  });
+
+  it('accepts arrow functions and scripts ending in a function, joins arrays with commas', async () => {
+    assert.deepEqual(await sandbox.evalDecoder('(n) => [n, n + 1, n + 2]', [1]), { ok: true, value: '1,2,3' });
+    assert.deepEqual(await sandbox.evalDecoder('const k = 5; function g(x) { return x + k } g', [1]), { ok: true, value: '6' });
+  });
+
+  it('exposes no host objects', async () => {
+    const r = await sandbox.evalDecoder(
+      'function () { return [typeof process, typeof require, typeof fetch, typeof setTimeout, typeof module, typeof globalThis.Deno].join(" ") }',
+      [],
+    );
+    assert.deepEqual(r, { ok: true, value: 'undefined undefined undefined undefined undefined undefined' });
+  });
+
+  it('stops an infinite loop at the time limit', async () => {
+    const t = Date.now();
+    const r = await sandbox.evalDecoder('function () { for (;;) {} }', [], { ms: 100 });
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.error, /interrupted|time limit/);
+    assert.ok(Date.now() - t < 3000);
+  });
+
+  it('stops a huge allocation at the memory limit', async () => {
+    const r = await sandbox.evalDecoder("function () { return 'x'.repeat(1e9) }", [], { memoryBytes: 16 * 1024 * 1024 });
+    assert.deepEqual(r, { ok: false, error: 'call: InternalError: out of memory' });
+  });
+
+  it('kills a call that grinds past its deadline, and keeps working afterwards', async () => {
+    const r = await sandbox.evalDecoder("function () { var a = []; for (;;) a.push('x'.repeat(1e5) + a.length); }", [], { ms: 100 });
+    assert.equal(r.ok, false);
+    assert.deepEqual(await sandbox.evalDecoder('(x) => x * 2', [21]), { ok: true, value: '42' });
+  });
+
+  it('reports guest errors, syntax errors and stack overflows as results', async () => {
+    assert.deepEqual(await sandbox.evalDecoder("function () { throw new Error('boom') }", []), { ok: false, error: 'call: Error: boom' });
+    const syntax = await sandbox.evalDecoder('this is not javascript', []);
+    assert.equal(syntax.ok, false);
+    assert.match(syntax.ok ? '' : syntax.error, /^decoder: SyntaxError/);
+    assert.deepEqual(await sandbox.evalDecoder('function f(n) { return f(n + 1) }', [0]), {
+      ok: false,
+      error: 'call: InternalError: stack overflow',
+    });
+    assert.deepEqual(await sandbox.evalDecoder('42', []), { ok: false, error: 'decoder: code does not evaluate to a function' });
+  });
+
+  it('refuses calls after dispose', async () => {
+    const other = createSandbox();
+    await other.dispose();
+    assert.deepEqual(await other.evalDecoder('(x) => x', [1]), { ok: false, error: 'sandbox: disposed' });
+  });
+});
