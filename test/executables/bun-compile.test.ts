@@ -72,6 +72,8 @@ describe('real bun build --compile executables', { skip }, () => {
     await build('plain', []);
     await build('minified', ['--minify']);
     await build('bytecode', ['--bytecode']);
+    const { bin } = bun as { bin: string };
+    await run(bin, ['build', '--compile', '--sourcemap', 'app.js', '--outfile', join(dir, 'mapped')], { cwd: dir, timeout: 60_000 });
   });
   after(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -108,6 +110,17 @@ describe('real bun build --compile executables', { skip }, () => {
       }
     });
   }
+
+  it('--sourcemap: the original sources come back byte for byte from the embedded map', async () => {
+    const result = await openExecutable({ path: 'package/mapped', size: 0, diskPath: join(dir, 'mapped'), read: () => Promise.reject(new Error('not read whole')) });
+    const originals = result.modules.filter((m) => m.origin === 'source-map');
+    assert.deepEqual(originals.map((m) => m.path).sort(), ['package/mapped!/$bunfs/root/mapped!app.js', 'package/mapped!/$bunfs/root/mapped!helper.js']);
+    const byName = new Map(await Promise.all(originals.map(async (m) => [m.path.split('!').pop()!, (await m.read()).toString()] as const)));
+    assert.equal(byName.get('app.js'), APP);
+    assert.equal(byName.get('helper.js'), HELPER);
+    assert.deepEqual(originals.map((m) => m.size).sort(), [APP.length, HELPER.length].sort());
+    assert.ok(result.notes.includes('2 original sources recovered from embedded source maps'), result.notes.join('\n'));
+  });
 
   describe('damaged copies of a real executable', () => {
     let graphStart = 0;

@@ -1,4 +1,4 @@
-import { Fields, OutOfBounds, type RangeReader } from './reader.js';
+import { Fields, type RangeReader } from './reader.js';
 import { findSection, type Image } from './image.js';
 
 /** Marks the end of a Bun standalone module graph (`bun build --compile`). */
@@ -254,4 +254,34 @@ function displayName(raw: Buffer): string {
   return raw.toString('utf8').replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
 }
 
-export { OutOfBounds };
+
+export interface SourceMapSource {
+  name: string;
+  /** zstd-compressed original text; empty when the map omits it. */
+  content: Span;
+}
+
+/**
+ * Lists the original sources inside a module's serialized source map (`--sourcemap` with `--compile`):
+ * a header (source count, mapping length), then one (offset, length) pair per source name and one per
+ * zstd-compressed source text, all relative to the start of the map.
+ */
+export async function readSourceMapSources(reader: RangeReader, map: Span, le: boolean, maxSources: number): Promise<SourceMapSource[]> {
+  if (map.length < 8) throw new BunFormatError('an embedded source map is shorter than its header');
+  const head = new Fields(await reader.read(map.offset, 8), le);
+  const count = head.u32(0);
+  if (count > maxSources || 8 + count * 16 > map.length) throw new BunFormatError(`an embedded source map lists ${count} sources`);
+  if (count === 0) return [];
+  const table = new Fields(await reader.read(map.offset + 8, count * 16), le);
+  const pointer = (i: number): Span => {
+    const offset = table.u32(i * 8);
+    const length = table.u32(i * 8 + 4);
+    if (length > 0 && offset + length > map.length) throw new BunFormatError('an embedded source map points outside itself');
+    return { offset: length === 0 ? 0 : map.offset + offset, length };
+  };
+  const names = await readNames(reader, map.offset, Array.from({ length: count }, (_, i) => {
+    const p = pointer(i);
+    return { offset: p.length === 0 ? 0 : p.offset - map.offset, length: p.length };
+  }));
+  return names.map((name, i) => ({ name, content: pointer(count + i) }));
+}

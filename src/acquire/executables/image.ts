@@ -186,7 +186,6 @@ async function parsePe(reader: RangeReader): Promise<Image> {
     const offset = rva ? rvaToOffset(rva) : undefined;
     if (offset !== undefined && size > 0) resources = { offset, size, rva };
   }
-  // Sections carry their own size as well; the file's own size is not required for a 'Region'.
   return {
     format: 'pe',
     littleEndian: true,

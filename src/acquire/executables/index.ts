@@ -3,7 +3,7 @@ import type { PackageFile } from '../types.js';
 import { ContainerError } from './errors.js';
 import { OutOfBounds, RangeReader, SharedFile } from './reader.js';
 import { ImageError, findSection, parseImages, sniffExecutable, type ExecutableFormat, type Image } from './image.js';
-import { BunFormatError, findBunGraph, type BunGraph, type BunModule, type Span } from './bun.js';
+import { BunFormatError, findBunGraph, readSourceMapSources, type BunGraph, type BunModule, type Span } from './bun.js';
 import { SeaFlag, SeaFormatError, findSeaBlob, parseSeaBlob, type SeaBlob } from './node-sea.js';
 import { detectOtherPacker } from './packers.js';
 import { DecompressionError, decompress, sniffCompression, zstdDeclaredSize, type Compression } from './compression.js';
@@ -27,6 +27,9 @@ export interface ContainerResult {
 export interface EmbeddedModule extends PackageFile {
   container: 'bun' | 'node-sea';
   embeddedPath: string;
+  /** `source-map` for an original source recovered from a module's embedded source map; its path is
+   *  `<container>!<module>!<source>`. */
+  origin: 'module' | 'source-map';
   /** The program's entry point (Bun) or main script (SEA). */
   entryPoint: boolean;
   /** Stored compressed inside the container; `read()` returns the decompressed text. */
@@ -41,11 +44,14 @@ export interface ExecutableOptions {
   maxModules: number;
   /** Largest output of decompressing one embedded module. */
   maxDecompressedBytes: number;
+  /** Also expose the original sources stored in embedded source maps. */
+  sourceMapSources: boolean;
 }
 
 export const DEFAULT_EXECUTABLE_OPTIONS: ExecutableOptions = {
   maxModules: 200_000,
   maxDecompressedBytes: 256 * 1024 * 1024,
+  sourceMapSources: true,
 };
 
 /** The executable as its modules see it: display path and one shared lazy reader. */
@@ -117,6 +123,7 @@ async function bunResult(reader: RangeReader, image: Image, graph: BunGraph, fil
   const skipped = new Map<string, number>();
   let withBytecode = 0;
   let compressed = 0;
+  let fromSourceMaps = 0;
   for (const [index, m] of graph.modules.entries()) {
     const script = m.loader <= BUN_SCRIPT_LOADERS || JS_NAME.test(m.name.replace(COMPRESSED_SUFFIX, ''));
     if (!script) {
@@ -133,14 +140,23 @@ async function bunResult(reader: RangeReader, image: Image, graph: BunGraph, fil
       size = await decompressedSize(reader, m.contents, compression, opts.maxDecompressedBytes);
     }
     modules.push(bunModule(file, m, index === graph.entryPointId, compression, size, opts));
+    if (opts.sourceMapSources && m.sourcemap.length > 0) {
+      for (const source of await readSourceMapSources(reader, m.sourcemap, image.littleEndian, opts.maxModules)) {
+        if (!JS_NAME.test(source.name) || source.content.length === 0) continue;
+        const sourceSize = await decompressedSize(reader, source.content, 'zstd', opts.maxDecompressedBytes);
+        modules.push(sourceMapModule(file, m.name, source.name, source.content, sourceSize, opts));
+        fromSourceMaps++;
+      }
+    }
   }
   const notes = [
-    `Bun standalone executable (${image.format}, ${graph.where}, ${graph.recordSize}-byte module records): ${graph.modules.length} embedded files, ${modules.length} scripts`,
+    `Bun standalone executable (${image.format}, ${graph.where}, ${graph.recordSize}-byte module records): ${graph.modules.length} embedded files, ${modules.length - fromSourceMaps} scripts`,
   ];
   const entry = graph.modules[graph.entryPointId];
   if (entry) notes.push(`entry point ${entry.name}`);
   if (skipped.size > 0) notes.push(`not scripts, left out: ${[...skipped].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ')}`);
   if (compressed > 0) notes.push(`${compressed} scripts are stored compressed and are decompressed on read`);
+  if (fromSourceMaps > 0) notes.push(`${fromSourceMaps} original sources recovered from embedded source maps`);
   if (withBytecode > 0) notes.push(`${withBytecode} scripts carry precompiled bytecode beside their source`);
   const bytecodeOnly = modules.filter((m) => m.size === 0 && m.hasBytecode);
   if (bytecodeOnly.length > 0) notes.push(`${bytecodeOnly.length} scripts have bytecode but no source text: ${bytecodeOnly.slice(0, 3).map((m) => m.embeddedPath).join(', ')}`);
@@ -159,6 +175,7 @@ function bunModule(file: Container, m: BunModule, entryPoint: boolean, compressi
     size,
     container: 'bun',
     embeddedPath: m.name,
+    origin: 'module',
     entryPoint,
     ...(compression ? { compression } : {}),
     hasBytecode: m.bytecode.length > 0,
@@ -169,6 +186,23 @@ function bunModule(file: Container, m: BunModule, entryPoint: boolean, compressi
         const text = compression ? decompress(compression, raw, Math.min(opts.maxDecompressedBytes, Math.max(size, 1))) : raw;
         return latin1 && !compression && !isAscii(text) ? Buffer.from(text.toString('latin1'), 'utf8') : text;
       }),
+  };
+}
+
+function sourceMapModule(file: Container, moduleName: string, sourceName: string, span: Span, size: number, opts: ExecutableOptions): EmbeddedModule {
+  const source = file.source;
+  const path = `${file.path}!${moduleName}!${sourceName}`;
+  return {
+    path,
+    size,
+    container: 'bun',
+    embeddedPath: `${moduleName}!${sourceName}`,
+    origin: 'source-map',
+    entryPoint: false,
+    compression: 'zstd',
+    hasBytecode: false,
+    hasSourceMap: false,
+    read: () => typedRead(path, async () => decompress('zstd', await source.read(span.offset, span.length), Math.min(opts.maxDecompressedBytes, Math.max(size, 1)))),
   };
 }
 
@@ -212,6 +246,7 @@ function seaModule(file: Container, name: string, span: Span, entryPoint: boolea
     size: span.length,
     container: 'node-sea',
     embeddedPath,
+    origin: 'module',
     entryPoint,
     hasBytecode,
     hasSourceMap: false,
