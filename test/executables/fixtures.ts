@@ -312,3 +312,31 @@ export function buildSeaBlob(opts: { codePath?: string; main: string; assets?: R
   }
   return Buffer.concat(parts);
 }
+
+/** Universal (fat) Mach-O holding the given thin slices at 4 KB-aligned offsets. */
+export function buildFat(slices: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  const header = Buffer.alloc(8 + 20 * slices.length);
+  header.writeUInt32BE(0xcafebabe, 0);
+  header.writeUInt32BE(slices.length, 4);
+  let at = align(header.length, 4096);
+  const offsets = slices.map((s) => {
+    const off = at;
+    at = align(at + s.length, 4096);
+    return off;
+  });
+  slices.forEach((s, i) => {
+    const b = 8 + i * 20;
+    header.writeUInt32BE(0x0100000c, b);
+    header.writeUInt32BE(offsets[i]!, b + 8);
+    header.writeUInt32BE(s.length, b + 12);
+    header.writeUInt32BE(12, b + 16);
+  });
+  parts.push(header);
+  let written = header.length;
+  slices.forEach((s, i) => {
+    parts.push(Buffer.alloc(offsets[i]! - written), s);
+    written = offsets[i]! + s.length;
+  });
+  return Buffer.concat(parts);
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ContainerError, openExecutable, sniffExecutable, type ContainerResult } from '../../src/acquire/executables/index.js';
-import { appendBunGraph, buildBunGraph, buildElf, buildMacho, buildPe, bunSection, zstdRawFrame, type GraphModule } from './fixtures.js';
+import { appendBunGraph, buildBunGraph, buildElf, buildFat, buildMacho, buildPe, bunSection, zstdRawFrame, type GraphModule } from './fixtures.js';
 
 let dir: string;
 let counter = 0;
@@ -58,6 +58,13 @@ describe('Bun module graph in each container format', () => {
     ['ELF .bun section', () => buildElf([{ name: '.text', data: Buffer.alloc(64) }, { name: '.bun', data: bunSection(buildBunGraph(MODULES)) }]), 'elf'],
     ['Mach-O __BUN,__bun section', () => buildMacho([{ name: '__text', segment: '__TEXT', data: Buffer.alloc(64) }, { name: '__bun', segment: '__BUN', data: bunSection(buildBunGraph(MODULES)) }]), 'macho'],
     ['PE .bun section', () => buildPe([{ name: '.text', data: Buffer.alloc(64) }, { name: '.bun', data: bunSection(buildBunGraph(MODULES)) }]), 'pe'],
+    ['universal Mach-O, graph in the second slice', () => buildFat([buildMacho([{ name: '__text', segment: '__TEXT', data: Buffer.alloc(64) }]), buildMacho([{ name: '__bun', segment: '__BUN', data: bunSection(buildBunGraph(MODULES)) }])]), 'macho'],
+    ['early Mach-O layout with a u32 length header', () => {
+      const graph = buildBunGraph(MODULES);
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(graph.length);
+      return buildMacho([{ name: '__bun', segment: '__BUN', data: Buffer.concat([len, graph, Buffer.alloc(12)]) }]);
+    }, 'macho'],
     ['appended graph with trailer (pre-section layout)', () => appendBunGraph(buildElf([{ name: '.text', data: Buffer.alloc(64) }]), buildBunGraph(MODULES)), 'elf'],
   ];
   for (const [label, build, format] of cases) {
