@@ -144,7 +144,8 @@ function zoneMatch(s: string): RegionMatch | null {
   if (!s.includes('/') && !legacy) return null; // "Japan", "Poland", "Singapore" are words first
   const countries = zoneCountries(s);
   if (!countries || countries.length === 0) return null;
-  if (legacy && countries.length !== 1) return null;
+  // Designators count only as spelled in the database: "TURKEY" is a word, "Turkey" a legacy name.
+  if (legacy && (countries.length !== 1 || zoneNames().get(s.toLowerCase()) !== s)) return null;
   return { kind: 'timezone', country: countries[0]! };
 }
 
@@ -155,7 +156,7 @@ function zoneMatch(s: string): RegionMatch | null {
  */
 export function classifyRegionString(s: string, options?: RegionStringOptions): RegionMatch | null {
   const t = s.trim();
-  if (t.length < 2 || t.length > MAX_REGION_STRING) return null;
+  if (t.length < 2 || t.length > MAX_REGION_STRING || /\s/.test(t)) return null;
 
   const zone = zoneMatch(t);
   if (zone) return zone;

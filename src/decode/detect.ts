@@ -32,6 +32,14 @@ export function charEntropy(s: string): number {
   return h;
 }
 
+function hexIsPrintableAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i += 2) {
+    const b = parseInt(s.slice(i, i + 2), 16);
+    if (!((b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x09 || b === 0x0d)) return false;
+  }
+  return true;
+}
+
 /**
  * `base64`, `base64url` or `hex` when `s` plausibly is an encoding of bytes; `null` for plain words,
  * identifiers, paths, alphabets ("ABC…xyz0123456789+/"), digests (hex of 32/40/64/128 chars,
@@ -98,7 +106,9 @@ export function looksEncoded(s: string): EncodedKind | null {
   const letters = upper + lower;
   const onlyHex = letters === hexUpper + hexLower && plusSlash + dashUnderscore + pad === 0;
   if (onlyHex) {
-    if (n % 2 !== 0 || HASH_HEX_LENGTHS.has(n)) return null;
+    if (n % 2 !== 0) return null;
+    // A digest is random bytes; printable ASCII of exactly a digest's length is text after all.
+    if (HASH_HEX_LENGTHS.has(n) && !hexIsPrintableAscii(s)) return null;
     if (digit === 0 || letters === 0) return null; // decimal numbers, words like "deadbeefcafe…"
     if (hexUpper > 0 && hexLower > 0) return null;
     return 'hex';

@@ -6,6 +6,9 @@ export { bruteForceXor, tryXorKey, xorBytes } from './xor.js';
 export {
   decodeLiteral,
   decodeCharCodes,
+  decodeCharCodeList,
+  inspectLiteral,
+  type LiteralInspection,
   unescapeRun,
   escapedShare,
   type DecodeResult,

@@ -19,6 +19,8 @@ export interface DecodeHint {
   xorKeyString?: string;
 }
 
+/** Hinted keys beyond this many are ignored: each costs a pass over the bytes. */
+const MAX_HINT_KEYS = 64;
 /** Encoded text that decodes to encoded text is followed this many layers deep. */
 const MAX_LAYERS = 2;
 const MAX_CHAR_CODES = 1 << 18;
@@ -35,6 +37,10 @@ function keyBytesOf(key: string): Uint8Array {
   return Uint8Array.from(key, (c) => c.charCodeAt(0) & 0xff);
 }
 
+function hintedKeys(hint: DecodeHint | undefined): number[] {
+  return [...new Set(hint?.keys ?? [])].filter((k) => Number.isInteger(k) && k !== 0).slice(0, MAX_HINT_KEYS);
+}
+
 function bestOf(...results: (DecodeResult | null)[]): DecodeResult | null {
   let best: DecodeResult | null = null;
   for (const r of results) if (r && (!best || r.score > best.score)) best = r;
@@ -45,8 +51,8 @@ function bestOf(...results: (DecodeResult | null)[]): DecodeResult | null {
 // on its own, e.g. XOR 2 swaps '.' and ',' and maps letters to letters.
 function decodeXor(bytes: Uint8Array, label: string, hint: DecodeHint | undefined): DecodeResult | null {
   const hinted: (DecodeResult | null)[] = [];
-  for (const key of new Set(hint?.keys ?? [])) {
-    if (!Number.isInteger(key) || key < 1 || key > 255) continue;
+  for (const key of hintedKeys(hint)) {
+    if (key < 1 || key > 255) continue;
     const r = tryXorKey(bytes, Uint8Array.of(key));
     if (r && r.score >= PLAUSIBLE) hinted.push({ encoding: `${label}+xor(${key})`, ...r });
   }
@@ -64,8 +70,8 @@ function decodeEncoded(
   label: string,
   hint: DecodeHint | undefined,
   layer: number,
+  bytes: Uint8Array = decodeBytes(s, kind),
 ): DecodeResult | null {
-  const bytes = decodeBytes(s, kind);
   if (benignBlob(bytes) !== null) return null;
   const text = utf8OrNull(bytes);
   if (text !== null) {
@@ -96,15 +102,19 @@ export function decodeCharCodes(nums: number[], key?: number): string | null {
   return out;
 }
 
-function decodeCharCodeList(s: string, hint: DecodeHint | undefined): DecodeResult | null {
-  const nums = s.split(',').filter((p) => p.trim() !== '').map(Number);
+/**
+ * The plaintext of a list of char codes (`String.fromCharCode(...)` arguments, a numeric array):
+ * as they are, XOR-ed with a hinted key, or XOR-ed with a brute-forced byte key; null when no
+ * candidate is plausible text. Unlike `decodeCharCodes`, this judges the result.
+ */
+export function decodeCharCodeList(nums: number[], hint?: DecodeHint): DecodeResult | null {
   const plain = decodeCharCodes(nums);
   const candidates: (DecodeResult | null)[] = [plain === null ? null : accept('charcodes', plain)];
-  for (const key of new Set(hint?.keys ?? [])) {
+  for (const key of hintedKeys(hint)) {
     const text = decodeCharCodes(nums, key);
     candidates.push(text === null ? null : accept(`charcodes+xor(${key})`, text));
   }
-  if (nums.every((n) => n >= 0 && n <= 255)) {
+  if (nums.length <= MAX_CHAR_CODES && nums.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) {
     const brute = bruteForceXor(Uint8Array.from(nums));
     if (brute) candidates.push({ encoding: `charcodes+xor(${brute.key})`, text: brute.text, score: brute.score });
   }
@@ -191,7 +201,9 @@ export function decodeLiteral(s: string, hint?: DecodeHint): DecodeResult | null
     if (rkind) return decodeEncoded(r, rkind, `reversed+${rkind}`, hint, 1);
   }
   if (REVERSED_SCHEME.test(s.slice(-16))) return accept('reversed', reverse(s));
-  if (first >= 48 && first <= 57 && CHAR_CODE_LIST.test(s)) return decodeCharCodeList(s, hint);
+  if (first >= 48 && first <= 57 && CHAR_CODE_LIST.test(s)) {
+    return decodeCharCodeList(s.split(',').filter((p) => p.trim() !== '').map(Number), hint);
+  }
   if (s.includes('\\') && escapedShare(s) >= 0.5) return accept('escapes', unescapeRun(s));
   if (s.includes('%') && percentShare(s) >= 0.5) {
     try {
@@ -201,4 +213,44 @@ export function decodeLiteral(s: string, hint?: DecodeHint): DecodeResult | null
     }
   }
   return null;
+}
+
+export type LiteralInspection =
+  | ({ status: 'decoded' } & DecodeResult)
+  /** A known binary format inlined as base64/hex (image, font, wasm, archive). */
+  | { status: 'benign'; encoding: EncodedKind; format: string; bytes: number }
+  /** Encoded bytes that are neither a known format nor recoverable text. */
+  | { status: 'opaque'; encoding: EncodedKind; bytes: number; entropy: number };
+
+/** Bits per byte (0..8). */
+function byteEntropy(bytes: Uint8Array): number {
+  const counts = new Uint32Array(256);
+  for (const b of bytes) counts[b]++;
+  let h = 0;
+  for (const c of counts) {
+    if (c === 0) continue;
+    const p = c / bytes.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/**
+ * Like `decodeLiteral`, but also says why an encoded-looking literal did not decode: a benign
+ * inlined format, or opaque bytes (with their entropy, 8 for random/encrypted data). Null when the
+ * literal does not look encoded and no other decoding applies.
+ */
+export function inspectLiteral(s: string, hint?: DecodeHint): LiteralInspection | null {
+  if (s.length < MIN_ENCODED_LENGTH || s.length > MAX_EXAMINED_LENGTH) return null;
+  const kind = looksEncoded(s);
+  if (!kind) {
+    const other = decodeLiteral(s, hint);
+    return other && { status: 'decoded', ...other };
+  }
+  const bytes = decodeBytes(s, kind);
+  const format = benignBlob(bytes);
+  if (format !== null) return { status: 'benign', encoding: kind, format, bytes: bytes.length };
+  const decoded = decodeEncoded(s, kind, kind, hint, 1, bytes);
+  if (decoded) return { status: 'decoded', ...decoded };
+  return { status: 'opaque', encoding: kind, bytes: bytes.length, entropy: byteEntropy(bytes) };
 }

@@ -82,7 +82,7 @@ describe('classifyRegionString', () => {
   for (const [s, expected, codeList] of valid) {
     it(`${s} → ${expected.kind} ${expected.country}`, () => assert.deepEqual(classifyRegionString(s, { codeList: codeList ?? false }), expected));
   }
-  const invalid = ['hello', 'cn', 'de', 'in', 'it', 'is', 'ca', 'do', 'Japan', 'EST', 'UTC', 'Etc/GMT-8', 'readme.md', 'setup.py', 'example.com', 'src/index', 'x'.repeat(300)];
+  const invalid = ['hello', 'cn', 'de', 'in', 'it', 'is', 'ca', 'do', 'Japan', 'TURKEY', 'EST', 'UTC', 'Etc/GMT-8', 'readme.md', 'setup.py', 'example.com', 'src/index', 'x'.repeat(300)];
   for (const s of invalid) it(`${s.slice(0, 20)} → null`, () => assert.equal(classifyRegionString(s), null));
   it('a word that is not a code stays null even in a code list', () => assert.equal(classifyRegionString('zz', { codeList: true }), null));
 });

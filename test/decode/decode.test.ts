@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import {
   benignBlob,
   bruteForceXor,
+  decodeCharCodeList,
   decodeCharCodes,
   decodeLiteral,
+  inspectLiteral,
   escapedShare,
   looksEncoded,
   plausibility,
@@ -137,6 +139,7 @@ describe('looksEncoded', () => {
     ['0123456789abcdef', null],
     ['d41d8cd98f00b204e9800998ecf8427e', null], // md5
     ['da39a3ee5e6b4b0d3255bfef95601890afd80709', null], // sha1
+    [Buffer.from('text.example.cn,a.b.cn,c.d.cn,xy').toString('hex'), 'hex'], // digest-sized, but text
     ['https://example.com/a/b', null],
     ['background-color', null],
     ['MAX_SAFE_INTEGER_VALUE', null],
@@ -184,5 +187,28 @@ describe('plausibility and brute force', () => {
     assert.equal(unescapeRun('\\x68\\u0069\\u{21}\\n\\101\\q'), 'hi!\nAq');
     assert.equal(escapedShare('\\x68\\x69'), 1);
     assert.equal(escapedShare('plain'), 0);
+  });
+});
+
+describe('inspectLiteral', () => {
+  it('says decoded, benign or opaque', () => {
+    const decoded = inspectLiteral(b64(xor(DOMAINS, 91)));
+    assert.deepEqual(decoded && [decoded.status, decoded.status === 'decoded' && decoded.encoding], ['decoded', 'base64+xor(91)']);
+    const gif = Buffer.concat([Buffer.from('GIF89a'), randomBytes(30, 4)]);
+    assert.deepEqual(inspectLiteral(b64(gif)), { status: 'benign', encoding: 'base64', format: 'gif', bytes: 36 });
+    const opaque = inspectLiteral(b64(randomBytes(300, 8)));
+    assert.equal(opaque?.status, 'opaque');
+    assert.ok(opaque?.status === 'opaque' && opaque.entropy > 7 && opaque.bytes === 300);
+    assert.equal(inspectLiteral('just some words here'), null);
+  });
+});
+
+describe('decodeCharCodeList', () => {
+  const codes = (text: string, key = 0): number[] => [...text].map((c) => c.charCodeAt(0) ^ key);
+  it('judges the result and finds hinted or brute-forced keys', () => {
+    assert.deepEqual(decodeCharCodeList(codes(ZONES)), { encoding: 'charcodes', text: ZONES, score: plausibility(ZONES) });
+    assert.equal(decodeCharCodeList(codes(DOMAINS, 0x1234), { keys: [7, 0x1234] })?.encoding, 'charcodes+xor(4660)');
+    assert.equal(decodeCharCodeList(codes(DOMAINS, 19))?.encoding, 'charcodes+xor(19)');
+    assert.equal(decodeCharCodeList([...randomBytes(64, 12)]), null);
   });
 });
