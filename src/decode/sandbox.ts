@@ -54,7 +54,12 @@ export function createSandbox(): Sandbox {
   }
 
   function call(code: string, args: (string | number)[], limits: Required<SandboxLimits>): Promise<EvalResult> {
-    const w = (worker ??= start());
+    let w: Worker;
+    try {
+      w = worker ??= start();
+    } catch (e) {
+      return Promise.resolve({ ok: false, error: `sandbox: cannot start worker: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200) });
+    }
     const id = nextId++;
     const budget = limits.ms + KILL_GRACE_MS + (warm ? 0 : STARTUP_GRACE_MS);
     return new Promise<EvalResult>((resolve) => {
