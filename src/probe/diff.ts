@@ -1,0 +1,389 @@
+// Pure differential machinery: requests → JSON-path fields, learning which fields are volatile from repeated
+// baseline runs, and code-point diffs whose pieces are classified by what a reader would (not) notice.
+import { isInvisible, isOddSpace, skeleton } from './chars.js';
+import type { CapturedRequest } from './mock-llm.js';
+
+export type FieldMap = Map<string, string>;
+
+export const MAX_FIELDS = 100_000;
+const MAX_JSON_DEPTH = 100;
+/** Headers that only restate other fields. */
+const DERIVED_HEADERS = new Set(['content-length']);
+
+function pathKey(k: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+}
+
+function flattenJson(value: unknown, path: string, out: FieldMap, depth: number): void {
+  if (out.size >= MAX_FIELDS) return;
+  if (depth > MAX_JSON_DEPTH) {
+    out.set(path, JSON.stringify(value).slice(0, 10_000));
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.set(path, '[]');
+    value.forEach((v, i) => flattenJson(v, `${path}[${i}]`, out, depth + 1));
+  } else if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) out.set(path, '{}');
+    for (const [k, v] of entries) flattenJson(v, path + pathKey(k), out, depth + 1);
+  } else {
+    out.set(path, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+}
+
+/** `POST /v1/messages(model)#0`: requests are matched across runs by endpoint, model and order. */
+export function requestKeys(reqs: CapturedRequest[]): string[] {
+  const counts = new Map<string, number>();
+  return [...reqs]
+    .sort((a, b) => a.seq - b.seq)
+    .map((r) => {
+      let pathname = r.url;
+      try {
+        pathname = r.method === 'CONNECT' ? r.url : new URL(r.url, 'http://x').pathname;
+      } catch {
+        // Keep the raw url.
+      }
+      let model = '';
+      try {
+        const b = JSON.parse(r.body) as { model?: unknown };
+        if (typeof b?.model === 'string') model = `(${b.model.slice(0, 80)})`;
+      } catch {
+        // Not JSON.
+      }
+      const base = `${r.method} ${pathname}${model}`;
+      const n = counts.get(base) ?? 0;
+      counts.set(base, n + 1);
+      return `${base}#${n}`;
+    });
+}
+
+export function flattenRequests(reqs: CapturedRequest[]): FieldMap {
+  const out: FieldMap = new Map();
+  const sorted = [...reqs].sort((a, b) => a.seq - b.seq);
+  const keys = requestKeys(sorted);
+  sorted.forEach((r, i) => {
+    const key = keys[i]!;
+    out.set(`${key}.scheme`, r.scheme);
+    if (r.sni) out.set(`${key}.sni`, r.sni);
+    if (r.viaProxy) out.set(`${key}.viaProxy`, 'true');
+    const q = r.url.indexOf('?');
+    if (q >= 0) out.set(`${key}.query`, r.url.slice(q + 1));
+    const headers = new Map<string, string[]>();
+    for (const [n, v] of r.headers) if (!DERIVED_HEADERS.has(n)) headers.set(n, [...(headers.get(n) ?? []), v]);
+    for (const [n, vs] of headers) out.set(`${key}.headers${pathKey(n)}`, vs.join('\n'));
+    if (r.body) {
+      let parsed: unknown;
+      let isJson = false;
+      try {
+        parsed = JSON.parse(r.body);
+        isJson = true;
+      } catch {
+        isJson = false;
+      }
+      if (isJson) flattenJson(parsed, `${key}.body`, out, 0);
+      else out.set(`${key}.body`, r.body);
+    }
+  });
+  return out;
+}
+
+// ---- code-point diff ----
+
+export interface Hunk {
+  /** Code-point index range in the old (baseline) and new (persona) strings. */
+  aStart: number;
+  aEnd: number;
+  bStart: number;
+  bEnd: number;
+}
+
+export const MAX_EDIT_DISTANCE = 2000;
+
+/** Myers' O((N+M)D) diff over code points; beyond MAX_EDIT_DISTANCE the differing middle is one hunk. */
+export function diffCodePoints(a: number[], b: number[]): Hunk[] {
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const A = a.slice(pre, a.length - suf);
+  const B = b.slice(pre, b.length - suf);
+  if (A.length === 0 && B.length === 0) return [];
+  const whole: Hunk[] = [{ aStart: pre, aEnd: pre + A.length, bStart: pre, bEnd: pre + B.length }];
+  if (A.length === 0 || B.length === 0) return whole;
+  const N = A.length;
+  const M = B.length;
+  const max = Math.min(N + M, MAX_EDIT_DISTANCE);
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
+  let found = -1;
+  for (let d = 0; d <= max && found < 0; d++) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
+      let y = x - k;
+      while (x < N && y < M && A[x] === B[y]) {
+        x++;
+        y++;
+      }
+      v[offset + k] = x;
+      if (x >= N && y >= M) {
+        found = d;
+        break;
+      }
+    }
+  }
+  if (found < 0) return whole;
+  // Walk back through the saved frontiers to recover the edit script.
+  const ops: ('=' | '-' | '+')[] = [];
+  let x = N;
+  let y = M;
+  for (let d = found; d > 0; d--) {
+    const vd = trace[d]!;
+    const k = x - y;
+    const prevK = k === -d || (k !== d && vd[offset + k - 1]! < vd[offset + k + 1]!) ? k + 1 : k - 1;
+    const prevX = vd[offset + prevK]!;
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      ops.push('=');
+      x--;
+      y--;
+    }
+    ops.push(x === prevX ? '+' : '-');
+    x = prevX;
+    y = prevY;
+  }
+  while (x > 0 && y > 0) {
+    ops.push('=');
+    x--;
+    y--;
+  }
+  ops.reverse();
+  const hunks: Hunk[] = [];
+  let ai = 0;
+  let bi = 0;
+  let cur: Hunk | undefined;
+  for (const op of ops) {
+    if (op === '=') {
+      if (cur) hunks.push(cur);
+      cur = undefined;
+      ai++;
+      bi++;
+      continue;
+    }
+    cur ??= { aStart: ai + pre, aEnd: ai + pre, bStart: bi + pre, bEnd: bi + pre };
+    if (op === '-') {
+      ai++;
+      cur.aEnd = ai + pre;
+    } else {
+      bi++;
+      cur.bEnd = bi + pre;
+    }
+  }
+  if (cur) hunks.push(cur);
+  return hunks;
+}
+
+// ---- classification ----
+
+export type ChangeKind = 'invisible' | 'look-alike' | 'format' | 'digits' | 'text';
+
+/** Kinds a reader of the request would not notice, or would not read as meaningful. */
+export const COVERT_KINDS: ReadonlySet<ChangeKind> = new Set(['invisible', 'look-alike', 'format']);
+
+const PUNCT = /^[\p{P}\p{S}\p{Zs}]+$/u;
+const DIGITS = /^\p{Nd}+$/u;
+
+export function classifyChange(oldText: string, newText: string): ChangeKind {
+  const cps = [...oldText, ...newText].map((c) => c.codePointAt(0)!);
+  if (cps.some(isInvisible)) return 'invisible';
+  if (oldText !== newText && oldText && newText && skeleton(oldText) === skeleton(newText)) return 'look-alike';
+  if (cps.some(isOddSpace)) return 'look-alike';
+  const short = [...oldText].length <= 3 && [...newText].length <= 3;
+  if (short && (oldText || newText) && (!oldText || PUNCT.test(oldText)) && (!newText || PUNCT.test(newText))) return 'format';
+  if (oldText && newText && DIGITS.test(oldText) && DIGITS.test(newText)) return 'digits';
+  return 'text';
+}
+
+export interface Change extends Hunk {
+  kind: ChangeKind;
+  oldText: string;
+  newText: string;
+}
+
+/** Same-length hunks are split position by position, so `2026-11-21`→`2026/11/22` yields two format
+ *  changes and one digit change rather than one opaque edit. Visible edits a few characters apart merge. */
+export function classifyHunks(a: number[], b: number[], hunks: Hunk[]): Change[] {
+  const pieces: Change[] = [];
+  const text = (cps: number[], s: number, e: number) => String.fromCodePoint(...cps.slice(s, e));
+  for (const h of hunks) {
+    const la = h.aEnd - h.aStart;
+    const lb = h.bEnd - h.bStart;
+    if (la === lb && la > 1) {
+      let run: Change | undefined;
+      for (let i = 0; i < la; i++) {
+        const oa = a[h.aStart + i]!;
+        const nb = b[h.bStart + i]!;
+        if (oa === nb) {
+          if (run) pieces.push(run);
+          run = undefined;
+          continue;
+        }
+        const kind = classifyChange(String.fromCodePoint(oa), String.fromCodePoint(nb));
+        if (run && run.kind === kind) {
+          run.aEnd++;
+          run.bEnd++;
+          run.oldText += String.fromCodePoint(oa);
+          run.newText += String.fromCodePoint(nb);
+        } else {
+          if (run) pieces.push(run);
+          run = { aStart: h.aStart + i, aEnd: h.aStart + i + 1, bStart: h.bStart + i, bEnd: h.bStart + i + 1, kind, oldText: String.fromCodePoint(oa), newText: String.fromCodePoint(nb) };
+        }
+      }
+      if (run) pieces.push(run);
+    } else {
+      const oldText = text(a, h.aStart, h.aEnd);
+      const newText = text(b, h.bStart, h.bEnd);
+      pieces.push({ ...h, kind: classifyChange(oldText, newText), oldText, newText });
+    }
+  }
+  const merged: Change[] = [];
+  for (const p of pieces) {
+    const last = merged[merged.length - 1];
+    const visibleKinds = (k: ChangeKind) => k === 'text' || k === 'digits';
+    if (last && visibleKinds(last.kind) && visibleKinds(p.kind) && p.bStart - last.bEnd <= 3 && p.aStart - last.aEnd <= 3) {
+      last.oldText = text(a, last.aStart, p.aEnd);
+      last.newText = text(b, last.bStart, p.bEnd);
+      last.aEnd = p.aEnd;
+      last.bEnd = p.bEnd;
+      last.kind = last.kind === 'digits' && p.kind === 'digits' && DIGITS.test(last.oldText) && DIGITS.test(last.newText) ? 'digits' : 'text';
+    } else merged.push({ ...p });
+  }
+  return merged;
+}
+
+// ---- volatility ----
+
+/** Value shapes that change from run to run by nature (ids, clocks); tried in order. */
+export const VOLATILE_SHAPES: { name: string; re: RegExp }[] = [
+  { name: 'uuid', re: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi },
+  { name: 'iso-timestamp', re: /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g },
+  { name: 'epoch', re: /\b1\d{9}(\d{3})?(\.\d+)?\b/g },
+  { name: 'hex-id', re: /\b[0-9a-f]{16,}\b/gi },
+  { name: 'token-id', re: /[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]{10,}|[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]*\d[A-Za-z0-9_-]{10,}/g },
+  { name: 'decimal', re: /\d+\.\d+/g },
+  { name: 'number', re: /\d+/g },
+];
+/** Shapes masked in every field, learned or not: a persona cannot change them without it being noise. */
+const ALWAYS_MASKED = ['uuid', 'iso-timestamp', 'epoch'];
+
+export interface VolatileModel {
+  /** Fields whose presence or whole value changes between identical runs. */
+  whole: Set<string>;
+  /** Fields where only tokens of these shapes change. */
+  shapes: Map<string, string[]>;
+}
+
+function spans(s: string, shapeNames: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const shape of VOLATILE_SHAPES) {
+    if (!shapeNames.includes(shape.name)) continue;
+    for (const m of s.matchAll(new RegExp(shape.re.source, shape.re.flags))) out.push([m.index!, m.index! + m[0].length]);
+  }
+  return out;
+}
+
+export function maskValue(s: string, shapeNames: string[]): string {
+  let out = s;
+  for (const shape of VOLATILE_SHAPES) if (shapeNames.includes(shape.name)) out = out.replace(new RegExp(shape.re.source, shape.re.flags), `⟨${shape.name}⟩`);
+  return out;
+}
+
+/** Learns from two or more runs of the same persona which fields, and which shapes within them, vary. */
+export function learnVolatile(baselines: FieldMap[]): VolatileModel {
+  const model: VolatileModel = { whole: new Set(), shapes: new Map() };
+  const paths = new Set(baselines.flatMap((m) => [...m.keys()]));
+  for (const path of paths) {
+    const values = baselines.map((m) => m.get(path));
+    if (values.every((v) => v === values[0])) continue;
+    if (values.some((v) => v === undefined)) {
+      model.whole.add(path);
+      continue;
+    }
+    const used = new Set(ALWAYS_MASKED);
+    const first = values[0]!;
+    const a = [...first].map((c) => c.codePointAt(0)!);
+    const offA = utf16Offsets(first);
+    const spansA = VOLATILE_SHAPES.map((shape) => spans(first, [shape.name]));
+    for (const other of values.slice(1) as string[]) {
+      const b = [...other].map((c) => c.codePointAt(0)!);
+      const offB = utf16Offsets(other);
+      const spansB = VOLATILE_SHAPES.map((shape) => spans(other, [shape.name]));
+      for (const h of diffCodePoints(a, b)) {
+        const i = VOLATILE_SHAPES.findIndex(
+          (_, si) => covered(spansA[si]!, offA[h.aStart]!, offA[h.aEnd]!) || covered(spansB[si]!, offB[h.bStart]!, offB[h.bEnd]!),
+        );
+        if (i >= 0) used.add(VOLATILE_SHAPES[i]!.name);
+      }
+    }
+    const names = [...used];
+    const masked = values.map((v) => maskValue(v!, names));
+    if (masked.every((m) => m === masked[0])) model.shapes.set(path, names);
+    else model.whole.add(path);
+  }
+  return model;
+}
+
+/** UTF-16 offset of every code-point index, plus the end. */
+export function utf16Offsets(s: string): number[] {
+  const out = [0];
+  let off = 0;
+  for (const ch of s) {
+    off += ch.length;
+    out.push(off);
+  }
+  return out;
+}
+
+function covered(ms: [number, number][], from: number, to: number): boolean {
+  return ms.some(([s, e]) => s <= from && to <= e);
+}
+
+export interface FieldDiff {
+  path: string;
+  /** undefined: the field is absent on that side. */
+  oldValue: string | undefined;
+  newValue: string | undefined;
+  /** Empty when the field was added or removed as a whole. */
+  changes: Change[];
+}
+
+/** Differences between a baseline run and a persona run, volatile parts masked. */
+export function diffFields(base: FieldMap, persona: FieldMap, model: VolatileModel): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  const paths = [...new Set([...base.keys(), ...persona.keys()])];
+  for (const path of paths) {
+    if (model.whole.has(path)) continue;
+    const oldValue = base.get(path);
+    const newValue = persona.get(path);
+    if (oldValue === newValue) continue;
+    if (oldValue === undefined || newValue === undefined) {
+      out.push({ path, oldValue, newValue, changes: [] });
+      continue;
+    }
+    const shapeNames = model.shapes.get(path) ?? ALWAYS_MASKED;
+    if (maskValue(oldValue, shapeNames) === maskValue(newValue, shapeNames)) continue;
+    const a = [...oldValue].map((c) => c.codePointAt(0)!);
+    const b = [...newValue].map((c) => c.codePointAt(0)!);
+    const maskA = spans(oldValue, shapeNames);
+    const maskB = spans(newValue, shapeNames);
+    const offA = utf16Offsets(oldValue);
+    const offB = utf16Offsets(newValue);
+    const changes = classifyHunks(a, b, diffCodePoints(a, b)).filter(
+      (c) => c.kind === 'invisible' || !(covered(maskA, offA[c.aStart]!, offA[c.aEnd]!) && covered(maskB, offB[c.bStart]!, offB[c.bEnd]!)),
+    );
+    if (changes.length) out.push({ path, oldValue, newValue, changes });
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+// Turns differences and run observations into report findings, and ties differences to findings of a
+// static audit whose evidence contains the same characters.
+import { findingId, type Evidence, type Finding, type Location, type Severity } from '../model/finding.js';
+import type { Report } from '../model/report.js';
+import { describeCell, type Cell, type Difference } from './analyze.js';
+import { describeString, visible } from './chars.js';
+import { isIpLiteral, isLoopback } from './preload.js';
+import type { RunResult } from './sandbox.js';
+
+export const PROBE_RULES = {
+  'probe-covert-channel': { category: 'covert-channel', title: 'Request changes invisibly with the user’s region' },
+  'probe-region-dependent': { category: 'region-targeting', title: 'Request changes with the user’s region' },
+  'probe-egress-attempt': { category: 'exfiltration', title: 'Tool tried to reach a non-loopback address' },
+  'probe-unknown-host': { category: 'exfiltration', title: 'Tool looked up a host outside the mock APIs' },
+  'probe-run-problem': { category: 'internal', title: 'A probe run did not complete normally' },
+} as const satisfies Record<string, { category: Finding['category']; title: string }>;
+export type ProbeRuleId = keyof typeof PROBE_RULES;
+
+function make(ruleId: ProbeRuleId, severity: Severity, location: Location, message: string, extra: Partial<Finding> = {}): Finding {
+  return {
+    id: findingId(ruleId, location),
+    ruleId,
+    category: PROBE_RULES[ruleId].category,
+    severity,
+    title: PROBE_RULES[ruleId].title,
+    message,
+    location,
+    related: [],
+    decoded: [],
+    excerpt: '',
+    ...extra,
+  };
+}
+
+function requestLocation(label: string, path: string, c: Cell): Location {
+  return { file: `request:${label}:${path}`, offset: c.offset, line: c.line, column: c.column };
+}
+
+/** Characters of a change worth matching against static evidence: non-ASCII ones (ASCII is everywhere). */
+function distinctiveChars(cells: Cell[]): string[] {
+  const set = new Set<string>();
+  for (const c of cells) for (const ch of c.oldText + c.newText) if (ch.codePointAt(0)! > 0x7f) set.add(ch);
+  return [...set];
+}
+
+export function staticLinks(d: Difference, staticReport: Report | undefined): Finding[] {
+  if (!staticReport) return [];
+  const chars = distinctiveChars(Object.values(d.cells));
+  if (chars.length === 0) return [];
+  return staticReport.findings.filter((f) => {
+    const texts = [f.excerpt, ...f.related.map((r) => r.excerpt ?? ''), ...f.decoded.map((x) => x.text)].join('\n');
+    return chars.every((ch) => texts.includes(ch));
+  });
+}
+
+export function differenceFindings(diffs: Difference[], baselineLabel: string, staticReport?: Report): Finding[] {
+  const out: Finding[] = [];
+  for (const d of diffs) {
+    const labels = Object.keys(d.cells);
+    const first = d.cells[labels[0]!]!;
+    const ruleId: ProbeRuleId = d.verdict === 'covert-channel' ? 'probe-covert-channel' : 'probe-region-dependent';
+    const follows = d.follows.length ? d.follows.join(' or ') : 'a combination of persona settings';
+    const what = d.kind === 'invisible' ? 'an invisible character' : d.kind === 'look-alike' ? 'a look-alike character' : d.kind === 'format' ? 'a punctuation/format character' : d.kind;
+    const cellLines = labels.map((l) => `${l}: ${describeCell(d.cells[l]!, d.kind)}${d.cells[l]!.explained ? ' (explained by the persona)' : ''}`);
+    const links = staticLinks(d, staticReport);
+    const message =
+      `${d.id}: at ${d.path} the request differs from the baseline (${baselineLabel}) by ${what}${d.occurrences > 1 ? ` in ${d.occurrences} places` : ''}, following ${follows}. ` +
+      `${d.verdict === 'covert-channel' ? 'Nothing visible in the request explains it, so it can tell the server where the user is. ' : ''}` +
+      cellLines.join('; ') +
+      (links.length ? `. Tied to static finding${links.length > 1 ? 's' : ''} ${links.map((f) => f.id).join(', ')}` : '');
+    const related: Evidence[] = [
+      {
+        role: 'data',
+        location: { file: `request:${baselineLabel}:${d.path}`, offset: first.baseOffset, line: 1, column: first.baseOffset + 1 },
+        note: 'baseline value',
+        excerpt: visible(first.baseContext),
+      },
+      ...labels.slice(1, 12).map((l) => ({
+        role: 'transform' as const,
+        location: requestLocation(l, d.path, d.cells[l]!),
+        note: `${l}: ${describeCell(d.cells[l]!, d.kind)}`,
+        excerpt: visible(d.cells[l]!.context),
+      })),
+      ...links.map((f) => ({ role: 'context' as const, location: f.location, note: `static finding ${f.id} (${f.ruleId}) has these characters in its evidence`, excerpt: f.excerpt })),
+    ];
+    const decoded = [...new Set(labels.map((l) => `${d.cells[l]!.oldText}→${d.cells[l]!.newText}`))].map((pair) => {
+      const [o, n] = pair.split('→') as [string, string];
+      return { encoding: 'persona-diff', text: `${o}→${n} (${describeString(o, 4)} → ${describeString(n, 4)})` };
+    });
+    out.push(make(ruleId, d.severity, requestLocation(labels[0]!, d.path, first), message, { related, decoded, excerpt: visible(first.context) }));
+  }
+  return out;
+}
+
+export interface LabelledRun {
+  label: string;
+  run: RunResult;
+}
+
+/** Hosts the sandbox maps to the mocks; a lookup of anything else is an attempt to go elsewhere. */
+export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>): Finding[] {
+  const egress = new Map<string, { runs: string[]; how: string }>();
+  const unknown = new Map<string, string[]>();
+  const note = (m: Map<string, { runs: string[]; how: string }>, key: string, label: string, how: string) => {
+    const e = m.get(key) ?? { runs: [], how };
+    if (!e.runs.includes(label)) e.runs.push(label);
+    m.set(key, e);
+  };
+  for (const { label, run } of runs) {
+    for (const e of run.netEvents) {
+      if (e.kind === 'resolved' && e.address && !isLoopback(e.address)) note(egress, `${e.host} → ${e.address}`, label, 'resolved and connected from Node');
+      if (e.kind === 'connect' && e.host && isIpLiteral(e.host) && !isLoopback(e.host)) note(egress, `${e.host}:${e.port ?? '?'}`, label, 'direct connect from Node');
+      if (e.kind === 'udp' && e.address && !isLoopback(e.address) && e.address !== '127.0.0.1') note(egress, `udp ${e.address}:${e.port ?? '?'}`, label, 'UDP send from Node');
+      if ((e.kind === 'lookup' || e.kind === 'resolve' || e.kind === 'connect') && e.host && !isIpLiteral(e.host) && !isLoopback(e.host) && !mappedHosts.has(e.host.toLowerCase())) {
+        unknown.set(e.host.toLowerCase(), [...new Set([...(unknown.get(e.host.toLowerCase()) ?? []), label])]);
+      }
+    }
+    for (const k of run.kernelSockets) note(egress, `${k.proto} ${k.remote}`, label, 'socket seen in /proc/net');
+    for (const q of run.dnsQueries) {
+      if (mappedHosts.has(q.name)) continue;
+      unknown.set(q.name, [...new Set([...(unknown.get(q.name) ?? []), label])]);
+    }
+  }
+  const out: Finding[] = [];
+  for (const [target, e] of egress) {
+    out.push(make('probe-egress-attempt', 'high', { file: `network:${e.runs[0]}`, offset: 0, line: 1, column: 1 }, `Attempt to reach ${target} (${e.how}) in ${e.runs.length} run(s): ${e.runs.join('; ')}. The sandbox has no route off loopback, so nothing left the machine.`, { excerpt: target }));
+  }
+  for (const [host, labels] of unknown) {
+    out.push(make('probe-unknown-host', 'medium', { file: `dns:${host}`, offset: 0, line: 1, column: 1 }, `The tool tried to resolve ${host}, which is not one of the mocked API hosts (answered REFUSED) in ${labels.length} run(s): ${labels.join('; ')}.`, { excerpt: host }));
+  }
+  return out;
+}
+
+export function runProblemFindings(runs: LabelledRun[]): Finding[] {
+  const out: Finding[] = [];
+  runs.forEach(({ label, run }, i) => {
+    const loc: Location = { file: `run:${label}#${i}`, offset: 0, line: 1, column: 1 };
+    if (run.leftoverPids.length) out.push(make('probe-run-problem', 'high', loc, `Processes of the run survived it: ${run.leftoverPids.join(', ')}.`));
+    if (run.timedOut) out.push(make('probe-run-problem', 'low', { ...loc, column: 2 }, `The tool did not finish within the time limit and was killed; its requests until then are compared.`));
+    if (run.requests.length === 0 && !run.setupError) out.push(make('probe-run-problem', 'info', { ...loc, column: 3 }, `The tool sent no request to the mock APIs (exit ${run.exitCode ?? run.signal}); stderr: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}`));
+  });
+  return out;
+}

@@ -1,0 +1,172 @@
+// Orchestrates a probe: prepare the tool, run the baseline persona repeatedly and every other persona once,
+// each in its own sealed sandbox, then diff what they sent.
+import os from 'node:os';
+import path from 'node:path';
+import { sortFindings, type Finding } from '../model/finding.js';
+import type { Report } from '../model/report.js';
+import { UserError } from '../model/errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { prepareTool } from './acquire-tool.js';
+import { analyzeDifferences, type PersonaFields } from './analyze.js';
+import { createLocalCa } from './ca.js';
+import { flattenRequests, learnVolatile } from './diff.js';
+import { differenceFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
+import {
+  buildMatrix,
+  certificateNames,
+  hostsFile,
+  listeningPorts,
+  personaEnv,
+  personaLabel,
+  proxyOf,
+  variedDimensions,
+  WELL_KNOWN_API_HOSTS,
+  type Dimension,
+  type Persona,
+} from './persona.js';
+import { isIpLiteral, isLoopback } from './preload.js';
+import type { ProbeReport, RunSummary } from './report.js';
+import { runSealed, type RunResult, type SandboxMode } from './sandbox.js';
+import { SANDBOX_PATHS, type RunConfig } from './types.js';
+
+export interface ProbeOptions {
+  target: string;
+  matrix?: Partial<Record<Dimension, string[]>>;
+  timeoutSec: number;
+  /** Runs of the baseline persona (at least 2, to learn what varies by itself). */
+  repeat: number;
+  env: Record<string, string>;
+  toolArgs: string[];
+  concurrency: number;
+  bin?: string;
+  staticReport?: Report;
+}
+
+export function nonLoopbackAttempts(run: RunResult): number {
+  let n = run.kernelSockets.length;
+  for (const e of run.netEvents) {
+    if (e.kind === 'resolved' && e.address && !isLoopback(e.address)) n++;
+    if (e.kind === 'connect' && e.host && isIpLiteral(e.host) && !isLoopback(e.host)) n++;
+    if (e.kind === 'udp' && e.address && !isLoopback(e.address)) n++;
+  }
+  return n;
+}
+
+async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+function summarize(label: string, repeat: number, run: RunResult): RunSummary {
+  return {
+    label,
+    repeat,
+    exitCode: run.exitCode,
+    signal: run.signal,
+    timedOut: run.timedOut,
+    durationMs: run.durationMs,
+    requests: run.requests.map((q) => ({
+      method: q.method,
+      url: q.url.slice(0, 300),
+      ...(q.sni ? { sni: q.sni } : {}),
+      ...(q.headers.find(([n]) => n === 'host') ? { host: q.headers.find(([n]) => n === 'host')![1] } : {}),
+      status: q.status,
+    })),
+    dnsQueries: [...new Set(run.dnsQueries.map((q) => `${q.name} ${q.type}`))],
+    nonLoopbackAttempts: nonLoopbackAttempts(run),
+    leftoverPids: run.leftoverPids,
+    interfaces: run.interfaces,
+    stderrTail: run.stderr.slice(-2000),
+    ...(run.setupError ? { setupError: run.setupError } : {}),
+  };
+}
+
+export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: string) => void): Promise<ProbeReport> {
+  const started = Date.now();
+  const personas = buildMatrix(opts.matrix);
+  const dims = variedDimensions(personas);
+  const labels = personas.map((p) => personaLabel(p, dims));
+  const tool = await prepareTool(opts.target, opts.bin);
+  try {
+    const ca = await createLocalCa(certificateNames(personas));
+    const ports = listeningPorts(personas);
+    const command = [process.execPath, path.posix.join(SANDBOX_PATHS.toolDir, tool.bin), ...opts.toolArgs];
+    const configFor = (p: Persona): RunConfig => ({
+      toolDir: tool.dir,
+      command,
+      env: personaEnv(p, opts.env, `${SANDBOX_PATHS.runtimeDir}/preload.cjs`, `${SANDBOX_PATHS.runtimeDir}/ca.pem`),
+      timeoutMs: opts.timeoutSec * 1000,
+      settleMs: 300,
+      hostname: p.hostname,
+      user: p.user,
+      zone: p.tz,
+      hostsFile: hostsFile(personas, p),
+      httpsPorts: ports.https,
+      httpPorts: ports.http,
+      proxyPorts: ports.proxy,
+      caPem: ca.caPem,
+      certPem: ca.certPem,
+      keyPem: ca.keyPem,
+      dropPrivileges: mode === 'root',
+    });
+    const jobs: { index: number; repeat: number }[] = [];
+    for (let r = 0; r < opts.repeat; r++) jobs.push({ index: 0, repeat: r });
+    for (let i = 1; i < personas.length; i++) jobs.push({ index: i, repeat: 0 });
+    log(`probe: ${jobs.length} sealed runs of ${tool.info.name ?? opts.target} (${personas.length} personas), ${opts.concurrency} at a time`);
+    const hardTimeout = opts.timeoutSec * 1000 + 30_000;
+    const results = await pool(jobs, opts.concurrency, async (job) => ({ ...job, run: await runSealed(configFor(personas[job.index]!), mode, hardTimeout) }));
+
+    const baselineRuns = results.filter((r) => r.index === 0);
+    if (baselineRuns.every((r) => r.run.setupError)) {
+      throw new UserError(`sandbox unavailable: ${baselineRuns[0]!.run.setupError}`);
+    }
+    const usable = results.filter((r) => !r.run.setupError);
+    const fieldsOf = (r: (typeof results)[number]): PersonaFields => ({ label: labels[r.index]!, persona: personas[r.index]!, fields: flattenRequests(r.run.requests) });
+    const baselineFields = usable.filter((r) => r.index === 0).map(fieldsOf);
+    const model = learnVolatile(baselineFields.map((b) => b.fields));
+    const personaFields = usable.filter((r) => r.index !== 0).map(fieldsOf);
+    const differences = analyzeDifferences(baselineFields, personaFields, model);
+
+    const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
+    const labelled: LabelledRun[] = results.map((r) => ({ label: labels[r.index]!, run: r.run }));
+    const findings: Finding[] = [
+      ...differenceFindings(differences, labels[0]!, opts.staticReport),
+      ...networkFindings(labelled, mapped),
+      ...runProblemFindings(labelled),
+    ];
+    const runs = results.map((r) => summarize(labels[r.index]!, r.repeat, r.run));
+    return {
+      tool: { name: 'telltale', version: TOOL_VERSION },
+      target: tool.info,
+      sandbox: { mode, home: SANDBOX_PATHS.home, workDir: SANDBOX_PATHS.workDir, toolDir: SANDBOX_PATHS.toolDir },
+      command: ['node', path.posix.join(SANDBOX_PATHS.toolDir, tool.bin), ...opts.toolArgs],
+      dimensions: dims,
+      baseline: labels[0]!,
+      personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),
+      runs,
+      differences,
+      findings: sortFindings(findings),
+      stats: {
+        ms: Date.now() - started,
+        runs: results.length,
+        nonLoopbackAttempts: runs.reduce((n, r) => n + r.nonLoopbackAttempts, 0),
+        leftoverProcesses: runs.reduce((n, r) => n + r.leftoverPids.length, 0),
+        unsealedRuns: results.filter((r) => r.run.setupError).length,
+      },
+    };
+  } finally {
+    await tool.dispose();
+  }
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}

@@ -1,0 +1,124 @@
+// Host side of the sandbox: checks that namespaces are available, starts one sealed run through
+// `unshare`, enforces the hard timeout and checks afterwards that no process of the run survived.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RESULT_MARKER, type RunConfig, type RunOutput } from './types.js';
+
+export type SandboxMode = 'root' | 'user-namespace';
+
+export interface RunResult extends RunOutput {
+  /** Host pids still in the run's pid namespace after it ended (must be empty). */
+  leftoverPids: number[];
+}
+
+const NS_FLAGS = ['--net', '--pid', '--fork', '--mount-proc', '--mount', '--uts', '--ipc'];
+
+function unshareArgs(mode: SandboxMode): string[] {
+  return mode === 'root' ? [...NS_FLAGS, '--kill-child'] : ['--user', '--map-root-user', ...NS_FLAGS, '--kill-child'];
+}
+
+function exec(cmd: string, args: string[], timeoutMs: number): Promise<{ ok: boolean; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs }, (err, _stdout, stderr) => resolve({ ok: !err, stderr: String(stderr) }));
+  });
+}
+
+/** Which kind of namespaces this machine lets us create; undefined with a one-line reason when none. */
+export async function detectSandbox(): Promise<{ mode: SandboxMode } | { reason: string }> {
+  if (process.platform !== 'linux') return { reason: `sandbox unavailable: needs Linux namespaces, this is ${process.platform}` };
+  const mode: SandboxMode = process.getuid?.() === 0 ? 'root' : 'user-namespace';
+  const probe = await exec('unshare', [...unshareArgs(mode), 'true'], 10_000);
+  if (!probe.ok) {
+    const why = probe.stderr.trim().split('\n')[0] || 'unshare failed';
+    return { reason: `sandbox unavailable: cannot create namespaces (${why}); refusing to run the tool unsealed` };
+  }
+  const ip = await exec('ip', ['-V'], 5_000);
+  if (!ip.ok) return { reason: 'sandbox unavailable: `ip` (iproute2) not found; run .ci/probe-deps.sh' };
+  if (mode === 'root') {
+    const sp = await exec('setpriv', ['--version'], 5_000);
+    if (!sp.ok) return { reason: 'sandbox unavailable: `setpriv` (util-linux) not found; run .ci/probe-deps.sh' };
+  }
+  return { mode };
+}
+
+export function runnerPath(): string {
+  return fileURLToPath(new URL('./runner.js', import.meta.url));
+}
+
+/** Host pids whose pid namespace is `ns` (e.g. `pid:[4026532912]`). */
+export async function pidsInNamespace(ns: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if ((await fs.readlink(`/proc/${name}/ns/pid`)) === ns) out.push(Number(name));
+    } catch {
+      // Gone or not ours to read.
+    }
+  }
+  return out;
+}
+
+function failed(message: string, durationMs: number): RunResult {
+  return {
+    requests: [],
+    dnsQueries: [],
+    netEvents: [],
+    kernelSockets: [],
+    interfaces: [],
+    outsideRoutes: 0,
+    pidNamespace: '',
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    durationMs,
+    stdout: '',
+    stderr: '',
+    setupError: message,
+    leftoverPids: [],
+  };
+}
+
+/** One sealed run. The runner enforces cfg.timeoutMs; `hardTimeoutMs` is the backstop that kills unshare,
+ *  whose --kill-child takes the namespace's init, and so every process in it, along. */
+export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs: number): Promise<RunResult> {
+  const started = Date.now();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'telltale-run-'));
+  try {
+    const configPath = path.join(dir, 'config.json');
+    await fs.writeFile(configPath, JSON.stringify({ ...cfg, dropPrivileges: mode === 'root' }), { mode: 0o600 });
+    const child = spawn('unshare', [...unshareArgs(mode), '--', process.execPath, runnerPath(), configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.length < 256 && err.push(c));
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, hardTimeoutMs);
+    await new Promise<void>((resolve) => {
+      child.on('close', () => resolve());
+      child.on('error', () => resolve());
+    });
+    clearTimeout(timer);
+    const text = Buffer.concat(out).toString('utf8');
+    const line = text.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+    if (!line) {
+      const why = killed ? `run exceeded the hard timeout of ${hardTimeoutMs} ms` : Buffer.concat(err).toString('utf8').trim().split('\n').slice(-1)[0] || 'runner printed no result';
+      return failed(why, Date.now() - started);
+    }
+    const result = JSON.parse(line.slice(RESULT_MARKER.length)) as RunOutput;
+    const leftoverPids = result.pidNamespace ? await pidsInNamespace(result.pidNamespace) : [];
+    const { setupError: _none, ...empty } = failed('', 0);
+    return { ...empty, ...result, leftoverPids };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

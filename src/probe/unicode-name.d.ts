@@ -1,0 +1,3 @@
+declare module 'unicode-name' {
+  export function unicodeName(char: string | number): string | undefined;
+}
