@@ -249,10 +249,12 @@ export function classifyHunks(a: number[], b: number[], hunks: Hunk[]): Change[]
     }
   }
   const merged: Change[] = [];
+  const visibleKinds = (k: ChangeKind) => k === 'text' || k === 'digits';
+  // A look-alike pair inside a rewritten word ('1' vs 'l' in 127.0.0.1 → localhost) is part of that rewrite.
+  const joins = (x: ChangeKind, y: ChangeKind) => (visibleKinds(x) && visibleKinds(y)) || (x === 'text' && y === 'look-alike') || (x === 'look-alike' && y === 'text');
   for (const p of pieces) {
     const last = merged[merged.length - 1];
-    const visibleKinds = (k: ChangeKind) => k === 'text' || k === 'digits';
-    if (last && visibleKinds(last.kind) && visibleKinds(p.kind) && p.bStart - last.bEnd <= 3 && p.aStart - last.aEnd <= 3) {
+    if (last && joins(last.kind, p.kind) && p.bStart - last.bEnd <= 3 && p.aStart - last.aEnd <= 3) {
       last.oldText = text(a, last.aStart, p.aEnd);
       last.newText = text(b, last.bStart, p.bEnd);
       last.aEnd = p.aEnd;

@@ -1,6 +1,6 @@
 // Turns differences and run observations into report findings, and ties differences to findings of a
 // static audit whose evidence contains the same characters.
-import { findingId, type Evidence, type Finding, type Location, type Severity } from '../model/finding.js';
+import { findingId, severityRank, type Evidence, type Finding, type Location, type Severity } from '../model/finding.js';
 import type { Report } from '../model/report.js';
 import { describeCell, type Cell, type Difference } from './analyze.js';
 import { describeString, visible } from './chars.js';
@@ -8,7 +8,7 @@ import { isIpLiteral, isLoopback } from './preload.js';
 import type { RunResult } from './sandbox.js';
 
 export const PROBE_RULES = {
-  'probe-covert-channel': { category: 'covert-channel', title: 'Request changes invisibly with the user’s region' },
+  'probe-covert-channel': { category: 'covert-channel', title: 'Request changes unnoticeably (invisible, look-alike or format-only) with the user’s region' },
   'probe-region-dependent': { category: 'region-targeting', title: 'Request changes with the user’s region' },
   'probe-egress-attempt': { category: 'exfiltration', title: 'Tool tried to reach a non-loopback address' },
   'probe-unknown-host': { category: 'exfiltration', title: 'Tool looked up a host outside the mock APIs' },
@@ -36,21 +36,32 @@ function requestLocation(label: string, path: string, c: Cell): Location {
   return { file: `request:${label}:${path}`, offset: c.offset, line: c.line, column: c.column };
 }
 
-/** Characters of a change worth matching against static evidence: non-ASCII ones (ASCII is everywhere). */
-function distinctiveChars(cells: Cell[]): string[] {
-  const set = new Set<string>();
-  for (const c of cells) for (const ch of c.oldText + c.newText) if (ch.codePointAt(0)! > 0x7f) set.add(ch);
-  return [...set];
+const LINK_WINDOW = 80;
+const MAX_LINKS = 5;
+
+/** True when, somewhere in `text`, a non-ASCII character of the change has all the change's characters
+ *  within LINK_WINDOW: the shape of a choice between them (`q ? "'" : "’"`), not a big table that
+ *  happens to hold them all. */
+export function holdsChoice(text: string, chars: string[]): boolean {
+  const anchors = chars.filter((c) => c.codePointAt(0)! > 0x7f);
+  for (const anchor of anchors) {
+    for (let i = text.indexOf(anchor); i >= 0; i = text.indexOf(anchor, i + 1)) {
+      const win = text.slice(Math.max(0, i - LINK_WINDOW), i + LINK_WINDOW);
+      if (chars.every((c) => win.includes(c))) return true;
+    }
+  }
+  return false;
 }
 
+/** Static findings whose evidence holds this difference's characters side by side. ASCII-only changes
+ *  ('-' → '/') are never tied: those characters are in every file. */
 export function staticLinks(d: Difference, staticReport: Report | undefined): Finding[] {
   if (!staticReport) return [];
-  const chars = distinctiveChars(Object.values(d.cells));
-  if (chars.length === 0) return [];
-  return staticReport.findings.filter((f) => {
-    const texts = [f.excerpt, ...f.related.map((r) => r.excerpt ?? ''), ...f.decoded.map((x) => x.text)].join('\n');
-    return chars.every((ch) => texts.includes(ch));
-  });
+  const chars = [...new Set(Object.values(d.cells).flatMap((c) => [...c.oldText, ...c.newText]))];
+  if (!chars.some((c) => c.codePointAt(0)! > 0x7f)) return [];
+  const hits = staticReport.findings.filter((f) => [f.excerpt, ...f.related.map((r) => r.excerpt ?? ''), ...f.decoded.map((x) => x.text)].some((t) => holdsChoice(t, chars)));
+  const rank = (f: Finding) => (f.category === 'covert-channel' ? 0 : 10) + severityRank(f.severity);
+  return hits.sort((a, b) => rank(a) - rank(b)).slice(0, MAX_LINKS);
 }
 
 export function differenceFindings(diffs: Difference[], baselineLabel: string, staticReport?: Report): Finding[] {

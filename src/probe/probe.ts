@@ -84,6 +84,7 @@ function summarize(label: string, repeat: number, run: RunResult): RunSummary {
     nonLoopbackAttempts: nonLoopbackAttempts(run),
     leftoverPids: run.leftoverPids,
     interfaces: run.interfaces,
+    stdoutTail: run.stdout.slice(-2000),
     stderrTail: run.stderr.slice(-2000),
     ...(run.setupError ? { setupError: run.setupError } : {}),
   };

@@ -21,6 +21,7 @@ export interface RunSummary {
   nonLoopbackAttempts: number;
   leftoverPids: number[];
   interfaces: string[];
+  stdoutTail: string;
   stderrTail: string;
   setupError?: string;
 }

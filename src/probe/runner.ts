@@ -126,7 +126,12 @@ async function main(configPath: string): Promise<RunOutput> {
   const runUid = cfg.dropPrivileges ? SANDBOX_UID : 0;
   try {
     sh('ip', ['link', 'set', 'lo', 'up']);
-    fs.writeFileSync('/proc/sys/kernel/hostname', cfg.hostname);
+    try {
+      fs.writeFileSync('/proc/sys/kernel/hostname', cfg.hostname);
+    } catch {
+      // Inside a user namespace /proc/sys stays the real root's; sethostname(2) still works.
+      sh('hostname', [cfg.hostname]);
+    }
     sealFilesystem(cfg, runUid);
   } catch (e) {
     out.setupError = e instanceof Error ? e.message.split('\n')[0]! : String(e);

@@ -88,13 +88,14 @@ describe('analyzeDifferences', () => {
       decoded: [],
       excerpt: '',
     };
-    const report: Report = { tool: { name: 'telltale', version: '0' }, target: { spec: 'x', kind: 'folder' }, findings: [staticFinding], inventory: emptyInventory(), stats: { files: 0, bytes: 0, ms: 0, limits: [] } };
+    const table: Finding = { ...staticFinding, id: 'hidden-data@cli.js:9:1', location: { file: 'cli.js', offset: 0, line: 9, column: 1 }, related: [], decoded: [{ encoding: 'charcodes', text: `rsquo;\u0001\u2019${'x'.repeat(200)}'` }] };
+    const report: Report = { tool: { name: 'telltale', version: '0' }, target: { spec: 'x', kind: 'folder' }, findings: [table, staticFinding], inventory: emptyInventory(), stats: { files: 0, bytes: 0, ms: 0, limits: [] } };
     const findings = differenceFindings(diffs, baseLabel, report);
     const lookalike = findings.find((f) => f.ruleId === 'probe-covert-channel' && f.decoded.some((d) => d.text.includes('U+2019')))!;
     assert.equal(lookalike.location.file, 'request:tz=UTC,host=api.example.cn,lang=en_US.UTF-8:POST /v1/messages(m)#0.body.messages[0].content');
     assert.equal(lookalike.location.column, 6);
     assert.equal(lookalike.category, 'covert-channel');
-    assert.match(lookalike.message, /Tied to static finding lookalike-choice@cli\.js:1:10/);
+    assert.match(lookalike.message, /Tied to static finding lookalike-choice@cli\.js:1:10$/);
     assert.ok(lookalike.related.some((r) => r.role === 'context' && r.location.file === 'cli.js'));
     const format = findings.find((f) => f.decoded.some((d) => d.text.includes('U+002F')))!;
     assert.doesNotMatch(format.message, /Tied to/);

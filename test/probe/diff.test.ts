@@ -55,6 +55,10 @@ describe('code-point diff', () => {
     assert.deepEqual(changes('host 127.0.0.1', 'host api.example.cn'), [['text', '127.0.0.1', 'api.example.cn', 5]]);
   });
 
+  it('folds a look-alike pair into the word it belongs to', () => {
+    assert.deepEqual(changes('127.0.0.1', 'localhost'), [['text', '127.0.0.1', 'localhost', 0]]);
+  });
+
   it('returns nothing for equal strings and one hunk for disjoint ones', () => {
     assert.deepEqual(diffCodePoints(cps('same'), cps('same')), []);
     assert.deepEqual(diffCodePoints(cps('abc'), cps('xyz')).length, 1);

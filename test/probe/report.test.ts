@@ -33,7 +33,7 @@ function sample(): ProbeReport {
     dimensions: [...dims],
     baseline: base.label,
     personas: personas.map((p) => ({ label: label(p), persona: p })),
-    runs: personas.map((p) => ({ label: label(p), repeat: 0, exitCode: 0, signal: null, timedOut: false, durationMs: 1200, requests: [], dnsQueries: [], nonLoopbackAttempts: 0, leftoverPids: [], interfaces: ['lo'], stderrTail: '' })),
+    runs: personas.map((p) => ({ label: label(p), repeat: 0, exitCode: 0, signal: null, timedOut: false, durationMs: 1200, requests: [], dnsQueries: [], nonLoopbackAttempts: 0, leftoverPids: [], interfaces: ['lo'], stdoutTail: '', stderrTail: '' })),
     differences,
     findings: differenceFindings(differences, base.label),
     stats: { ms: 5000, runs: 5, nonLoopbackAttempts: 0, leftoverProcesses: 0, unsealedRuns: 0 },
