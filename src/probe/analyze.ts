@@ -188,7 +188,8 @@ export function analyzeDifferences(baselineRuns: PersonaFields[], personas: Pers
     const runRequests = new Set([...run.fields.keys()].map(requestOf));
     for (const k of runRequests) {
       if (baseRequests.has(k) || volatileRequests.has(k)) continue;
-      add(`${k}|request-added`, k, 'request-added', run.label, wholeCell(k, explainsNew(k), true));
+      const viaNewProxy = k.startsWith('CONNECT ') && run.persona.proxy !== base.persona.proxy;
+      add(`${k}|request-added`, k, 'request-added', run.label, wholeCell(k, explainsNew(k) || viaNewProxy, true));
     }
     for (const k of baseRequests) {
       if (runRequests.has(k) || volatileRequests.has(k)) continue;
