@@ -53,7 +53,8 @@ export function cellLabel(d: Difference, c: Cell | undefined): string {
     return cps.length ? cps.join('+') : `−${[...c.oldText].map((ch) => codePointLabel(ch.codePointAt(0)!)).join('+')}`;
   }
   if (d.kind === 'removed' || d.kind === 'request-removed') return '(removed)';
-  return short(c.newText, 18) || '(empty)';
+  if (!c.newText) return `−${short(c.oldText, 17)}`;
+  return short(c.newText, 18);
 }
 
 function trunc(s: string, n: number): string {

@@ -17,6 +17,8 @@ import { RESULT_MARKER, SANDBOX_PATHS, SANDBOX_UID, type KernelSocket, type RunC
 const MAX_OUTPUT = 256 * 1024;
 const MAX_REQUESTS = 2000;
 const MAX_DNS = 2000;
+/** Each writable tmpfs the tool sees (memory-backed, so bounded). */
+const TMPFS_SIZE = '512m';
 
 function sh(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -61,7 +63,7 @@ function pollKernelSockets(seen: Map<string, KernelSocket>): void {
 function sealFilesystem(cfg: RunConfig, runUid: number): void {
   const rt = SANDBOX_PATHS.runtimeDir;
   sh('mount', ['--make-rprivate', '/']);
-  sh('mount', ['-t', 'tmpfs', '-o', 'mode=755', 'tmpfs', '/srv']);
+  sh('mount', ['-t', 'tmpfs', '-o', `mode=755,size=${TMPFS_SIZE}`, 'tmpfs', '/srv']);
   for (const d of [rt, `${rt}/etc-upper`, `${rt}/etc-work`, SANDBOX_PATHS.toolDir, SANDBOX_PATHS.workDir]) fs.mkdirSync(d, { recursive: true });
   sh('mount', ['--bind', cfg.toolDir, SANDBOX_PATHS.toolDir]);
   sh('mount', ['-o', 'remount,bind,ro', SANDBOX_PATHS.toolDir]);
@@ -82,8 +84,9 @@ function sealFilesystem(cfg: RunConfig, runUid: number): void {
     .filter((l) => l && l.split(':')[2] !== String(runUid) && l.split(':')[0] !== cfg.user);
   passwd.push(`${cfg.user}:x:${runUid}:${runUid}:${cfg.user}:${SANDBOX_PATHS.home}:/bin/sh`);
   writeEtc('passwd', passwd.join('\n') + '\n');
-  for (const dir of ['/home', '/root', '/run']) sh('mount', ['-t', 'tmpfs', '-o', 'mode=755', 'tmpfs', dir]);
-  sh('mount', ['-t', 'tmpfs', '-o', 'mode=1777', 'tmpfs', '/tmp']);
+  sh('mount', ['-t', 'tmpfs', '-o', `mode=755,size=${TMPFS_SIZE}`, 'tmpfs', '/home']);
+  for (const dir of ['/root', '/run']) sh('mount', ['-t', 'tmpfs', '-o', 'mode=755,size=1m', 'tmpfs', dir]);
+  sh('mount', ['-t', 'tmpfs', '-o', `mode=1777,size=${TMPFS_SIZE}`, 'tmpfs', '/tmp']);
   fs.mkdirSync(SANDBOX_PATHS.home, { mode: 0o700 });
   for (const d of [SANDBOX_PATHS.home, SANDBOX_PATHS.workDir]) fs.chownSync(d, runUid, runUid);
   fs.writeFileSync(`${rt}/preload.cjs`, preloadSource(`${rt}/net.log`), { mode: 0o644 });
