@@ -14,6 +14,8 @@ export interface PreparedTool {
   dir: string;
   /** The bin entry, relative to dir. */
   bin: string;
+  /** True for a native executable (ELF), which runs as it is rather than under node. */
+  native: boolean;
   dispose(): Promise<void>;
 }
 
@@ -96,7 +98,15 @@ export async function prepareTool(spec: string, wantedBin?: string): Promise<Pre
     const bin = path.normalize(chooseBin(pkg, wantedBin));
     if (path.isAbsolute(bin) || bin.startsWith('..')) throw new UserError(`bin entry ${bin} points outside the package`);
     if (!(await exists(path.join(dir, bin)))) throw new UserError(`bin entry ${bin} does not exist in the package`);
+    const head = Buffer.alloc(4);
+    const fh = await fs.open(path.join(dir, bin), 'r');
+    try {
+      await fh.read(head, 0, 4, 0);
+    } finally {
+      await fh.close();
+    }
     return {
+      native: head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46])),
       info: { spec, kind, ...(pkg.name ? { name: pkg.name } : {}), ...(pkg.version ? { version: pkg.version } : {}) },
       dir,
       bin,

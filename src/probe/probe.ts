@@ -99,7 +99,8 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
   try {
     const ca = await createLocalCa(certificateNames(personas));
     const ports = listeningPorts(personas);
-    const command = [process.execPath, path.posix.join(SANDBOX_PATHS.toolDir, tool.bin), ...opts.toolArgs];
+    const binInSandbox = path.posix.join(SANDBOX_PATHS.toolDir, tool.bin.split(path.sep).join('/'));
+    const command = tool.native ? [binInSandbox, ...opts.toolArgs] : [process.execPath, binInSandbox, ...opts.toolArgs];
     const configFor = (p: Persona): RunConfig => ({
       toolDir: tool.dir,
       command,
@@ -130,6 +131,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       throw new UserError(`sandbox unavailable: ${baselineRuns[0]!.run.setupError}`);
     }
     const usable = results.filter((r) => !r.run.setupError);
+    if (usable.filter((r) => r.index === 0).length < 2) log('probe: fewer than two baseline runs completed; volatile fields are masked by shape only');
     const fieldsOf = (r: (typeof results)[number]): PersonaFields => ({ label: labels[r.index]!, persona: personas[r.index]!, fields: flattenRequests(r.run.requests) });
     const baselineFields = usable.filter((r) => r.index === 0).map(fieldsOf);
     const model = learnVolatile(baselineFields.map((b) => b.fields));
@@ -148,7 +150,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       tool: { name: 'telltale', version: TOOL_VERSION },
       target: tool.info,
       sandbox: { mode, home: SANDBOX_PATHS.home, workDir: SANDBOX_PATHS.workDir, toolDir: SANDBOX_PATHS.toolDir },
-      command: ['node', path.posix.join(SANDBOX_PATHS.toolDir, tool.bin), ...opts.toolArgs],
+      command: tool.native ? [binInSandbox, ...opts.toolArgs] : ['node', binInSandbox, ...opts.toolArgs],
       dimensions: dims,
       baseline: labels[0]!,
       personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),

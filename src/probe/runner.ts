@@ -63,9 +63,12 @@ function pollKernelSockets(seen: Map<string, KernelSocket>): void {
 function sealFilesystem(cfg: RunConfig, runUid: number): void {
   const rt = SANDBOX_PATHS.runtimeDir;
   sh('mount', ['--make-rprivate', '/']);
+  // Held open so the tool stays reachable even when it lives under a directory hidden below.
+  const toolFd = fs.openSync(cfg.toolDir, 'r');
   sh('mount', ['-t', 'tmpfs', '-o', `mode=755,size=${TMPFS_SIZE}`, 'tmpfs', '/srv']);
   for (const d of [rt, `${rt}/etc-upper`, `${rt}/etc-work`, SANDBOX_PATHS.toolDir, SANDBOX_PATHS.workDir]) fs.mkdirSync(d, { recursive: true });
-  sh('mount', ['--bind', cfg.toolDir, SANDBOX_PATHS.toolDir]);
+  sh('mount', ['--bind', `/proc/${process.pid}/fd/${toolFd}`, SANDBOX_PATHS.toolDir]);
+  fs.closeSync(toolFd);
   sh('mount', ['-o', 'remount,bind,ro', SANDBOX_PATHS.toolDir]);
   sh('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=/etc,upperdir=${rt}/etc-upper,workdir=${rt}/etc-work`, '/etc']);
   const writeEtc = (name: string, text: string) => {

@@ -88,6 +88,23 @@ describe('telltale probe in a sealed sandbox', { skip }, () => {
   });
 });
 
+describe('telltale probe time limit', { skip }, () => {
+  it('stops a tool that never exits, keeps its requests, and leaves nothing running', async () => {
+    const started = Date.now();
+    let out = '';
+    const code = await probeCommand([path.join(FIXTURES, 'hang-tool'), '--format', 'json', '--timeout', '2', '--matrix', 'tz=UTC,Asia/Tehran'], { stdout: (s) => (out += s), stderr: () => {} });
+    const report = JSON.parse(out) as ProbeReport;
+    assert.equal(code, 0);
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+    assertSealedAndClean(report);
+    for (const run of report.runs) {
+      assert.equal(run.timedOut, true);
+      assert.equal(run.requests.length, 1);
+    }
+    assert.ok(report.findings.some((f) => f.ruleId === 'probe-run-problem' && f.severity === 'low'));
+  });
+});
+
 describe('telltale probe without namespaces', () => {
   it('says so in one line and returns 2 instead of running unsealed', async () => {
     const saved = process.env.PATH;
