@@ -74,6 +74,11 @@ export function renderText(r: ProbeReport): string {
     `sealing: ${r.stats.unsealedRuns === 0 ? 'only loopback in every run' : `${r.stats.unsealedRuns} run(s) failed to seal and were not used`}; ` +
       `non-loopback connection attempts: ${r.stats.nonLoopbackAttempts}; leftover processes: ${r.stats.leftoverProcesses}`,
   );
+  const silent = r.runs.filter((x) => x.requests.length === 0 && !x.setupError);
+  if (silent.length) {
+    const tail = silent[0]!.stderrTail.trim().split('\n').slice(-1)[0] ?? '';
+    lines.push(`warning: ${silent.length} of ${r.runs.length} runs sent no request to the mock APIs (first: exit ${silent[0]!.exitCode ?? silent[0]!.signal}${tail ? `, stderr: ${trunc(tail, 160)}` : ''})`);
+  }
   const shown = r.differences.filter((d) => d.verdict !== 'explained').slice(0, 12);
   const explained = r.differences.filter((d) => d.verdict === 'explained');
   lines.push('');

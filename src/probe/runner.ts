@@ -98,11 +98,21 @@ function sealFilesystem(cfg: RunConfig, runUid: number): void {
   fs.chmodSync(`${rt}/net.log`, 0o666);
 }
 
+/** Both loopback families when the kernel has IPv6 (`localhost` may resolve to ::1); only lo exists anyway. */
 async function listen(server: net.Server, port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const attempt = (host: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host, ipv6Only: false }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  try {
+    await attempt('::');
+  } catch {
+    await attempt('127.0.0.1');
+  }
 }
 
 function cap(chunks: Buffer[], chunk: Buffer, size: { n: number }): void {
