@@ -1,0 +1,163 @@
+// One JavaScript file through the pipeline: parse → one walk (rules + flow graph) → decode hidden
+// data → correlate into findings. A crash in a rule or a parse failure becomes a finding.
+
+import type { Finding } from '../model/finding.js';
+import { findingId } from '../model/finding.js';
+import type { Inventory } from '../model/report.js';
+import { parseJs } from '../parse/parse.js';
+import { FlowGraph } from '../flow/graph.js';
+import { emptyFacts } from '../flow/facts.js';
+import { LineIndex, excerpt } from '../files/lines.js';
+import { Walker } from './walker.js';
+import { RULES } from './registry.js';
+import type { DirectFinding, Rule, RuleContext, Visitor } from './rule.js';
+import { InventoryCollector } from './inventory.js';
+import { decodeHidden } from '../mechanisms/decode-hidden.js';
+import { correlate } from '../mechanisms/correlate.js';
+
+export interface FileResult {
+  findings: Finding[];
+  inventory: Pick<Inventory, 'hosts' | 'urls' | 'envVars' | 'fingerprintSources'>;
+  limits: string[];
+  timings: { parseMs: number; walkMs: number; correlateMs: number };
+  nodes: number;
+}
+
+export interface AnalyzeOptions {
+  maxAstDepth: number;
+  rules?: readonly Rule[];
+}
+
+export function internalFinding(file: string, ruleId: string, title: string, message: string, offset = 0, lines?: LineIndex): Finding {
+  const location = lines ? lines.locate(offset) : { file, offset, line: 1, column: 1 };
+  return {
+    id: findingId(ruleId, location),
+    ruleId,
+    category: 'internal',
+    severity: 'info',
+    title,
+    message,
+    location,
+    related: [],
+    decoded: [],
+    excerpt: '',
+  };
+}
+
+/** Wraps every visitor method so a crashing rule is reported with its id instead of aborting the file. */
+function guard(rule: Rule, visitor: Visitor, failures: Map<string, string>): Visitor {
+  const wrapped: Record<string, unknown> = {};
+  for (const [key, fn] of Object.entries(visitor) as [string, (...a: unknown[]) => void][]) {
+    wrapped[key] = (...args: unknown[]) => {
+      if (failures.has(rule.meta.id)) return;
+      try {
+        fn(...args);
+      } catch (e) {
+        const node = args[0] as { start?: number } | undefined;
+        failures.set(rule.meta.id, `${(e as Error)?.message ?? e} (at offset ${node?.start ?? '?'})`);
+      }
+    };
+  }
+  return wrapped as Visitor;
+}
+
+export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): FileResult {
+  const lines = new LineIndex(file, text);
+  const limits: string[] = [];
+  const t0 = performance.now();
+  const parsed = parseJs(text);
+  const t1 = performance.now();
+  const emptyInv = { hosts: [], urls: [], envVars: [], fingerprintSources: [] };
+  if (!parsed.ok) {
+    return {
+      findings: [internalFinding(file, 'parse-error', 'File could not be parsed as JavaScript', `${parsed.message}. The file was not analysed.`, Math.min(parsed.offset, text.length), lines)],
+      inventory: emptyInv,
+      limits,
+      timings: { parseMs: t1 - t0, walkMs: 0, correlateMs: 0 },
+      nodes: 0,
+    };
+  }
+
+  const graph = new FlowGraph();
+  const facts = emptyFacts();
+  const inventory = new InventoryCollector();
+  const direct: { ruleId: string; f: DirectFinding; severity: Finding['severity']; category: Finding['category'] }[] = [];
+  const failures = new Map<string, string>();
+  const rules = opts.rules ?? RULES;
+  const base = {
+    file,
+    text,
+    graph,
+    facts,
+    inventory,
+    slice: (s: { start: number; end: number }, max = 160) => excerpt(text, s.start, s.end, max),
+    report: (_f: DirectFinding) => {},
+  };
+  const w = new Walker(base, { maxDepth: opts.maxAstDepth });
+  const visitors: Visitor[] = [];
+  for (const rule of rules) {
+    const ctx: RuleContext = {
+      ...w.makeContext(),
+      report: (f: DirectFinding) => direct.push({ ruleId: rule.meta.id, f, severity: f.severity ?? rule.meta.severity, category: rule.meta.category }),
+    };
+    visitors.push(guard(rule, rule.create(ctx), failures));
+  }
+  w.use(visitors);
+  let outcome;
+  try {
+    outcome = w.run(parsed.ast);
+  } catch (e) {
+    return {
+      findings: [internalFinding(file, 'analysis-error', 'Analysis of this file failed', String((e as Error)?.message ?? e).slice(0, 300))],
+      inventory: emptyInv,
+      limits,
+      timings: { parseMs: t1 - t0, walkMs: performance.now() - t1, correlateMs: 0 },
+      nodes: 0,
+    };
+  }
+  const t2 = performance.now();
+  if (outcome.depthExceeded) limits.push(`${file}: AST nesting deeper than ${opts.maxAstDepth}; deeper parts were not analysed`);
+
+  const findings: Finding[] = [];
+  for (const [ruleId, msg] of failures) findings.push(internalFinding(file, 'rule-error', `Rule ${ruleId} failed on this file`, msg));
+  if (outcome.depthExceeded)
+    findings.push(internalFinding(file, 'depth-limit', 'AST nesting limit reached', `Nesting deeper than ${opts.maxAstDepth} levels was not analysed.`));
+  for (const d of direct) {
+    const location = lines.locate(d.f.span.start);
+    findings.push({
+      id: findingId(d.ruleId, location),
+      ruleId: d.ruleId,
+      category: d.category,
+      severity: d.severity,
+      title: d.f.title,
+      message: d.f.message,
+      location,
+      related: [],
+      decoded: d.f.decoded ?? [],
+      excerpt: excerpt(text, d.f.span.start, d.f.span.end, 240),
+    });
+  }
+
+  const properties = w.propertyNodes();
+  decodeHidden(facts, limits);
+  graph.freeze();
+  try {
+    findings.push(...correlate({ file, text, lines, graph, facts, properties }));
+  } catch (e) {
+    findings.push(internalFinding(file, 'analysis-error', 'Correlation of this file failed', String((e as Error)?.message ?? e).slice(0, 300)));
+  }
+  const t3 = performance.now();
+  const locate = (o: number) => lines.locate(o);
+  return {
+    findings,
+    inventory: {
+      hosts: inventory.items(inventory.hosts, locate),
+      urls: inventory.items(inventory.urls, locate),
+      envVars: inventory.items(inventory.envVars, locate),
+      fingerprintSources: inventory.items(inventory.fingerprints, locate),
+    },
+    limits,
+    timings: { parseMs: t1 - t0, walkMs: t2 - t1, correlateMs: t3 - t2 },
+    nodes: outcome.nodes,
+  };
+}

@@ -1,0 +1,36 @@
+// Every AST rule, sorted by id. Adding a rule means adding it here, a docs entry and a test table
+// (test/analyze/registry.test.ts checks all three).
+import type { Rule } from './rule.js';
+import encodedString from './rules/encoded-string.js';
+import envRead from './rules/env-read.js';
+import formatChoice from './rules/format-choice.js';
+import ipGeolocationSource from './rules/ip-geolocation-source.js';
+import localeSource from './rules/locale-source.js';
+import lookalikeChoice from './rules/lookalike-choice.js';
+import modelRequestSink from './rules/model-request-sink.js';
+import networkEndpoints from './rules/network-endpoints.js';
+import networkSink from './rules/network-sink.js';
+import outputSink from './rules/output-sink.js';
+import proseTemplate from './rules/prose-template.js';
+import regionData from './rules/region-data.js';
+import systemIdentitySource from './rules/system-identity-source.js';
+import timezoneSource from './rules/timezone-source.js';
+import valueComparison from './rules/value-comparison.js';
+
+export const RULES: readonly Rule[] = [
+  encodedString,
+  envRead,
+  formatChoice,
+  ipGeolocationSource,
+  localeSource,
+  lookalikeChoice,
+  modelRequestSink,
+  networkEndpoints,
+  networkSink,
+  outputSink,
+  proseTemplate,
+  regionData,
+  systemIdentitySource,
+  timezoneSource,
+  valueComparison,
+];

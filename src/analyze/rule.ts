@@ -1,0 +1,109 @@
+// The shape of a rule: a typed declaration plus a visitor over the one shared walk.
+//
+// Rules are detectors. They look at one node at a time (after the walker has computed the node's
+// value in the flow graph) and record facts: a fingerprint source, region data, an encoded literal,
+// a look-alike choice, a sink. They never decide severities; src/mechanisms does, in one place.
+
+import type { Category, Severity } from '../model/finding.js';
+import type { Facts, SinkKind, SourceKind, Span } from '../flow/facts.js';
+import type { FlowGraph, Val } from '../flow/graph.js';
+
+export interface RuleMeta {
+  /** kebab-case; equals the file name and the docs page name. */
+  id: string;
+  category: Category;
+  /** Severity of the rule's own direct findings (mechanism findings are scored in src/mechanisms). */
+  severity: Severity;
+  description: string;
+  /** Why it matters and what it looks for; rendered into docs/rules.md. */
+  docs: string;
+}
+
+/** A finding reported directly by a rule (not through the flow correlation). */
+export interface DirectFinding {
+  span: Span;
+  title: string;
+  message: string;
+  severity?: Severity;
+  decoded?: { encoding: string; text: string }[];
+}
+
+export interface InventorySink {
+  host(value: string, at: number): void;
+  url(value: string, at: number): void;
+  envVar(name: string, at: number): void;
+  fingerprint(kind: SourceKind, at: number): void;
+}
+
+/** What the walker tells a visitor about the node it just evaluated. */
+export interface Eval {
+  /** The node's value in the flow graph (empty for constants). */
+  value: Val;
+  /** Folds the value into a single node (creating one if needed) and returns it; the walker keeps it. */
+  asNode(): number;
+}
+
+export interface CallEval extends Eval {
+  receiver: Val;
+  args: Val[];
+  /** Method or function name when statically known (`fetch`, `request`, `replace`). */
+  name: string | null;
+  /** Dotted callee path when statically known (`process.stdout.write`, `https.request`). */
+  path: string | null;
+}
+
+export interface FunctionExit {
+  /** Distinct constant strings the function returns (null when it also returns other things). */
+  constReturns: string[] | null;
+  /** Values of the branch tests inside the function body (not nested functions). */
+  tests: Val;
+  /** The function's return node. */
+  ret: number;
+  span: Span;
+}
+
+export interface RuleContext {
+  readonly file: string;
+  readonly text: string;
+  readonly graph: FlowGraph;
+  readonly facts: Facts;
+  readonly inventory: InventorySink;
+  /** Seeds a fresh node into the value of the node being visited and returns it. */
+  seed(origin: number): number;
+  report(f: DirectFinding): void;
+  /** Source text of a node, clipped. */
+  slice(span: Span, max?: number): string;
+  recordSource(kind: SourceKind, span: Span, detail: string): void;
+  recordSink(kind: SinkKind, span: Span, value: Val, detail: string): void;
+  /** The numeric constant a binding node was initialised with, when known. */
+  constantOf(node: number): number | undefined;
+}
+
+// Node shapes are ESTree as produced by meriyah; rules narrow them locally.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyNode = any;
+
+export interface Visitor {
+  Literal?(node: AnyNode, ev: Eval): void;
+  TemplateLiteral?(node: AnyNode, ev: Eval): void;
+  Identifier?(node: AnyNode, ev: Eval): void;
+  MemberExpression?(node: AnyNode, ev: Eval & { object: Val }): void;
+  CallExpression?(node: AnyNode, ev: CallEval): void;
+  NewExpression?(node: AnyNode, ev: CallEval): void;
+  BinaryExpression?(node: AnyNode, ev: Eval & { left: Val; right: Val }): void;
+  ConditionalExpression?(node: AnyNode, ev: Eval & { test: Val; consequent: Val; alternate: Val }): void;
+  ObjectExpression?(node: AnyNode, ev: Eval): void;
+  ArrayExpression?(node: AnyNode, ev: Eval): void;
+  VariableDeclarator?(node: AnyNode, ev: { binding: number | null }): void;
+  FunctionExit?(node: AnyNode, exit: FunctionExit): void;
+  ProgramExit?(): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  create(ctx: RuleContext): Visitor;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,114 @@
+import { defineRule } from '../rule.js';
+import { calleeName, constString, span, unwrapChain } from '../ast.js';
+import { looksEncoded, decodeCharCodes } from '../../decode/index.js';
+
+const MIN_CHARCODES = 6;
+
+function numericArgs(args: { type: string; value?: unknown }[]): number[] | null {
+  const out: number[] = [];
+  for (const a of args) {
+    if (a.type !== 'Literal' || typeof a.value !== 'number' || !Number.isInteger(a.value) || a.value < 0 || a.value > 0x10ffff) return null;
+    out.push(a.value);
+  }
+  return out;
+}
+
+/** Lookup tables step by 0 or 1 from one entry to the next (0,0,0,1,1,1,2,…); text does not. */
+function looksLikeTable(nums: number[]): boolean {
+  let smooth = 0;
+  for (let i = 1; i < nums.length; i++) if (Math.abs(nums[i]! - nums[i - 1]!) <= 1) smooth++;
+  return smooth / (nums.length - 1) > 0.5;
+}
+
+export default defineRule({
+  meta: {
+    id: 'encoded-string',
+    category: 'hidden-data',
+    severity: 'low',
+    description: 'Encoded string literals and the decoding code around them (base64, hex, char codes, XOR).',
+    docs:
+      'String literals that look like base64/base64url/hex, arrays of character codes and `String.fromCharCode(...)` ' +
+      'with constant arguments are collected during the walk, together with XOR keys the code uses (`c ^ 91`, ' +
+      '`c ^ KEY` where KEY is a numeric constant) and decoding calls (`Buffer.from(x, "base64")`, `atob`). After the ' +
+      'walk each candidate is decoded: first with the keys the code names, then by single-byte XOR brute force with a ' +
+      'plausibility score. Images, fonts, wasm and other binary blobs are recognised and stay quiet. The plaintext is ' +
+      'analysed again: a decoded list of domains or zones is region data.',
+  },
+  create(ctx) {
+    const xorIdentifiers: { node: number; at: { start: number; end: number } }[] = [];
+    return {
+      Literal(node) {
+        const v = node.value;
+        if (typeof v !== 'string' || v.length < 16) return;
+        if (v.startsWith('data:')) return;
+        if (looksEncoded(v) === null) return;
+        const n = ctx.seed(node.start);
+        ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: v });
+      },
+      ArrayExpression(node) {
+        const els = node.elements;
+        if (els.length < MIN_CHARCODES || els.length > 100_000) return;
+        const nums = numericArgs(els.map((e: { type: string; value?: unknown } | null) => e ?? { type: 'Hole' }));
+        if (!nums || nums.some((c) => c > 0xffff) || looksLikeTable(nums)) return;
+        const n = ctx.seed(node.start);
+        ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: null, codes: nums });
+      },
+      CallExpression(node) {
+        const name = calleeName(node);
+        if (name === 'fromCharCode' || name === 'fromCodePoint') {
+          const nums = numericArgs(node.arguments);
+          if (nums && nums.length >= MIN_CHARCODES) {
+            const text = decodeCharCodes(nums);
+            if (text !== null) {
+              const n = ctx.seed(node.start);
+              ctx.facts.data.push({
+                kind: 'hidden',
+                node: n,
+                start: node.start,
+                end: node.end,
+                text,
+                countries: [],
+                decoded: { encoding: 'charcodes', text },
+              });
+            }
+          }
+          return;
+        }
+        if (name === 'atob') {
+          ctx.facts.decodeSites.push(span(node));
+          return;
+        }
+        if (name === 'from' && node.arguments.length >= 2) {
+          const callee = unwrapChain(node.callee);
+          const obj = callee.type === 'MemberExpression' ? unwrapChain(callee.object) : null;
+          const enc = constString(node.arguments[1]);
+          if (obj && obj.type === 'Identifier' && obj.name === 'Buffer' && enc && /^(base64|base64url|hex)$/.test(enc)) {
+            ctx.facts.decodeSites.push(span(node));
+          }
+        }
+      },
+      BinaryExpression(node, ev) {
+        if (node.operator !== '^') return;
+        for (const side of [node.left, node.right]) {
+          if (side.type === 'Literal' && typeof side.value === 'number' && Number.isInteger(side.value) && side.value > 0 && side.value < 256) {
+            ctx.facts.xorKeys.add(side.value);
+            ctx.facts.xorSites.push(span(node));
+          } else if (side.type === 'Identifier') {
+            const v = side === node.left ? ev.left : ev.right;
+            if (v.length === 1) xorIdentifiers.push({ node: v[0]!, at: span(node) });
+          }
+        }
+      },
+      ProgramExit() {
+        // Constant bindings are known only once every declaration has been seen.
+        for (const x of xorIdentifiers) {
+          const k = ctx.constantOf(x.node);
+          if (k !== undefined && Number.isInteger(k) && k > 0 && k < 256) {
+            ctx.facts.xorKeys.add(k);
+            ctx.facts.xorSites.push(x.at);
+          }
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,30 @@
+import { defineRule } from '../rule.js';
+import { span } from '../ast.js';
+import { classifyRegionString } from '../../data/region.js';
+
+export default defineRule({
+  meta: {
+    id: 'region-data',
+    category: 'region-targeting',
+    severity: 'info',
+    description: 'String literals that name a region: IANA time zones, locale tags with a region, country-code domains.',
+    docs:
+      'Region data is recognised from maintained data (time zone → country from the IANA database via ' +
+      'countries-and-timezones; ISO 3166 country-code TLDs; BCP 47 locale tags). It is not a finding by itself: ' +
+      'time-zone pickers and locale tables are normal. It matters when a fingerprint value is compared with it ' +
+      '(region targeting), which the mechanisms stage decides.',
+  },
+  create(ctx) {
+    return {
+      Literal(node, ev) {
+        const v = node.value;
+        if (typeof v !== 'string' || v.length < 4 || v.length > 64) return;
+        const r = classifyRegionString(v);
+        if (!r) return;
+        const n = ctx.seed(node.start);
+        void ev;
+        ctx.facts.data.push({ kind: 'region', regionKind: r.kind, node: n, start: node.start, end: node.end, text: v, countries: r.country ? [r.country] : [] });
+      },
+    };
+  },
+});

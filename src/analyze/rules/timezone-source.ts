@@ -1,0 +1,42 @@
+import { defineRule } from '../rule.js';
+import { calleeName, memberName, span, unwrapChain } from '../ast.js';
+
+export default defineRule({
+  meta: {
+    id: 'timezone-source',
+    category: 'fingerprint',
+    severity: 'info',
+    description: "Reads of the user's time zone.",
+    docs:
+      'The time zone is a strong region signal. Recognised reads: `Intl.DateTimeFormat().resolvedOptions().timeZone`, ' +
+      '`Date.prototype.getTimezoneOffset()`, formatting with a `timeZoneName` option, and `process.env.TZ` (see env-read). ' +
+      'A read is inventory; it matters when it is compared with region data or conditions what is sent.',
+  },
+  create(ctx) {
+    return {
+      MemberExpression(node) {
+        if (memberName(node) !== 'timeZone') return;
+        const obj = unwrapChain(node.object);
+        if (obj.type === 'CallExpression' && calleeName(obj) === 'resolvedOptions') {
+          ctx.recordSource('timezone', span(node), ctx.slice(span(node), 120));
+        }
+      },
+      CallExpression(node) {
+        const name = calleeName(node);
+        if (name === 'getTimezoneOffset') ctx.recordSource('timezone', span(node), ctx.slice(span(node), 120));
+      },
+      Literal(node) {
+        // { timeZoneName: 'short' } as a formatting option reveals the zone's name or offset.
+        if (node.value === 'timeZoneName') ctx.recordSource('timezone', span(node), 'timeZoneName formatting option');
+      },
+      ObjectExpression(node) {
+        for (const p of node.properties) {
+          if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'timeZoneName') {
+            ctx.recordSource('timezone', span(p), 'timeZoneName formatting option');
+            return;
+          }
+        }
+      },
+    };
+  },
+});

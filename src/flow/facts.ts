@@ -1,0 +1,144 @@
+// What the walk learns about a file, as plain records tied to flow-graph nodes. Rules create them;
+// the mechanisms stage reads them after taint propagation. Offsets are UTF-16 indexes into the file.
+
+import type { Decoded } from '../model/finding.js';
+import type { Val } from './graph.js';
+
+export const SOURCE_KINDS = [
+  'timezone',
+  'locale',
+  'host-url',
+  'hostname',
+  'username',
+  'machine-id',
+  'network-interfaces',
+  'ip-geolocation',
+  'ci-container',
+  'platform',
+] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** Source kinds that identify a person, a place or a machine (as opposed to capabilities). */
+export const FINGERPRINT_KINDS: readonly SourceKind[] = [
+  'timezone',
+  'locale',
+  'host-url',
+  'hostname',
+  'username',
+  'machine-id',
+  'network-interfaces',
+  'ip-geolocation',
+];
+
+export function sourceBit(kind: SourceKind): number {
+  return 1 << SOURCE_KINDS.indexOf(kind);
+}
+
+export const FINGERPRINT_BITS = FINGERPRINT_KINDS.reduce((m, k) => m | sourceBit(k), 0);
+export const ALL_SOURCE_BITS = (1 << SOURCE_KINDS.length) - 1;
+export const BIT_REGION = 1 << 16;
+export const BIT_HIDDEN = 1 << 17;
+export const BIT_TARGETING = 1 << 18;
+export const BIT_CHOICE = 1 << 19;
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface SourceFact extends Span {
+  kind: SourceKind;
+  node: number;
+  /** What was read, e.g. `Intl.DateTimeFormat().resolvedOptions().timeZone` or `process.env.API_BASE_URL`. */
+  detail: string;
+}
+
+export interface DataFact extends Span {
+  kind: 'region' | 'hidden';
+  node: number;
+  /** The literal text, or the decoded plaintext for hidden data. */
+  text: string;
+  /** Countries the data points at (ISO codes), when it is region data. */
+  countries: string[];
+  /** What kind of region evidence a clear-text literal is. */
+  regionKind?: 'timezone' | 'cctld-domain' | 'locale' | 'country-code';
+  decoded?: Decoded;
+  /** Where the decoding routine is, when one was recognised. */
+  decoder?: Span;
+  /** True when the decoded text names a fingerprint source (obfuscated fingerprinting). */
+  namesSource?: string;
+}
+
+export interface CompareFact extends Span {
+  op: string;
+  left: Val;
+  right: Val;
+  /** Node carrying the comparison's boolean result. */
+  node: number;
+}
+
+export type ChoiceKind = 'lookalike' | 'invisible' | 'format';
+
+export interface ChoiceFact extends Span {
+  kind: ChoiceKind;
+  /** The strings chosen between (for format choices: the two formats, e.g. '-' and '/'). */
+  alternatives: string[];
+  /** Values the choice depends on (tests of the branches). */
+  cond: Val;
+  /** Node carrying the chosen value. */
+  node: number;
+  describe: string;
+}
+
+export type SinkKind = 'network' | 'model-request' | 'console' | 'file' | 'process';
+
+export interface SinkFact extends Span {
+  kind: SinkKind;
+  node: number;
+  detail: string;
+}
+
+/** A string literal that looks encoded, decoded after the walk once decoder keys are known. */
+export interface EncodedCandidate extends Span {
+  node: number;
+  /** The literal's text, or null for an array of character codes. */
+  value: string | null;
+  codes?: number[];
+}
+
+/** A template literal that reads as prose (words around interpolations): text for a person or a model. */
+export interface TextFact extends Span {
+  node: number;
+  text: string;
+}
+
+export interface Facts {
+  texts: TextFact[];
+  sources: SourceFact[];
+  data: DataFact[];
+  compares: CompareFact[];
+  choices: ChoiceFact[];
+  sinks: SinkFact[];
+  encoded: EncodedCandidate[];
+  /** Numeric keys seen as XOR operands (directly or through a constant binding). */
+  xorKeys: Set<number>;
+  /** Where XOR-with-constant decoding happens (for evidence). */
+  xorSites: Span[];
+  /** Where base64/hex decoding calls happen (Buffer.from(x,'base64'), atob). */
+  decodeSites: Span[];
+}
+
+export function emptyFacts(): Facts {
+  return {
+    texts: [],
+    sources: [],
+    data: [],
+    compares: [],
+    choices: [],
+    sinks: [],
+    encoded: [],
+    xorKeys: new Set(),
+    xorSites: [],
+    decodeSites: [],
+  };
+}

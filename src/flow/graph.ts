@@ -1,0 +1,350 @@
+// The value-flow graph of one file, built during the single AST walk and queried afterwards.
+//
+// Nodes are small integers: variables (one per binding, merged by union-find when a reference
+// resolves late because of hoisting), function returns and parameters, object property names
+// (field-based: one node per name per file), call results and seeded facts. An edge a→b means
+// "the value at a may become part of the value at b". Weak edges carry a whole object into one of
+// its properties' reads (`obj.x` may carry anything `obj` carries); they keep taint from being lost
+// through library objects, but evidence chains prefer strong edges.
+//
+// After the walk, `freeze()` builds compressed adjacency (CSR) in both directions, then taint
+// classes are propagated as 32-bit masks in one worklist pass per batch of new seeds.
+
+export type Val = readonly number[];
+export const NONE: Val = Object.freeze([]) as Val;
+
+/** How many node ids a value may list before it is folded into a fresh merge node. */
+const MAX_VAL = 12;
+/** How far (in edges) taint travels from its seed by default. */
+export const DEFAULT_BUDGET = 48;
+/** A property read through its whole object counts as this many steps. */
+const WEAK_COST = 6;
+/** Out-degree above which a node is a hub that does not pass taint on. */
+const HUB_DEGREE = 64;
+
+export class FlowGraph {
+  private parent: number[] = [];
+  private edgeFrom: number[] = [];
+  private edgeTo: number[] = [];
+  /** 0 strong, 1 weak (object → property read), 2 control (branch test → what the branch assigns). */
+  private edgeKind: number[] = [];
+  private singletons: Val[] = [];
+  /** Offset in the source that created the node (for evidence); -1 when none. */
+  readonly origin: number[] = [];
+
+  // Built by freeze().
+  private outStart: Int32Array = new Int32Array(0);
+  private outEdges: Int32Array = new Int32Array(0);
+  private outKind: Uint8Array = new Uint8Array(0);
+  private inStart: Int32Array = new Int32Array(0);
+  private inEdges: Int32Array = new Int32Array(0);
+  private inKind: Uint8Array = new Uint8Array(0);
+  /** Taint bits that travel along control edges (decisions), as opposed to values. */
+  controlCarry = 0;
+  mask: Int32Array = new Int32Array(0);
+  private frozen = false;
+
+  get size(): number {
+    return this.parent.length;
+  }
+
+  get edgeCount(): number {
+    return this.edgeFrom.length;
+  }
+
+  node(origin = -1): number {
+    const id = this.parent.length;
+    this.parent.push(id);
+    this.origin.push(origin);
+    return id;
+  }
+
+  /** A cached one-element value for node `n` (avoids allocating on every identifier read). */
+  one(n: number): Val {
+    let v = this.singletons[n];
+    if (v === undefined) {
+      v = [n];
+      this.singletons[n] = v;
+    }
+    return v;
+  }
+
+  find(n: number): number {
+    const p = this.parent;
+    let r = n;
+    while (p[r] !== r) r = p[r]!;
+    while (p[n] !== r) {
+      const next = p[n]!;
+      p[n] = r;
+      n = next;
+    }
+    return r;
+  }
+
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[rb] = ra;
+  }
+
+  edge(from: number, to: number, weak = false): void {
+    if (from === to) return;
+    this.edgeFrom.push(from);
+    this.edgeTo.push(to);
+    this.edgeKind.push(weak ? 1 : 0);
+  }
+
+  /** `to` is decided by the branch test `from` (implicit flow): carries only `controlCarry` bits. */
+  controlEdge(from: number, to: number): void {
+    if (from === to) return;
+    this.edgeFrom.push(from);
+    this.edgeTo.push(to);
+    this.edgeKind.push(2);
+  }
+
+  flowInto(v: Val, to: number, weak = false): void {
+    for (let i = 0; i < v.length; i++) this.edge(v[i]!, to, weak);
+  }
+
+  /** Union of two values, folded into a merge node when it grows too long. */
+  join(a: Val, b: Val): Val {
+    if (a.length === 0) return b;
+    if (b.length === 0) return a;
+    if (a === b) return a;
+    const out = a.slice();
+    for (let i = 0; i < b.length; i++) if (!out.includes(b[i]!)) out.push(b[i]!);
+    return out.length > MAX_VAL ? this.fold(out) : out;
+  }
+
+  /** A single node standing for the whole value (creates one only when needed). */
+  fold(v: Val, origin = -1): Val {
+    if (v.length <= 1) return v;
+    const m = this.node(origin);
+    this.flowInto(v, m);
+    return this.one(m);
+  }
+
+  /** Builds CSR adjacency; nodes merged by union-find share their representative's adjacency. */
+  freeze(): void {
+    const n = this.parent.length;
+    const m = this.edgeFrom.length;
+    const from = new Int32Array(m);
+    const to = new Int32Array(m);
+    const outCount = new Int32Array(n + 1);
+    const inCount = new Int32Array(n + 1);
+    for (let i = 0; i < m; i++) {
+      const f = this.find(this.edgeFrom[i]!);
+      const t = this.find(this.edgeTo[i]!);
+      from[i] = f;
+      to[i] = t;
+      outCount[f + 1]!++;
+      inCount[t + 1]!++;
+    }
+    for (let i = 0; i < n; i++) {
+      outCount[i + 1]! += outCount[i]!;
+      inCount[i + 1]! += inCount[i]!;
+    }
+    const outEdges = new Int32Array(m);
+    const inEdges = new Int32Array(m);
+    const outKind = new Uint8Array(m);
+    const inKind = new Uint8Array(m);
+    const outPos = outCount.slice(0, n);
+    const inPos = inCount.slice(0, n);
+    for (let i = 0; i < m; i++) {
+      const f = from[i]!;
+      const t = to[i]!;
+      const w = this.edgeKind[i]!;
+      const o = outPos[f]!++;
+      outEdges[o] = t;
+      outKind[o] = w;
+      const k = inPos[t]!++;
+      inEdges[k] = f;
+      inKind[k] = w;
+    }
+    this.outStart = outCount;
+    this.outEdges = outEdges;
+    this.outKind = outKind;
+    this.inStart = inCount;
+    this.inEdges = inEdges;
+    this.inKind = inKind;
+    this.mask = new Int32Array(n);
+    this.edgeFrom = [];
+    this.edgeTo = [];
+    this.edgeKind = [];
+    this.singletons = [];
+    this.frozen = true;
+  }
+
+  /**
+   * Adds `bits` at each seed and pushes them forward, at most `budget` steps away. A strong edge
+   * costs 1, a weak one WEAK_COST, a control edge 1 (and only for `controlCarry` bits). Nodes with
+   * more than HUB_DEGREE outgoing edges (shared property names, globals) receive taint but do not
+   * pass it on: through them everything would reach everything, which says nothing.
+   */
+  propagate(seeds: Iterable<number>, bits: number, budget = DEFAULT_BUDGET): void {
+    const dist = this.distances(seeds, budget, (bits & this.controlCarry) !== 0);
+    const mask = this.mask;
+    for (let i = 0; i < dist.length; i++) if (dist[i]! <= budget) mask[i] = mask[i]! | bits;
+  }
+
+  /**
+   * Shortest distance (in edge costs) from any seed to every node, up to `budget`; nodes further
+   * away hold budget + 1. The returned array is a fresh copy.
+   */
+  distances(seeds: Iterable<number>, budget = DEFAULT_BUDGET, followControl = false): Int32Array {
+    if (!this.frozen) throw new Error('distances before freeze');
+    const n = this.mask.length;
+    const dist = new Int32Array(n).fill(budget + 1);
+    const buckets: number[][] = Array.from({ length: budget + 1 }, () => []);
+    for (const s of seeds) {
+      const r = this.find(s);
+      if (dist[r]! > 0) {
+        dist[r] = 0;
+        buckets[0]!.push(r);
+      }
+    }
+    const outStart = this.outStart;
+    const outEdges = this.outEdges;
+    const outKind = this.outKind;
+    for (let d = 0; d <= budget; d++) {
+      const bucket = buckets[d]!;
+      for (let i = 0; i < bucket.length; i++) {
+        const u = bucket[i]!;
+        if (dist[u] !== d) continue;
+        const first = outStart[u]!;
+        const last = outStart[u + 1]!;
+        if (d > 0 && last - first > HUB_DEGREE) continue;
+        for (let e = first; e < last; e++) {
+          const k = outKind[e]!;
+          if (k === 2 && !followControl) continue;
+          const nd = d + (k === 1 ? WEAK_COST : 1);
+          const v = outEdges[e]!;
+          if (nd <= budget && nd < dist[v]!) {
+            dist[v] = nd;
+            buckets[nd]!.push(v);
+          }
+        }
+      }
+    }
+    return dist;
+  }
+
+  distOf(dist: Int32Array, v: Val): number {
+    let best = Number.MAX_SAFE_INTEGER;
+    for (const x of v) best = Math.min(best, dist[this.find(x)]!);
+    return best;
+  }
+
+
+  maskOf(v: Val): number {
+    let m = 0;
+    for (let i = 0; i < v.length; i++) m |= this.mask[this.find(v[i]!)]!;
+    return m;
+  }
+
+  /**
+   * Walks backwards from `start` through nodes carrying `bit`, strong edges first, and returns
+   * the shortest path (start → … → target) to each target node accepted by `isTarget`.
+   */
+  traceBack(start: Val, bit: number, isTarget: (n: number) => boolean, limit = 200_000): number[][] {
+    return this.trace(start, bit, isTarget, limit, this.inStart, this.inEdges, this.inKind);
+  }
+
+  /** Walks forwards from `start` through nodes carrying `bit` towards targets. */
+  traceForward(start: Val, bit: number, isTarget: (n: number) => boolean, limit = 200_000): number[][] {
+    return this.trace(start, bit, isTarget, limit, this.outStart, this.outEdges, this.outKind);
+  }
+
+  /**
+   * Cheapest paths (same edge costs as `distances`) from `start` to target nodes, walking only
+   * through nodes that carry `bit`; targets come out nearest first.
+   */
+  private trace(
+    start: Val,
+    bit: number,
+    isTarget: (n: number) => boolean,
+    limit: number,
+    starts: Int32Array,
+    edges: Int32Array,
+    kind: Uint8Array,
+  ): number[][] {
+    const prev = new Map<number, number>();
+    const dist = new Map<number, number>();
+    const buckets: number[][] = [[]];
+    for (const s of start) {
+      const r = this.find(s);
+      if (!dist.has(r)) {
+        dist.set(r, 0);
+        prev.set(r, -1);
+        buckets[0]!.push(r);
+      }
+    }
+    const found: number[][] = [];
+    const followControl = (bit & this.controlCarry) !== 0;
+    let settled = 0;
+    for (let d = 0; d < buckets.length && settled < limit; d++) {
+      const bucket = buckets[d];
+      if (!bucket) continue;
+      for (let i = 0; i < bucket.length; i++) {
+        const u = bucket[i]!;
+        if (dist.get(u) !== d) continue;
+        settled++;
+        if (isTarget(u)) {
+          found.push(this.pathTo(prev, u));
+          continue;
+        }
+        for (let e = starts[u]!, end = starts[u + 1]!; e < end; e++) {
+          const k = kind[e]!;
+          if (k === 2 && !followControl) continue;
+          const v = edges[e]!;
+          if ((this.mask[v]! & bit) === 0) continue;
+          const nd = d + (k === 1 ? WEAK_COST : 1);
+          const old = dist.get(v);
+          if (old !== undefined && old <= nd) continue;
+          dist.set(v, nd);
+          prev.set(v, u);
+          (buckets[nd] ??= []).push(v);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Nodes reachable forwards from `start` within `maxDepth` edges (at most `limit` nodes). */
+  reach(start: Val, maxDepth: number, limit = 5_000): Map<number, number> {
+    const depth = new Map<number, number>();
+    let frontier: number[] = [];
+    for (const s of start) {
+      const r = this.find(s);
+      if (!depth.has(r)) {
+        depth.set(r, 0);
+        frontier.push(r);
+      }
+    }
+    for (let d = 1; d <= maxDepth && frontier.length > 0 && depth.size < limit; d++) {
+      const next: number[] = [];
+      for (const u of frontier) {
+        for (let e = this.outStart[u]!, end = this.outStart[u + 1]!; e < end; e++) {
+          const v = this.outEdges[e]!;
+          if (depth.has(v)) continue;
+          depth.set(v, d);
+          next.push(v);
+        }
+      }
+      frontier = next;
+    }
+    return depth;
+  }
+
+  private pathTo(prev: Map<number, number>, end: number): number[] {
+    const path: number[] = [];
+    let cur: number | undefined = end;
+    const guard = new Set<number>();
+    while (cur !== undefined && cur !== -1 && !guard.has(cur)) {
+      guard.add(cur);
+      path.push(cur);
+      cur = prev.get(cur);
+    }
+    return path.reverse();
+  }
+}

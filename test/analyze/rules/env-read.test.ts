@@ -1,0 +1,19 @@
+import { ruleTable } from '../../helpers/rule-table.js';
+import rule from '../../../src/analyze/rules/env-read.js';
+
+ruleTable({
+  rule,
+  summarise: (o, code) => [
+    ...o.facts.sources.map((s) => `${s.kind} ${s.detail}`),
+    ...[...o.inventory.envVars.keys()].map((k) => `env ${k}`),
+  ].filter((x) => x.length > 0 && code.length > 0),
+  valid: ['const env = {}; env.TZ;', 'process.envx.TZ;', 'const { TZ } = other;'],
+  invalid: [
+    { code: 'const z = process.env.TZ;', expect: ['timezone process.env.TZ', 'env TZ'] },
+    { code: 'process.env["LC_ALL"] || process.env.LANG;', expect: ['locale process.env.LC_ALL', 'locale process.env.LANG', 'env LC_ALL', 'env LANG'] },
+    { code: 'const u = process.env.MY_TOOL_BASE_URL, p = process.env.HTTPS_PROXY;', expect: ['host-url process.env.MY_TOOL_BASE_URL', 'host-url process.env.HTTPS_PROXY', 'env MY_TOOL_BASE_URL', 'env HTTPS_PROXY'] },
+    { code: 'if (process.env.CI) x(); process.env.DEBUG;', expect: ['ci-container process.env.CI', 'env CI', 'env DEBUG'] },
+    { code: 'const { USER, HOME } = process.env;', expect: ['username process.env.USER', 'env USER', 'env HOME'] },
+    { code: 'process.env[name];', expect: ['env <computed name>'] },
+  ],
+});
