@@ -39,6 +39,16 @@ export const FILE_EXTENSION_LOOKALIKES: ReadonlySet<string> = new Set([
   'tt',
 ]);
 
+/**
+ * Country-code TLDs that are sold and used as generic names (.io, .ai, .co, .me, .tv, …); a host under
+ * one says nothing about a country. Google's list of "generic ccTLDs" plus the ones AI and developer
+ * services commonly use.
+ */
+export const GENERIC_USE_CCTLDS: ReadonlySet<string> = new Set([
+  'ad', 'as', 'bz', 'cc', 'cd', 'co', 'dj', 'fm', 'io', 'la', 'me', 'ms', 'nu', 'sc', 'sr', 'su', 'tv', 'tk', 'ws',
+  'ai', 'gg', 'sh', 'to', 'ly', 'vc', 'so', 'st', 'gl', 'im', 'ac', 'md', 'ps', 'gd',
+]);
+
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
@@ -165,8 +175,10 @@ export function classifyRegionString(s: string, options?: RegionStringOptions): 
   if (locale) return { kind: 'locale', country: locale };
 
   if (t.includes('.')) {
-    const host = hostOf(t);
-    if (host) {
+    const isUrl = t.includes('://');
+    // Dotted identifiers (`Cert.TBSCertificate.id`) and reverse-DNS names (`com.vendor.app`) are not hosts.
+    const host = !isUrl && (t !== t.toLowerCase() || /^(com|org|net|io)\./.test(t)) ? null : hostOf(t);
+    if (host && !GENERIC_USE_CCTLDS.has(host.slice(host.lastIndexOf('.') + 1))) {
       const labels = host.split('.');
       const tld = labels[labels.length - 1]!;
       const looksLikeFile = labels.length === 2 && !t.includes('://') && FILE_EXTENSION_LOOKALIKES.has(tld);

@@ -1,0 +1,497 @@
+// Turns one file's facts and flow graph into ranked findings with evidence chains.
+//
+// 1. taint: fingerprint sources, region data and hidden data are pushed forward through the graph;
+// 2. targeting: comparisons with a fingerprint on one side and region/hidden data on the other;
+// 3. covert choices: look-alike/invisible choices conditioned on a fingerprint, format changes
+//    conditioned on targeting; choices that flow together form one mechanism;
+// 4. sinks: where the mechanism's output goes (network, model request, or prose stored as data);
+// 5. everything left over that still matters (plain targeting, fingerprints sent, hidden data).
+
+import type { Category, Decoded, Evidence, EvidenceRole, Finding, Severity } from '../model/finding.js';
+import { findingId } from '../model/finding.js';
+import {
+  ALL_SOURCE_BITS,
+  BIT_CHOICE,
+  BIT_HIDDEN,
+  BIT_REGION,
+  BIT_TARGETING,
+  FINGERPRINT_BITS,
+  sourceBit,
+  type ChoiceFact,
+  type CompareFact,
+  type DataFact,
+  type Facts,
+  type SinkFact,
+  type SourceFact,
+  type SourceKind,
+  type Span,
+  type TextFact,
+} from '../flow/facts.js';
+import type { FlowGraph, Val } from '../flow/graph.js';
+import { excerpt, type LineIndex } from '../files/lines.js';
+import { severityOf, sinkRank, type Traits, NO_TRAITS } from './severity.js';
+import { countryName } from '../data/region.js';
+
+export interface CorrelateInput {
+  file: string;
+  text: string;
+  lines: LineIndex;
+  graph: FlowGraph;
+  facts: Facts;
+  properties: Map<number, string>;
+}
+
+interface Targeting {
+  compare: CompareFact;
+  sources: SourceFact[];
+  data: DataFact[];
+}
+
+const TRACE_LIMIT = 20_000;
+/** How far (in flow steps) a compared value may be from the fingerprint read, and the data from its literal. */
+const MAX_SOURCE_DIST = 20;
+const MAX_DATA_DIST = 24;
+const SOURCE_LABEL: Record<SourceKind, string> = {
+  timezone: 'time zone',
+  locale: 'locale',
+  'host-url': 'configured URL/host',
+  hostname: 'host name',
+  username: 'user name',
+  'machine-id': 'machine identifier',
+  'network-interfaces': 'network interfaces (MAC addresses)',
+  'ip-geolocation': 'IP geolocation',
+  'ci-container': 'CI/container marker',
+  platform: 'platform',
+};
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
+
+export function correlate(inp: CorrelateInput): Finding[] {
+  const { graph: g, facts: f, text, lines } = inp;
+  const findings: Finding[] = [];
+
+  const evidence = (role: EvidenceRole, at: Span, note: string): Evidence => ({
+    role,
+    location: lines.locate(at.start),
+    note,
+    excerpt: excerpt(text, at.start, at.end),
+  });
+
+  // --- indexes from representative node to fact
+  const index = <T extends { node: number }>(items: T[]): Map<number, T[]> => {
+    const m = new Map<number, T[]>();
+    for (const it of items) {
+      if (it.node < 0) continue;
+      const r = g.find(it.node);
+      const list = m.get(r);
+      if (list) list.push(it);
+      else m.set(r, [it]);
+    }
+    return m;
+  };
+  const sourceAt = index(f.sources);
+  const dataAt = index(f.data);
+  const sinkAt = index(f.sinks);
+  const textAt = index(f.texts);
+
+  // --- 1. taint (decisions travel along control edges; values do not)
+  g.controlCarry = BIT_TARGETING;
+  const byKind = new Map<number, number[]>();
+  for (const s of f.sources) {
+    if (s.node < 0) continue;
+    const bit = sourceBit(s.kind);
+    const list = byKind.get(bit);
+    if (list) list.push(s.node);
+    else byKind.set(bit, [s.node]);
+  }
+  for (const [bit, nodes] of byKind) g.propagate(nodes, bit);
+  g.propagate(f.data.filter((d) => d.kind === 'region' || d.countries.length > 0).map((d) => d.node), BIT_REGION);
+  g.propagate(f.data.filter((d) => d.kind === 'hidden').map((d) => d.node), BIT_HIDDEN);
+
+  const sourcesReaching = (v: Val, bits: number): SourceFact[] => {
+    const out: SourceFact[] = [];
+    for (const path of g.traceBack(v, bits, (n) => sourceAt.has(n), TRACE_LIMIT)) {
+      for (const s of sourceAt.get(path[path.length - 1]!)!) if (sourceBit(s.kind) & bits && !out.includes(s)) out.push(s);
+    }
+    return out;
+  };
+  const dataReaching = (v: Val, bits: number): DataFact[] => {
+    const out: DataFact[] = [];
+    for (const path of g.traceBack(v, bits, (n) => dataAt.has(n), TRACE_LIMIT)) {
+      for (const d of dataAt.get(path[path.length - 1]!)!) if (!out.includes(d)) out.push(d);
+    }
+    return out;
+  };
+
+  // --- 2. targeting comparisons
+  const fpDist = g.distances(f.sources.filter((s) => s.node >= 0 && sourceBit(s.kind) & FINGERPRINT_BITS).map((s) => s.node));
+  const dataDist = g.distances(f.data.filter((d) => d.kind === 'hidden' || d.countries.length > 0).map((d) => d.node));
+  if (process.env.TELLTALE_DEBUG_DIST) {
+    for (const c of f.compares) {
+      const ex = text.slice(c.start, Math.min(c.end, c.start + 60));
+      if (ex.includes(process.env.TELLTALE_DEBUG_DIST)) console.error('DIST', lines.locate(c.start).line, text.slice(c.start - 80, c.start + 60), g.distOf(fpDist, c.left), g.distOf(dataDist, c.right), g.distOf(fpDist, c.right), g.distOf(dataDist, c.left));
+    }
+  }
+  const targeting: Targeting[] = [];
+  const targetingAt = new Map<number, Targeting>();
+  for (const c of f.compares) {
+    const lm = g.maskOf(c.left);
+    const rm = g.maskOf(c.right);
+    let fpSide: Val | null = null;
+    let dataSide: Val | null = null;
+    if (lm & FINGERPRINT_BITS && rm & (BIT_REGION | BIT_HIDDEN)) {
+      fpSide = c.left;
+      dataSide = c.right;
+    } else if (rm & FINGERPRINT_BITS && lm & (BIT_REGION | BIT_HIDDEN)) {
+      fpSide = c.right;
+      dataSide = c.left;
+    }
+    if (!fpSide || !dataSide) continue;
+    // Both ends must be close: the value read and the data it is matched against flow a short way.
+    if (g.distOf(fpDist, fpSide) > MAX_SOURCE_DIST || g.distOf(dataDist, dataSide) > MAX_DATA_DIST) continue;
+    const sources = nearest(sourcesReaching(fpSide, FINGERPRINT_BITS & g.maskOf(fpSide)));
+    const candidates = dataReaching(dataSide, BIT_REGION | BIT_HIDDEN);
+    // A value is matched against data of its own kind: a zone against zones, a locale against locale
+    // tags, an IP location against any region; a host, name or machine id against data that was hidden.
+    const matched = sources.filter((s) => candidates.some((d) => matches(s.kind, d)));
+    if (matched.length === 0) continue;
+    const data = candidates.filter((d) => matched.some((s) => matches(s.kind, d)));
+    const t = { compare: c, sources: matched, data };
+    targeting.push(t);
+    targetingAt.set(g.find(c.node), t);
+  }
+  g.propagate(
+    targeting.map((t) => t.compare.node),
+    BIT_TARGETING,
+  );
+
+  // --- 3. covert choices
+  const relevant: { choice: ChoiceFact; mask: number }[] = [];
+  for (const ch of f.choices) {
+    const m = g.maskOf(ch.cond);
+    const env = m & FINGERPRINT_BITS;
+    if (ch.kind === 'format' ? (m & BIT_TARGETING) !== 0 : env !== 0 || (m & BIT_TARGETING) !== 0) {
+      // Nested conditionals report the same choice twice; keep the outermost.
+      if (relevant.some((r) => r.choice.kind === ch.kind && r.choice.start <= ch.start && r.choice.end >= ch.end)) continue;
+      for (let i = relevant.length - 1; i >= 0; i--) {
+        const r = relevant[i]!.choice;
+        if (r.kind === ch.kind && ch.start <= r.start && ch.end >= r.end) relevant.splice(i, 1);
+      }
+      relevant.push({ choice: ch, mask: m });
+    }
+  }
+  g.propagate(
+    relevant.map((r) => r.choice.node),
+    BIT_CHOICE,
+  );
+
+  // Group choices whose outputs meet within a few steps (one mechanism, several tricks).
+  const reach = relevant.map((r) => g.reach([r.choice.node], 8));
+  const group = relevant.map((_, i) => i);
+  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i]!)));
+  for (let i = 0; i < relevant.length; i++) {
+    for (let j = i + 1; j < relevant.length; j++) {
+      const [a, b] = reach[i]!.size < reach[j]!.size ? [reach[i]!, reach[j]!] : [reach[j]!, reach[i]!];
+      for (const n of a.keys()) {
+        if (b.has(n)) {
+          group[root(j)] = root(i);
+          break;
+        }
+      }
+    }
+  }
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < relevant.length; i++) {
+    const r = root(i);
+    const list = groups.get(r);
+    if (list) list.push(i);
+    else groups.set(r, [i]);
+  }
+
+  const usedTargeting = new Set<Targeting>();
+  const usedData = new Set<DataFact>();
+
+  const targetingEvidence = (t: Targeting, related: Evidence[], decoded: Decoded[]): void => {
+    usedTargeting.add(t);
+    const values = t.data.map((d) => (d.kind === 'hidden' ? `decoded list (${listPreview(d.text)})` : JSON.stringify(d.text) + countryNote(d.countries)));
+    related.push(evidence('condition', t.compare, `${t.sources.map((s) => SOURCE_LABEL[s.kind]).filter(uniq).join(' and ')} compared (${t.compare.op}) with ${clip(values.join(', '), 200)}`));
+    for (const s of t.sources) addOnce(related, evidence('source', s, `reads the ${SOURCE_LABEL[s.kind]}: ${clip(s.detail, 120)}`));
+    for (const d of t.data) dataEvidence(d, related, decoded);
+  };
+
+  const dataEvidence = (d: DataFact, related: Evidence[], decoded: Decoded[]): void => {
+    usedData.add(d);
+    if (d.kind === 'hidden') {
+      addOnce(related, evidence('encoding', d, `encoded literal (${d.decoded?.encoding ?? 'encoded'}) decodes to ${clip(d.text, 160)}${countryNote(d.countries)}`));
+      if (d.decoder) addOnce(related, evidence('decoder', d.decoder, 'decoding routine'));
+      if (d.decoded && !decoded.some((x) => x.text === d.decoded!.text)) decoded.push(d.decoded);
+    } else {
+      addOnce(related, evidence('data', d, `region data ${JSON.stringify(d.text)}${countryNote(d.countries)}`));
+    }
+  };
+
+  // --- 4. mechanisms
+  for (const members of groups.values()) {
+    const related: Evidence[] = [];
+    const decoded: Decoded[] = [];
+    const fingerprint = new Set<SourceKind>();
+    let isTargeting = false;
+    let hidden = false;
+    const choiceNotes: string[] = [];
+    for (const i of members) {
+      const { choice, mask } = relevant[i]!;
+      const role: EvidenceRole = choice.kind === 'format' ? 'transform' : 'choice';
+      const what =
+        choice.kind === 'format'
+          ? `format change: ${choice.describe}`
+          : `chooses between ${choice.kind === 'invisible' ? 'strings differing only by invisible characters' : 'look-alike strings'}: ${choice.describe}`;
+      related.push(evidence(role, choice, what));
+      choiceNotes.push(what);
+      // Conditions: targeting comparisons first, then raw fingerprint sources.
+      if (mask & BIT_TARGETING) {
+        for (const path of g.traceBack(choice.cond, BIT_TARGETING, (n) => targetingAt.has(n), TRACE_LIMIT)) {
+          const t = targetingAt.get(path[path.length - 1]!)!;
+          isTargeting = true;
+          for (const s of t.sources) fingerprint.add(s.kind);
+          if (t.data.some((d) => d.kind === 'hidden')) hidden = true;
+          if (!usedTargeting.has(t)) targetingEvidence(t, related, decoded);
+        }
+      }
+      const direct = nearest(sourcesReaching(choice.cond, mask & FINGERPRINT_BITS)).filter((s) => !fingerprint.has(s.kind));
+      for (const s of direct) {
+        fingerprint.add(s.kind);
+        addOnce(related, evidence('source', s, `reads the ${SOURCE_LABEL[s.kind]}: ${clip(s.detail, 120)}`));
+      }
+      if (mask & BIT_HIDDEN) {
+        for (const d of dataReaching(choice.cond, BIT_HIDDEN)) {
+          hidden = true;
+          if (!usedData.has(d)) dataEvidence(d, related, decoded);
+        }
+      }
+    }
+    // Where it goes.
+    const starts = members.map((i) => relevant[i]!.choice.node);
+    let best: SinkFact | null = null;
+    for (const path of g.traceForward(starts, BIT_CHOICE, (n) => sinkAt.has(n), TRACE_LIMIT)) {
+      for (const s of sinkAt.get(path[path.length - 1]!)!) if (!best || sinkRank(s.kind) < sinkRank(best.kind)) best = s;
+    }
+    let inferredText = false;
+    let textFact: TextFact | null = null;
+    const near = g.reach(starts, 6);
+    for (const n of near.keys()) {
+      const t = textAt.get(n);
+      if (t) {
+        textFact = t[0]!;
+        break;
+      }
+    }
+    let storedAs: string | null = null;
+    if (textFact) {
+      for (const n of g.reach([textFact.node], 6).keys()) {
+        const p = inp.properties.get(n);
+        if (p !== undefined) {
+          storedAs = p;
+          break;
+        }
+      }
+      related.push(evidence('context', textFact, `embedded in the text \`${clip(textFact.text, 120)}\`${storedAs ? `, stored as property \`${storedAs}\`` : ''}`));
+      if (!best || best.kind === 'console') inferredText = best === null;
+    }
+    if (best) related.push(evidence('sink', best, sinkNote(best)));
+    else if (inferredText)
+      related.push(
+        evidence('sink', textFact!, `the text is kept as data${storedAs ? ` (property \`${storedAs}\`)` : ''}, not printed: it is context assembled for a request (inferred; no direct network call was traced)`),
+      );
+
+    const traits: Traits = {
+      ...NO_TRAITS,
+      covert: true,
+      fingerprint: [...fingerprint],
+      targeting: isTargeting,
+      hidden,
+      sink: best?.kind ?? null,
+      inferredText,
+    };
+    const severity = severityOf(traits);
+    if (!severity) continue;
+    const primary = relevant[members[0]!]!.choice;
+    const at = textFact ?? primary;
+    const fpList = [...fingerprint].map((k) => SOURCE_LABEL[k]);
+    const title =
+      `Hidden ${fpList.join(' + ')} signal encoded with ${members.some((i) => relevant[i]!.choice.kind !== 'format') ? 'look-alike characters' : 'format changes'}` +
+      (best || inferredText ? ` in ${best ? sinkNoun(best) : 'text sent onward'}` : '');
+    const message = [
+      `The code reads the ${fpList.join(' and ')}${isTargeting ? ', compares it with ' + (hidden ? 'hidden (encoded) lists and region data' : 'region data') : ''}, ` +
+        `and depending on the answer ${choiceNotes.join('; ')}.`,
+      best ? `The result reaches ${sinkNoun(best)} (${best.detail}).` : inferredText ? 'The result is embedded in text that is kept as data for a request, where a reader would not notice the difference.' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    findings.push(makeFinding('covert-channel-mechanism', 'covert-channel', severity, title, message, at, related, decoded));
+  }
+
+  // --- 5a. targeting not part of a mechanism, grouped by proximity
+  const leftover = targeting.filter((t) => !usedTargeting.has(t)).sort((a, b) => a.compare.start - b.compare.start);
+  for (let i = 0; i < leftover.length; ) {
+    let j = i + 1;
+    while (j < leftover.length && leftover[j]!.compare.start - leftover[j - 1]!.compare.end < 400) j++;
+    const cluster = leftover.slice(i, j);
+    i = j;
+    const related: Evidence[] = [];
+    const decoded: Decoded[] = [];
+    const kinds = new Set<SourceKind>();
+    let hidden = false;
+    for (const t of cluster) {
+      targetingEvidence(t, related, decoded);
+      for (const s of t.sources) kinds.add(s.kind);
+      if (t.data.some((d) => d.kind === 'hidden')) hidden = true;
+    }
+    let best: SinkFact | null = null;
+    for (const path of g.traceForward(
+      cluster.map((t) => t.compare.node),
+      BIT_TARGETING,
+      (n) => sinkAt.has(n),
+      TRACE_LIMIT,
+    )) {
+      for (const s of sinkAt.get(path[path.length - 1]!)!) if (!best || sinkRank(s.kind) < sinkRank(best.kind)) best = s;
+    }
+    if (best) related.push(evidence('sink', best, sinkNote(best)));
+    const severity = severityOf({ ...NO_TRAITS, targeting: true, hidden, fingerprint: [...kinds], sink: best?.kind ?? null });
+    if (!severity) continue;
+    const countries = [...new Set(cluster.flatMap((t) => t.data.flatMap((d) => d.countries)))];
+    const label = [...kinds].map((k) => SOURCE_LABEL[k]).join(' and ');
+    findings.push(
+      makeFinding(
+        'region-targeting',
+        'region-targeting',
+        severity,
+        `Behaviour depends on the user's ${label} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${countries.length ? ' (' + countries.slice(0, 6).map(countryLabel).join(', ') + ')' : ''}`,
+        `The ${label} is compared with ${hidden ? 'a list that is stored encoded' : 'region-specific values'}; the outcome decides what the code does${best ? ` and reaches ${sinkNoun(best)}` : ''}.`,
+        cluster[0]!.compare,
+        related,
+        decoded,
+      ),
+    );
+  }
+
+  // --- 5b. fingerprints sent to the network in the clear
+  const sent = new Map<SourceKind, { sink: SinkFact; source: SourceFact }>();
+  for (const s of f.sinks) {
+    if (s.kind !== 'network' && s.kind !== 'model-request') continue;
+    const m = g.mask[g.find(s.node)]! & FINGERPRINT_BITS;
+    if (!m) continue;
+    for (const src of sourcesReaching(g.one(s.node), m)) {
+      if (src.kind === 'ip-geolocation' && src.start >= s.start && src.end <= s.end) continue; // the geo-IP URL itself
+      if (!sent.has(src.kind)) sent.set(src.kind, { sink: s, source: src });
+    }
+  }
+  for (const [kind, { sink, source }] of sent) {
+    const severity = severityOf({ ...NO_TRAITS, fingerprint: [kind], sink: sink.kind });
+    if (!severity) continue;
+    findings.push(
+      makeFinding(
+        'fingerprint-sent',
+        'fingerprint',
+        severity,
+        `The ${SOURCE_LABEL[kind]} flows into ${sinkNoun(sink)}`,
+        `A value read from the ${SOURCE_LABEL[kind]} (${clip(source.detail, 80)}) can reach ${sinkNoun(sink)} (${sink.detail}). It is not hidden; check whether it is disclosed.`,
+        sink,
+        [evidence('source', source, `reads the ${SOURCE_LABEL[kind]}`), evidence('sink', sink, sinkNote(sink))],
+        [],
+      ),
+    );
+  }
+
+  // --- 5c. hidden data on its own
+  for (const d of f.data) {
+    if (d.kind !== 'hidden' || usedData.has(d)) continue;
+    const traits: Traits = { ...NO_TRAITS, hidden: true, obfuscatedSource: !!d.namesSource, hiddenRegion: d.countries.length > 0 };
+    const severity = severityOf(traits);
+    if (!severity) continue;
+    const related: Evidence[] = [];
+    const decoded: Decoded[] = [];
+    dataEvidence(d, related, decoded);
+    const title = d.namesSource
+      ? `Encoded string hides a fingerprint source name (${d.namesSource})`
+      : d.countries.length > 0
+        ? `Encoded string hides region data (${d.countries.slice(0, 6).map(countryLabel).join(', ')})`
+        : 'Encoded string decodes to readable text';
+    findings.push(makeFinding(d.namesSource ? 'obfuscated-fingerprinting' : 'hidden-data', 'hidden-data', severity, title, `Decoded (${d.decoded?.encoding}): ${clip(d.text, 300)}`, d, related, decoded));
+  }
+
+  return findings;
+
+  function makeFinding(ruleId: string, category: Category, severity: Severity, title: string, message: string, at: Span, related: Evidence[], decoded: Decoded[]): Finding {
+    const location = lines.locate(at.start);
+    return { id: findingId(ruleId, location), ruleId, category, severity, title, message, location, related, decoded, excerpt: excerpt(text, at.start, at.end, 240) };
+  }
+}
+
+function matches(kind: SourceKind, d: DataFact): boolean {
+  if (d.kind === 'hidden') return d.text.length > 0;
+  switch (kind) {
+    case 'timezone':
+      return d.regionKind === 'timezone';
+    case 'locale':
+      return d.regionKind === 'locale' || d.regionKind === 'country-code';
+    case 'ip-geolocation':
+      return d.countries.length > 0;
+    default:
+      return false;
+  }
+}
+
+/** Sources in discovery order (nearest first): the few closest of each kind. */
+function nearest(sources: SourceFact[]): SourceFact[] {
+  const perKind = new Map<SourceKind, number>();
+  return sources.filter((s) => {
+    const n = perKind.get(s.kind) ?? 0;
+    perKind.set(s.kind, n + 1);
+    return n < 2;
+  });
+}
+
+function uniq<T>(v: T, i: number, a: T[]): boolean {
+  return a.indexOf(v) === i;
+}
+
+function addOnce(list: Evidence[], e: Evidence): void {
+  if (!list.some((x) => x.role === e.role && x.location.offset === e.location.offset)) list.push(e);
+}
+
+function listPreview(text: string): string {
+  const items = text.split(/[,\n;|]+/).filter(Boolean);
+  return items.length > 1 ? `${items.length} items: ${items.slice(0, 4).join(', ')}${items.length > 4 ? ', …' : ''}` : clip(text, 60);
+}
+
+function countryLabel(code: string): string {
+  const n = countryName(code);
+  return n ? `${code} ${n}` : code;
+}
+
+function countryNote(codes: string[]): string {
+  return codes.length ? ` → ${codes.slice(0, 5).map(countryLabel).join(', ')}` : '';
+}
+
+function sinkNoun(s: SinkFact): string {
+  switch (s.kind) {
+    case 'model-request':
+      return 'a request to a model API';
+    case 'network':
+      return 'a network request';
+    case 'file':
+      return 'a file write';
+    case 'process':
+      return 'a child process';
+    case 'console':
+      return 'terminal output';
+  }
+}
+
+function sinkNote(s: SinkFact): string {
+  return `sent to ${sinkNoun(s)} via ${s.detail}`;
+}
+
+export { ALL_SOURCE_BITS };

@@ -1,0 +1,94 @@
+// Decodes the encoded literals a walk collected, now that the file's XOR keys are known, and turns
+// the plausible ones into hidden-data facts (analysed again for region data and source names).
+
+import { decodeCharCodeList, decodeLiteral } from '../decode/index.js';
+import { classifyRegionString } from '../data/region.js';
+import type { DataFact, Facts, Span } from '../flow/facts.js';
+
+/** Things whose names in decoded text mean the code hides what it reads about the user. */
+const SOURCE_NAMES =
+  /\b(resolvedOptions|timeZone|getTimezoneOffset|hostname|userInfo|networkInterfaces|machine-?id|IOPlatformUUID|MachineGuid|navigator\.language|[A-Z][A-Z0-9_]*_(BASE_URL|API_URL|HOST|PROXY))\b/;
+
+const MAX_DECODE = 256 * 1024;
+
+/** Splits decoded text into list items (comma, newline, semicolon, pipe or space separated). */
+export function listItems(text: string): string[] {
+  return text
+    .split(/[,\n;|\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && s.length <= 253);
+}
+
+export function regionOf(items: string[]): string[] {
+  const countries = new Map<string, number>();
+  for (const it of items.slice(0, 5000)) {
+    const r = classifyRegionString(it);
+    if (r?.country) countries.set(r.country, (countries.get(r.country) ?? 0) + 1);
+  }
+  return [...countries.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+}
+
+function nearest(sites: Span[], at: number): Span | undefined {
+  let best: Span | undefined;
+  for (const s of sites) if (!best || Math.abs(s.start - at) < Math.abs(best.start - at)) best = s;
+  return best;
+}
+
+/**
+ * Decoded text worth showing: varied characters, some words, not a run of one letter (byte tables
+ * XOR-ed with a key look like "ddddeeed"; lookup tables of small numbers like control characters).
+ */
+export function meaningful(text: string): boolean {
+  if (text.length < 4) return false;
+  const sample = text.length > 4096 ? text.slice(0, 4096) : text;
+  const distinct = new Set(sample).size;
+  if (distinct < 5) return false;
+  if (!/[A-Za-z\u00C0-\u024F\u0400-\u04FF\u4E00-\u9FFF]{3}/.test(sample)) return false;
+  const counts = new Map<string, number>();
+  for (const ch of sample) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const top = Math.max(...counts.values());
+  if (top / sample.length >= 0.4) return false;
+  // Lookup tables XOR-ed with a key repeat short patterns ("enstenstgklvgklv…").
+  if (sample.length >= 20) {
+    const grams = new Set<string>();
+    for (let i = 0; i + 3 <= sample.length; i++) grams.add(sample.slice(i, i + 3));
+    if (grams.size / (sample.length - 2) < 0.35) return false;
+  }
+  return true;
+}
+
+export function decodeHidden(facts: Facts, limits: string[]): void {
+  const keys = [...facts.xorKeys].slice(0, 64);
+  for (const c of facts.encoded) {
+    let result: { encoding: string; text: string } | null = null;
+    if (c.codes) {
+      result = decodeCharCodeList(c.codes, keys.length > 0 ? { keys } : undefined);
+    } else if (c.value !== null) {
+      if (c.value.length > MAX_DECODE) {
+        limits.push(`encoded literal at offset ${c.start} is ${c.value.length} characters; decoding skipped above ${MAX_DECODE}`);
+        continue;
+      }
+      result = decodeLiteral(c.value, keys.length > 0 ? { keys } : undefined);
+    }
+    if (!result || !meaningful(result.text)) continue;
+    // A string found only by trying keys must look like a message, not a byte table shifted into
+    // letters ("llllmmmmnnnn…"): long enough and made of enough different characters.
+    if (result.encoding.includes('xor') && (result.text.length < 8 || new Set(result.text.slice(0, 4096)).size < 8)) continue;
+    const items = listItems(result.text);
+    const countries = regionOf(items);
+    const named = SOURCE_NAMES.exec(result.text);
+    const decoder = result.encoding.includes('xor') ? nearest(facts.xorSites, c.start) : nearest(facts.decodeSites, c.start);
+    const fact: DataFact = {
+      kind: 'hidden',
+      node: c.node,
+      start: c.start,
+      end: c.end,
+      text: result.text,
+      countries,
+      decoded: { encoding: result.encoding, text: result.text },
+    };
+    if (decoder) fact.decoder = decoder;
+    if (named) fact.namesSource = named[0];
+    facts.data.push(fact);
+  }
+}
