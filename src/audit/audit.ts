@@ -1,0 +1,196 @@
+// The audit pipeline: acquire a target → files (with executables opened) → analyse every
+// JavaScript file → package-level rules → one report. Per-file failures become findings.
+
+import { open } from 'node:fs/promises';
+import type { Finding } from '../model/finding.js';
+import { sortFindings } from '../model/finding.js';
+import { emptyInventory, type BinaryItem, type Report } from '../model/report.js';
+import { DEFAULT_LIMITS, type AcquiredTarget, type Limits, type PackageFile } from '../acquire/types.js';
+import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, fetchPackage, readPackageJson, type RootManifest } from '../acquire/index.js';
+import { openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
+import { analyzeJs, internalFinding } from '../analyze/analyze-file.js';
+import { mergeItems } from '../analyze/inventory.js';
+import { installScripts } from '../analyze/package/install-scripts.js';
+import { TOOL_VERSION } from '../version.js';
+import pacote from 'pacote';
+
+export interface AuditOptions {
+  offline?: boolean;
+  cacheDir?: string;
+  /** Platform build to follow for stub packages: `linux-x64`, `all`, or undefined for the current platform. */
+  platform?: string;
+  limits?: Partial<Limits>;
+  onProgress?: (msg: string) => void;
+}
+
+async function readHead(file: PackageFile): Promise<Buffer> {
+  if (file.diskPath) {
+    const fh = await open(file.diskPath, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(CLASSIFY_HEAD_BYTES, file.size));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+  const all = await file.read();
+  return all.subarray(0, CLASSIFY_HEAD_BYTES);
+}
+
+function binaryType(head: Buffer, path: string): string {
+  const fmt = sniffExecutable(head);
+  if (fmt) return path.endsWith('.node') ? `node addon (${fmt})` : `${fmt} executable`;
+  if (head.subarray(0, 4).equals(Buffer.from([0, 0x61, 0x73, 0x6d]))) return 'wasm';
+  return 'binary';
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export class Auditor {
+  readonly findings: Finding[] = [];
+  readonly inventory = emptyInventory();
+  readonly limitsHit: string[] = [];
+  files = 0;
+  bytes = 0;
+  readonly timings = { parseMs: 0, walkMs: 0, correlateMs: 0 };
+
+  constructor(
+    private readonly limits: Limits,
+    private readonly progress: (msg: string) => void,
+  ) {}
+
+  async auditFiles(files: PackageFile[], prefix = ''): Promise<void> {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      const display = prefix + file.path;
+      try {
+        await this.auditFile(file, display, `${i + 1}/${files.length}`);
+      } catch (e) {
+        this.findings.push(internalFinding(display, 'file-error', 'File could not be audited', String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300)));
+      }
+    }
+  }
+
+  private async auditFile(file: PackageFile, display: string, counter: string): Promise<void> {
+    if (file.size === 0) return;
+    const head = await readHead(file);
+    const kind = classifyFile(file.path, head);
+    if (kind === 'binary') {
+      const item: BinaryItem = { file: display, type: binaryType(head, file.path), bytes: file.size };
+      this.inventory.binaries.push(item);
+      if (file.diskPath && sniffExecutable(head)) {
+        this.progress(`[${counter}] opening executable ${display} (${(file.size / 1e6).toFixed(0)} MB)`);
+        const container = await openExecutable({ ...file, diskPath: file.diskPath }).catch((e: Error) => {
+          this.findings.push(internalFinding(display, 'container-error', 'Executable could not be opened', e.message.split('\n')[0]!));
+          return null;
+        });
+        if (!container) return;
+        if (container.kind !== 'none') item.type = `${container.kind} ${item.type}`;
+        if (container.notes.length) item.note = container.notes.join('; ');
+        if (container.kind === 'pkg' || container.kind === 'nexe' || container.kind === 'deno') {
+          this.findings.push({
+            ...internalFinding(display, 'packed-runtime', `Contains a packed ${container.kind} runtime that telltale cannot open`, 'The JavaScript inside this executable was not audited.'),
+            category: 'packed-runtime',
+            severity: 'medium',
+          });
+        }
+        for (const m of container.modules) {
+          if (!/\.(m|c)?js$|\.jsx?$|\.tsx?$/.test(m.path) && !m.path.endsWith('.js')) {
+            const mHead = (await m.read()).subarray(0, CLASSIFY_HEAD_BYTES);
+            if (classifyFile(m.path, mHead) !== 'js') continue;
+          }
+          await this.auditJs(m, m.path.startsWith(display) ? m.path : `${display}!${m.path.split('!').pop()}`, counter);
+        }
+      }
+      return;
+    }
+    if (kind !== 'js') return;
+    await this.auditJs(file, display, counter);
+  }
+
+  private async auditJs(file: PackageFile, display: string, counter: string): Promise<void> {
+    if (file.size > this.limits.maxJsFileBytes) {
+      const msg = `${display}: ${file.size} bytes is over the ${this.limits.maxJsFileBytes}-byte limit for JavaScript files; not analysed`;
+      this.limitsHit.push(msg);
+      this.findings.push(internalFinding(display, 'size-limit', 'File too large to analyse', msg));
+      return;
+    }
+    this.progress(`[${counter}] ${display} (${(file.size / 1e6).toFixed(1)} MB)`);
+    const buf = await file.read();
+    const text = decoder.decode(buf);
+    this.files++;
+    this.bytes += buf.length;
+    if (text.includes('\uFFFD') && !buf.includes(Buffer.from('\uFFFD', 'utf8'))) {
+      this.findings.push(internalFinding(display, 'invalid-utf8', 'File is not valid UTF-8', 'Invalid byte sequences were replaced with U+FFFD before analysis.'));
+    }
+    const r = analyzeJs(display, text, { maxAstDepth: this.limits.maxAstDepth });
+    this.findings.push(...r.findings);
+    this.limitsHit.push(...r.limits);
+    mergeItems(this.inventory.hosts, r.inventory.hosts);
+    mergeItems(this.inventory.urls, r.inventory.urls);
+    mergeItems(this.inventory.envVars, r.inventory.envVars);
+    mergeItems(this.inventory.fingerprintSources, r.inventory.fingerprintSources);
+    this.timings.parseMs += r.timings.parseMs;
+    this.timings.walkMs += r.timings.walkMs;
+    this.timings.correlateMs += r.timings.correlateMs;
+  }
+
+  packageRules(manifest: RootManifest | undefined, prefix = ''): void {
+    if (!manifest) return;
+    const { findings, scripts } = installScripts(manifest, prefix + 'package.json');
+    this.findings.push(...findings);
+    this.inventory.installScripts.push(...scripts);
+  }
+}
+
+export async function audit(spec: string, opts: AuditOptions = {}): Promise<Report> {
+  const started = performance.now();
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const progress = opts.onProgress ?? (() => {});
+  const target: AcquiredTarget = await acquireTarget(spec, { offline: opts.offline, cacheDir: opts.cacheDir, limits, onProgress: progress });
+  const auditor = new Auditor(limits, progress);
+  try {
+    for (const p of target.problems) auditor.findings.push(internalFinding(p.file, 'acquire-problem', 'Entry skipped while reading the package', p.message));
+    const manifest = await readPackageJson(target);
+    auditor.packageRules(manifest);
+    await auditor.auditFiles(target.files);
+    if (manifest && target.info.kind === 'registry') await followPlatformPackages(manifest, opts, limits, auditor, progress);
+  } finally {
+    await target.dispose();
+  }
+  return {
+    tool: { name: 'telltale', version: TOOL_VERSION },
+    target: target.info,
+    findings: sortFindings(auditor.findings),
+    inventory: auditor.inventory,
+    stats: { files: auditor.files, bytes: auditor.bytes, ms: Math.round(performance.now() - started), limits: auditor.limitsHit },
+  };
+}
+
+/** A stub whose real code ships in per-platform optional dependencies: audit the platform build(s). */
+async function followPlatformPackages(manifest: RootManifest, opts: AuditOptions, limits: Limits, auditor: Auditor, progress: (m: string) => void): Promise<void> {
+  if (!manifest.optionalDependencies || Object.keys(manifest.optionalDependencies).length === 0) return;
+  const cache = opts.cacheDir;
+  const fetchManifest = async (s: string) => {
+    const m = await pacote.manifest(s, { cache, offline: opts.offline, fullMetadata: false });
+    return { name: m.name, version: m.version, os: (m as { os?: string[] }).os, cpu: (m as { cpu?: string[] }).cpu, libc: (m as { libc?: string[] }).libc };
+  };
+  const platforms = await findPlatformPackages(manifest, opts.platform, fetchManifest).catch(() => []);
+  for (const p of platforms) {
+    progress(`following platform package ${p.spec}`);
+    const fetched = await fetchPackage(p.spec, { offline: opts.offline, cacheDir: cache, limits, onProgress: progress });
+    try {
+      const target = await acquireTarget(fetched.dir, { limits });
+      try {
+        const prefix = `node_modules/${p.name}/`;
+        auditor.packageRules(await readPackageJson(target), prefix);
+        await auditor.auditFiles(target.files, prefix);
+      } finally {
+        await target.dispose();
+      }
+    } finally {
+      await fetched.dispose();
+    }
+  }
+}

@@ -1,0 +1,110 @@
+// Entry point. Parses arguments, runs a command, and sets the exit code:
+// 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable target.
+// This is the only module that touches process.exitCode.
+
+import { parseArgs } from 'node:util';
+import { audit } from './audit/audit.js';
+import { atLeast, isSeverity, type Severity } from './model/finding.js';
+import { UserError } from './model/errors.js';
+import { FORMATS, REPORTERS, type Format } from './report/index.js';
+import { RULES } from './analyze/registry.js';
+import { TOOL_VERSION } from './version.js';
+
+const USAGE = `telltale ${TOOL_VERSION} — find hidden fingerprinting, region targeting, hidden data and covert channels in npm packages
+
+Usage:
+  telltale audit <target> [options]     static audit; <target> is an npm spec (name, name@version, @tag, range),
+                                        a .tgz tarball, a folder, or a single .js file
+  telltale probe <target> [options] -- <tool args>
+                                        run the tool in a sealed sandbox once per simulated user and diff what it sends
+  telltale rules                        list the rules
+  telltale --version
+
+Audit options:
+  --format text|json      report format (default text)
+  --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
+  --offline               use only the local package cache
+  --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
+  --cache <dir>           package cache (default: $TELLTALE_CACHE or ~/.cache/telltale)
+  --quiet                 no progress on stderr
+  --verbose               show info findings and the full inventory
+`;
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout(TOOL_VERSION + '\n');
+    return 0;
+  }
+  if (command === 'rules') {
+    for (const r of RULES) io.stdout(`${r.meta.id.padEnd(24)} ${r.meta.category.padEnd(17)} ${r.meta.description}\n`);
+    return 0;
+  }
+  if (command === 'probe') {
+    const { probeCommand } = await import('./probe/command.js');
+    return probeCommand(rest, io);
+  }
+  if (command !== 'audit') throw new UserError(`unknown command "${command}" (try: telltale --help)`);
+  return auditCommand(rest, io);
+}
+
+async function auditCommand(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        'fail-on': { type: 'string', default: 'high' },
+        offline: { type: 'boolean', default: false },
+        platform: { type: 'string' },
+        cache: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        'max-file-mb': { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UserError((e as Error).message.split('\n')[0]!);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UserError(`unknown format "${values.format}" (text or json)`);
+  const failOn = values['fail-on']!;
+  if (!isSeverity(failOn)) throw new UserError(`--fail-on must be one of critical, high, medium, low, info (got "${failOn}")`);
+  const maxMb = values['max-file-mb'] !== undefined ? Number(values['max-file-mb']) : undefined;
+  if (maxMb !== undefined && !(maxMb > 0)) throw new UserError('--max-file-mb takes a positive number');
+
+  const showProgress = !values.quiet && io.isTTY;
+  let lastLen = 0;
+  const onProgress = showProgress
+    ? (msg: string) => {
+        const line = msg.length > 100 ? msg.slice(0, 99) + '…' : msg;
+        io.stderr('\r' + line.padEnd(lastLen) + '');
+        lastLen = line.length;
+      }
+    : undefined;
+  const report = await audit(positionals[0]!, {
+    offline: values.offline,
+    cacheDir: values.cache,
+    platform: values.platform,
+    onProgress,
+    limits: maxMb ? { maxJsFileBytes: maxMb * 1024 * 1024 } : undefined,
+  });
+  if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
+  io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose }));
+  return report.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
+}
+

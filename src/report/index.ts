@@ -1,0 +1,16 @@
+import type { Report } from '../model/report.js';
+import { renderJson } from './reporters/json.js';
+import { renderText } from './reporters/text.js';
+
+export const FORMATS = ['text', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RenderOptions {
+  color: boolean;
+  verbose: boolean;
+}
+
+export const REPORTERS: Record<Format, (r: Report, o: RenderOptions) => string> = {
+  text: (r, o) => renderText(r, o),
+  json: (r) => renderJson(r),
+};

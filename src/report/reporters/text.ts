@@ -1,0 +1,88 @@
+// The text report: what a security reviewer reads first. Findings first (most severe on top, with
+// their evidence chain in plain words), then the "what does this tool know about me" inventory.
+import type { Finding, Location, Severity } from '../../model/finding.js';
+import type { InventoryItem, Report } from '../../model/report.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show info findings and the full inventory. */
+  verbose?: boolean;
+}
+
+const SEVERITY_COLOR: Record<Severity, string> = {
+  critical: '\x1b[1;97;41m',
+  high: '\x1b[1;31m',
+  medium: '\x1b[33m',
+  low: '\x1b[36m',
+  info: '\x1b[2m',
+};
+
+function loc(l: Location): string {
+  return `${l.file}:${l.line}:${l.column}`;
+}
+
+/** Keeps control and bidi characters from the audited package out of the reviewer's terminal. */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
+
+export function renderText(report: Report, opts: TextOptions): string {
+  const c = (code: string, s: string) => (opts.color ? code + s + '\x1b[0m' : s);
+  const out: string[] = [];
+  const t = report.target;
+  out.push(c('\x1b[1m', `telltale ${report.tool.version} — ${t.name ?? t.spec}${t.version ? '@' + t.version : ''}`) + (t.integrity ? `  (${clip(t.integrity, 30)})` : ''));
+  out.push(`${report.stats.files} JavaScript files, ${(report.stats.bytes / 1e6).toFixed(1)} MB, ${(report.stats.ms / 1000).toFixed(1)} s`);
+  out.push('');
+
+  const shown = report.findings.filter((f) => opts.verbose || f.severity !== 'info');
+  const counts = new Map<Severity, number>();
+  for (const f of report.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  out.push(
+    'Findings: ' +
+      (['critical', 'high', 'medium', 'low', 'info'] as Severity[])
+        .filter((s) => counts.get(s))
+        .map((s) => c(SEVERITY_COLOR[s], `${counts.get(s)} ${s}`))
+        .join(', ') || 'Findings: none',
+  );
+  out.push('');
+  for (const f of shown) out.push(...renderFinding(f, c));
+
+  const inv = report.inventory;
+  out.push(c('\x1b[1m', 'What this package can learn about you and where it can talk to'));
+  const list = (title: string, items: InventoryItem[], max: number) => {
+    if (items.length === 0) return;
+    const sorted = [...items].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    const head = sorted.slice(0, opts.verbose ? sorted.length : max).map((i) => printable(i.value) + (i.count > 1 ? ` (${i.count})` : ''));
+    out.push(`  ${title} (${items.length}): ${head.join(', ')}${sorted.length > head.length ? `, … (+${sorted.length - head.length}; --verbose for all)` : ''}`);
+  };
+  list('fingerprint sources', inv.fingerprintSources, 20);
+  list('environment variables', inv.envVars, 25);
+  list('hosts', inv.hosts, 25);
+  list('URLs', inv.urls, 10);
+  if (inv.installScripts.length) out.push(`  install scripts: ${inv.installScripts.map((s) => `${s.name}: ${printable(clip(s.command, 80))}`).join('; ')}`);
+  if (inv.binaries.length) out.push(`  binaries (${inv.binaries.length}): ${inv.binaries.slice(0, 10).map((b) => `${b.file} [${b.type}, ${(b.bytes / 1e6).toFixed(1)} MB]`).join(', ')}`);
+  if (report.stats.limits.length) {
+    out.push('');
+    out.push(c('\x1b[33m', 'Limits reached:'));
+    for (const l of report.stats.limits.slice(0, 20)) out.push('  ' + printable(l));
+  }
+  return out.join('\n') + '\n';
+}
+
+function renderFinding(f: Finding, c: (code: string, s: string) => string): string[] {
+  const out: string[] = [];
+  out.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())} ${c('\x1b[1m', printable(f.title))}  [${f.ruleId}]`);
+  out.push(`  at ${loc(f.location)}`);
+  out.push(`  ${printable(f.message)}`);
+  for (const d of f.decoded) out.push(`  decoded (${d.encoding}): ${printable(clip(d.text, 600))}`);
+  for (const r of f.related) {
+    out.push(`    ${r.role.padEnd(9)} ${loc(r.location)}  ${printable(clip(r.note, 240))}`);
+    if (r.excerpt) out.push(`              ${c('\x1b[2m', printable(clip(r.excerpt, 160)))}`);
+  }
+  out.push('');
+  return out;
+}
