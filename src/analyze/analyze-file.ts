@@ -47,13 +47,13 @@ export function internalFinding(file: string, ruleId: string, title: string, mes
 /** Wraps every visitor method so a crashing rule is reported with its id instead of aborting the file. */
 function guard(rule: Rule, visitor: Visitor, failures: Map<string, string>): Visitor {
   const wrapped: Record<string, unknown> = {};
-  for (const [key, fn] of Object.entries(visitor) as [string, (...a: unknown[]) => void][]) {
-    wrapped[key] = (...args: unknown[]) => {
+  for (const [key, fn] of Object.entries(visitor) as [string, (a?: unknown, b?: unknown) => void][]) {
+    wrapped[key] = (a?: unknown, b?: unknown) => {
       if (failures.has(rule.meta.id)) return;
       try {
-        fn(...args);
+        fn(a, b);
       } catch (e) {
-        const node = args[0] as { start?: number } | undefined;
+        const node = a as { start?: number } | undefined;
         failures.set(rule.meta.id, `${(e as Error)?.message ?? e} (at offset ${node?.start ?? '?'})`);
       }
     };

@@ -83,6 +83,7 @@ export class Walker {
   private readonly constants = new Map<number, number>();
   private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
   private extra: number[] | null = null;
+  private readonly ev: EvalRecord;
   /** Nodes of the branch tests enclosing the current statement (innermost last). */
   private readonly control: number[] = [];
   private depth = 0;
@@ -95,6 +96,7 @@ export class Walker {
   ) {
     this.graph = ctxBase.graph;
     this.scope = { vars: new Map(), pending: null, parent: null, isFunction: true };
+    this.ev = new EvalRecord(this.graph);
   }
 
   /** Registers rule visitors (made from contexts this walker handed out) before `run`. */
@@ -262,34 +264,24 @@ export class Walker {
   }
 
   /** Runs the hooks for an evaluated expression and returns its (possibly seeded) value. */
-  private after<K extends Hook>(hook: K, node: AnyNode, value: Val, extraFields?: object): Val {
+  private after<K extends Hook>(hook: K, node: AnyNode, value: Val): Val {
     const list = this.hooks[hook];
     if (!list) return value;
-    const graph = this.graph;
-    let current = value;
-    const ev: Eval = Object.assign(
-      {
-        get value() {
-          return current;
-        },
-        asNode() {
-          if (current.length === 1) return current[0]!;
-          const n = graph.node(node.start);
-          graph.flowInto(current, n);
-          current = graph.one(n);
-          return n;
-        },
-      },
-      extraFields,
-    );
+    // One mutable record serves every visit: hooks run one node at a time and never re-enter the walk.
+    const ev = this.ev;
+    ev.node = node;
+    ev.current = value;
     const saved = this.extra;
     this.extra = null;
-    for (const h of list) (h as (n: AnyNode, e: Eval) => void)(node, ev);
+    for (const h of list) (h as (n: AnyNode, e: Eval) => void)(node, ev as unknown as Eval);
     const added = this.extra as number[] | null;
     this.extra = saved;
-    if (added) for (const n of added) current = graph.join(current, graph.one(n));
+    let current = ev.current;
+    if (added) for (const n of added) current = this.graph.join(current, this.graph.one(n));
+    ev.reset();
     return current;
   }
+
 
   // ---------------------------------------------------------------- statements
 
@@ -740,7 +732,10 @@ export class Walker {
         const left = this.expr(node.left);
         const right = this.expr(node.right);
         const v = graph.join(left, right);
-        return this.hooks.BinaryExpression ? this.after('BinaryExpression', node, v, { left, right }) : v;
+        if (!this.hooks.BinaryExpression) return v;
+        this.ev.left = left;
+        this.ev.right = right;
+        return this.after('BinaryExpression', node, v);
       }
       case 'LogicalExpression': {
         const left = this.expr(node.left);
@@ -775,9 +770,11 @@ export class Walker {
           for (const t of test) graph.controlEdge(t, r);
           v = graph.one(r);
         }
-        return this.hooks.ConditionalExpression
-          ? this.after('ConditionalExpression', node, v, { test, consequent, alternate })
-          : v;
+        if (!this.hooks.ConditionalExpression) return v;
+        this.ev.test = test;
+        this.ev.consequent = consequent;
+        this.ev.alternate = alternate;
+        return this.after('ConditionalExpression', node, v);
       }
       case 'SequenceExpression': {
         let v = NONE;
@@ -847,11 +844,15 @@ export class Walker {
       if (key === null) {
         // obj[dynamic]: the element could be anything in obj; the key itself selects it.
         const v = this.graph.join(object, k);
-        return this.hooks.MemberExpression ? this.after('MemberExpression', node, v, { object }) : v;
+        if (!this.hooks.MemberExpression) return v;
+        this.ev.object = object;
+        return this.after('MemberExpression', node, v);
       }
     } else key = node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : node.property.name;
     const v = this.readProp(key!, object, node.start);
-    return this.hooks.MemberExpression ? this.after('MemberExpression', node, v, { object }) : v;
+    if (!this.hooks.MemberExpression) return v;
+    this.ev.object = object;
+    return this.after('MemberExpression', node, v);
   }
 
   private call(node: AnyNode): Val {
@@ -896,8 +897,12 @@ export class Walker {
     let v: Val = graph.one(result);
     const hook = node.type === 'NewExpression' ? 'NewExpression' : 'CallExpression';
     if (this.hooks[hook]) {
-      const fields: Omit<CallEval, 'value' | 'asNode'> = { receiver, args, name, path: calleePath(callee) };
-      v = this.after(hook, node, v, fields);
+      const ev = this.ev;
+      ev.receiver = receiver;
+      ev.args = args;
+      ev.name = name;
+      ev.callee = callee;
+      v = this.after(hook, node, v);
     }
     return v;
   }
@@ -968,6 +973,55 @@ export class Walker {
     }
     this.calls.length = 0;
     this.weakReads.length = 0;
+  }
+}
+
+/**
+ * What a visitor is told about the node it visits (`Eval`, `CallEval` and the per-type extras), as
+ * one reusable record so the walk allocates nothing per visit.
+ */
+class EvalRecord {
+  node: AnyNode = null;
+  current: Val = NONE;
+  receiver: Val = NONE;
+  args: Val[] = [];
+  name: string | null = null;
+  callee: AnyNode = null;
+  private pathCache: string | null | undefined = undefined;
+  object: Val = NONE;
+  left: Val = NONE;
+  right: Val = NONE;
+  test: Val = NONE;
+  consequent: Val = NONE;
+  alternate: Val = NONE;
+
+  constructor(private readonly graph: FlowGraph) {}
+
+  get value(): Val {
+    return this.current;
+  }
+
+  get path(): string | null {
+    if (this.pathCache === undefined) this.pathCache = this.callee ? calleePath(this.callee) : null;
+    return this.pathCache;
+  }
+
+  asNode(): number {
+    const cur = this.current;
+    if (cur.length === 1) return cur[0]!;
+    const n = this.graph.node(this.node.start);
+    this.graph.flowInto(cur, n);
+    this.current = this.graph.one(n);
+    return n;
+  }
+
+  reset(): void {
+    this.node = null;
+    this.callee = null;
+    this.pathCache = undefined;
+    this.name = null;
+    this.receiver = this.object = this.left = this.right = this.test = this.consequent = this.alternate = NONE;
+    this.args = [];
   }
 }
 

@@ -40,6 +40,9 @@ export const BIT_REGION = 1 << 16;
 export const BIT_HIDDEN = 1 << 17;
 export const BIT_TARGETING = 1 << 18;
 export const BIT_CHOICE = 1 << 19;
+/** Region data that is a time-zone name / a locale tag (subsets of BIT_REGION). */
+export const BIT_ZONE = 1 << 20;
+export const BIT_LOCALE = 1 << 21;
 
 export interface Span {
   start: number;

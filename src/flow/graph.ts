@@ -11,6 +11,17 @@
 // classes are propagated as 32-bit masks in one worklist pass per batch of new seeds.
 
 export type Val = readonly number[];
+
+export interface TraceOptions {
+  /** Most nodes settled before giving up. */
+  limit?: number;
+  /** Stop after this many targets. */
+  maxTargets?: number;
+  /** Exact remaining distance to the nearest target per node (from `distances` / `distancesBack`). */
+  guide?: Int32Array;
+  /** Paths costlier than this are not followed. */
+  bound?: number;
+}
 export const NONE: Val = Object.freeze([]) as Val;
 
 /** How many node ids a value may list before it is folded into a fresh merge node. */
@@ -229,6 +240,19 @@ export class FlowGraph {
     return dist;
   }
 
+  /** Like `distances`, but walking edges backwards: how far each node is from reaching a seed. */
+  distancesBack(seeds: Iterable<number>, budget = DEFAULT_BUDGET, followControl = false): Int32Array {
+    const saved = [this.outStart, this.outEdges, this.outKind] as const;
+    this.outStart = this.inStart;
+    this.outEdges = this.inEdges;
+    this.outKind = this.inKind;
+    try {
+      return this.distances(seeds, budget, followControl);
+    } finally {
+      [this.outStart, this.outEdges, this.outKind] = saved;
+    }
+  }
+
   distOf(dist: Int32Array, v: Val): number {
     let best = Number.MAX_SAFE_INTEGER;
     for (const x of v) best = Math.min(best, dist[this.find(x)]!);
@@ -243,54 +267,62 @@ export class FlowGraph {
   }
 
   /**
-   * Walks backwards from `start` through nodes carrying `bit`, strong edges first, and returns
-   * the shortest path (start → … → target) to each target node accepted by `isTarget`.
+   * Cheapest paths backwards from `start` through nodes carrying `bit` to nodes accepted by
+   * `isTarget`, nearest first (each path listed start → … → target).
    */
-  traceBack(start: Val, bit: number, isTarget: (n: number) => boolean, limit = 200_000): number[][] {
-    return this.trace(start, bit, isTarget, limit, this.inStart, this.inEdges, this.inKind);
+  traceBack(start: Val, bit: number, isTarget: (n: number) => boolean, opts: TraceOptions = {}): number[][] {
+    return this.trace(start, bit, isTarget, opts, this.inStart, this.inEdges, this.inKind);
   }
 
-  /** Walks forwards from `start` through nodes carrying `bit` towards targets. */
-  traceForward(start: Val, bit: number, isTarget: (n: number) => boolean, limit = 200_000): number[][] {
-    return this.trace(start, bit, isTarget, limit, this.outStart, this.outEdges, this.outKind);
+  /** The same, forwards. */
+  traceForward(start: Val, bit: number, isTarget: (n: number) => boolean, opts: TraceOptions = {}): number[][] {
+    return this.trace(start, bit, isTarget, opts, this.outStart, this.outEdges, this.outKind);
   }
 
   /**
-   * Cheapest paths (same edge costs as `distances`) from `start` to target nodes, walking only
-   * through nodes that carry `bit`; targets come out nearest first.
+   * A* over the edge costs of `distances`. With `guide` (the exact distance from each node to the
+   * nearest target, as `distances` computes it in the opposite direction) the search goes straight
+   * to the targets instead of flooding the tainted region.
    */
   private trace(
     start: Val,
     bit: number,
     isTarget: (n: number) => boolean,
-    limit: number,
+    opts: TraceOptions,
     starts: Int32Array,
     edges: Int32Array,
     kind: Uint8Array,
   ): number[][] {
+    const limit = opts.limit ?? 20_000;
+    const maxTargets = opts.maxTargets ?? 16;
+    const guide = opts.guide;
+    const bound = opts.bound ?? Number.MAX_SAFE_INTEGER;
+    const h = (v: number): number => (guide ? guide[v]! : 0);
     const prev = new Map<number, number>();
-    const dist = new Map<number, number>();
-    const buckets: number[][] = [[]];
+    const cost = new Map<number, number>();
+    const buckets: number[][] = [];
     for (const s of start) {
       const r = this.find(s);
-      if (!dist.has(r)) {
-        dist.set(r, 0);
+      if (!cost.has(r) && h(r) <= bound) {
+        cost.set(r, 0);
         prev.set(r, -1);
-        buckets[0]!.push(r);
+        (buckets[h(r)] ??= []).push(r);
       }
     }
     const found: number[][] = [];
     const followControl = (bit & this.controlCarry) !== 0;
     let settled = 0;
-    for (let d = 0; d < buckets.length && settled < limit; d++) {
-      const bucket = buckets[d];
+    for (let f = 0; f < buckets.length && settled < limit; f++) {
+      const bucket = buckets[f];
       if (!bucket) continue;
       for (let i = 0; i < bucket.length; i++) {
         const u = bucket[i]!;
-        if (dist.get(u) !== d) continue;
+        const c = cost.get(u)!;
+        if (c + h(u) !== f) continue;
         settled++;
         if (isTarget(u)) {
           found.push(this.pathTo(prev, u));
+          if (found.length >= maxTargets) return found;
           continue;
         }
         for (let e = starts[u]!, end = starts[u + 1]!; e < end; e++) {
@@ -298,12 +330,14 @@ export class FlowGraph {
           if (k === 2 && !followControl) continue;
           const v = edges[e]!;
           if ((this.mask[v]! & bit) === 0) continue;
-          const nd = d + (k === 1 ? WEAK_COST : 1);
-          const old = dist.get(v);
-          if (old !== undefined && old <= nd) continue;
-          dist.set(v, nd);
+          const nc = c + (k === 1 ? WEAK_COST : 1);
+          const old = cost.get(v);
+          if (old !== undefined && old <= nc) continue;
+          const nf = nc + h(v);
+          if (nf > bound) continue;
+          cost.set(v, nc);
           prev.set(v, u);
-          (buckets[nd] ??= []).push(v);
+          (buckets[nf] ??= []).push(v);
         }
       }
     }

@@ -15,6 +15,8 @@ import {
   BIT_HIDDEN,
   BIT_REGION,
   BIT_TARGETING,
+  BIT_ZONE,
+  BIT_LOCALE,
   FINGERPRINT_BITS,
   sourceBit,
   type ChoiceFact,
@@ -51,6 +53,11 @@ const TRACE_LIMIT = 20_000;
 /** How far (in flow steps) a compared value may be from the fingerprint read, and the data from its literal. */
 const MAX_SOURCE_DIST = 20;
 const MAX_DATA_DIST = 24;
+const MAX_LITERAL_DIST = 6;
+/** How far a fingerprint may travel to a sink and still be reported as sent. */
+const MAX_SEND_DIST = 16;
+/** Decoded text shorter than this is not treated as a list to match against, nor reported alone. */
+const MIN_HIDDEN_MATCH = 12;
 const SOURCE_LABEL: Record<SourceKind, string> = {
   timezone: 'time zone',
   locale: 'locale',
@@ -108,23 +115,34 @@ export function correlate(inp: CorrelateInput): Finding[] {
   }
   for (const [bit, nodes] of byKind) g.propagate(nodes, bit);
   g.propagate(f.data.filter((d) => d.kind === 'region' || d.countries.length > 0).map((d) => d.node), BIT_REGION);
+  g.propagate(f.data.filter((d) => d.regionKind === 'timezone').map((d) => d.node), BIT_ZONE);
+  g.propagate(f.data.filter((d) => d.regionKind === 'locale' || d.regionKind === 'country-code').map((d) => d.node), BIT_LOCALE);
   g.propagate(f.data.filter((d) => d.kind === 'hidden').map((d) => d.node), BIT_HIDDEN);
 
   const sourcesReaching = (v: Val, bits: number): SourceFact[] => {
     const out: SourceFact[] = [];
-    for (const path of g.traceBack(v, bits, (n) => sourceAt.has(n), TRACE_LIMIT)) {
+    for (const path of g.traceBack(v, bits, (n) => sourceAt.has(n), { limit: TRACE_LIMIT, guide: fpDist })) {
       for (const s of sourceAt.get(path[path.length - 1]!)!) if (sourceBit(s.kind) & bits && !out.includes(s)) out.push(s);
     }
     return out;
   };
   const dataReaching = (v: Val, bits: number): DataFact[] => {
     const out: DataFact[] = [];
-    for (const path of g.traceBack(v, bits, (n) => dataAt.has(n), TRACE_LIMIT)) {
-      for (const d of dataAt.get(path[path.length - 1]!)!) if (!out.includes(d)) out.push(d);
+    for (const path of g.traceBack(v, bits, (n) => dataAt.has(n), { limit: TRACE_LIMIT, guide: dataDist })) {
+      for (const d of dataAt.get(path[path.length - 1]!)!) {
+        // Literal region data must sit at the comparison (a zone compared with a constant, or a set of
+        // them); a literal used elsewhere (a locale passed to a formatter) is not what is compared.
+        // Decoded data may travel through its decoder first.
+        const steps = path.length - 1;
+        if (steps > (d.kind === 'hidden' ? MAX_DATA_DIST : MAX_LITERAL_DIST)) continue;
+        if (!out.includes(d)) out.push(d);
+      }
     }
     return out;
   };
 
+  const tick = process.env.TELLTALE_DEBUG_TIMING ? (label: string) => console.error('correlate', label, Math.round(performance.now() - t0)) : () => {};
+  const t0 = performance.now();
   // --- 2. targeting comparisons
   const fpDist = g.distances(f.sources.filter((s) => s.node >= 0 && sourceBit(s.kind) & FINGERPRINT_BITS).map((s) => s.node));
   const dataDist = g.distances(f.data.filter((d) => d.kind === 'hidden' || d.countries.length > 0).map((d) => d.node));
@@ -134,6 +152,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
       if (ex.includes(process.env.TELLTALE_DEBUG_DIST)) console.error('DIST', lines.locate(c.start).line, text.slice(c.start - 80, c.start + 60), g.distOf(fpDist, c.left), g.distOf(dataDist, c.right), g.distOf(fpDist, c.right), g.distOf(dataDist, c.left));
     }
   }
+  let traced = 0;
   const targeting: Targeting[] = [];
   const targetingAt = new Map<number, Targeting>();
   for (const c of f.compares) {
@@ -149,9 +168,11 @@ export function correlate(inp: CorrelateInput): Finding[] {
       dataSide = c.left;
     }
     if (!fpSide || !dataSide) continue;
+    if (!kindsCanMatch(g.maskOf(fpSide), g.maskOf(dataSide))) continue;
     // Both ends must be close: the value read and the data it is matched against flow a short way.
     if (g.distOf(fpDist, fpSide) > MAX_SOURCE_DIST || g.distOf(dataDist, dataSide) > MAX_DATA_DIST) continue;
-    const sources = nearest(sourcesReaching(fpSide, FINGERPRINT_BITS & g.maskOf(fpSide)));
+    traced++;
+    const sources = nearest(sourcesReaching(fpSide, FINGERPRINT_BITS & g.maskOf(fpSide)), c.start);
     const candidates = dataReaching(dataSide, BIT_REGION | BIT_HIDDEN);
     // A value is matched against data of its own kind: a zone against zones, a locale against locale
     // tags, an IP location against any region; a host, name or machine id against data that was hidden.
@@ -167,6 +188,12 @@ export function correlate(inp: CorrelateInput): Finding[] {
     BIT_TARGETING,
   );
 
+  tick(`targeting (${traced} of ${f.compares.length} comparisons traced)`);
+  // Guides for evidence searches, computed on first use.
+  let targetDistCache: Int32Array | null = null;
+  let sinkDistCache: Int32Array | null = null;
+  const targetDist = () => (targetDistCache ??= g.distances(targeting.map((t) => t.compare.node), undefined, true));
+  const sinkDist = () => (sinkDistCache ??= g.distancesBack(f.sinks.map((s) => s.node), undefined, true));
   // --- 3. covert choices
   const relevant: { choice: ChoiceFact; mask: number }[] = [];
   for (const ch of f.choices) {
@@ -232,6 +259,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
     }
   };
 
+  tick('choices');
   // --- 4. mechanisms
   for (const members of groups.values()) {
     const related: Evidence[] = [];
@@ -251,7 +279,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
       choiceNotes.push(what);
       // Conditions: targeting comparisons first, then raw fingerprint sources.
       if (mask & BIT_TARGETING) {
-        for (const path of g.traceBack(choice.cond, BIT_TARGETING, (n) => targetingAt.has(n), TRACE_LIMIT)) {
+        for (const path of g.traceBack(choice.cond, BIT_TARGETING, (n) => targetingAt.has(n), { limit: TRACE_LIMIT, guide: targetDist() })) {
           const t = targetingAt.get(path[path.length - 1]!)!;
           isTargeting = true;
           for (const s of t.sources) fingerprint.add(s.kind);
@@ -259,7 +287,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
           if (!usedTargeting.has(t)) targetingEvidence(t, related, decoded);
         }
       }
-      const direct = nearest(sourcesReaching(choice.cond, mask & FINGERPRINT_BITS)).filter((s) => !fingerprint.has(s.kind));
+      const direct = nearest(sourcesReaching(choice.cond, mask & FINGERPRINT_BITS), choice.start).filter((s) => !fingerprint.has(s.kind));
       for (const s of direct) {
         fingerprint.add(s.kind);
         addOnce(related, evidence('source', s, `reads the ${SOURCE_LABEL[s.kind]}: ${clip(s.detail, 120)}`));
@@ -274,7 +302,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
     // Where it goes.
     const starts = members.map((i) => relevant[i]!.choice.node);
     let best: SinkFact | null = null;
-    for (const path of g.traceForward(starts, BIT_CHOICE, (n) => sinkAt.has(n), TRACE_LIMIT)) {
+    for (const path of g.traceForward(starts, BIT_CHOICE, (n) => sinkAt.has(n), { limit: TRACE_LIMIT, guide: sinkDist() })) {
       for (const s of sinkAt.get(path[path.length - 1]!)!) if (!best || sinkRank(s.kind) < sinkRank(best.kind)) best = s;
     }
     let inferredText = false;
@@ -332,6 +360,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
     findings.push(makeFinding('covert-channel-mechanism', 'covert-channel', severity, title, message, at, related, decoded));
   }
 
+  tick('mechanisms');
   // --- 5a. targeting not part of a mechanism, grouped by proximity
   const leftover = targeting.filter((t) => !usedTargeting.has(t)).sort((a, b) => a.compare.start - b.compare.start);
   for (let i = 0; i < leftover.length; ) {
@@ -353,7 +382,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
       cluster.map((t) => t.compare.node),
       BIT_TARGETING,
       (n) => sinkAt.has(n),
-      TRACE_LIMIT,
+      { limit: TRACE_LIMIT, guide: sinkDist() },
     )) {
       for (const s of sinkAt.get(path[path.length - 1]!)!) if (!best || sinkRank(s.kind) < sinkRank(best.kind)) best = s;
     }
@@ -376,13 +405,14 @@ export function correlate(inp: CorrelateInput): Finding[] {
     );
   }
 
+  tick('leftover targeting');
   // --- 5b. fingerprints sent to the network in the clear
   const sent = new Map<SourceKind, { sink: SinkFact; source: SourceFact }>();
   for (const s of f.sinks) {
     if (s.kind !== 'network' && s.kind !== 'model-request') continue;
     const m = g.mask[g.find(s.node)]! & FINGERPRINT_BITS;
-    if (!m) continue;
-    for (const src of sourcesReaching(g.one(s.node), m)) {
+    if (!m || fpDist[g.find(s.node)]! > MAX_SEND_DIST) continue;
+    for (const src of nearest(sourcesReaching(g.one(s.node), m), s.start)) {
       if (src.kind === 'ip-geolocation' && src.start >= s.start && src.end <= s.end) continue; // the geo-IP URL itself
       if (!sent.has(src.kind)) sent.set(src.kind, { sink: s, source: src });
     }
@@ -404,9 +434,11 @@ export function correlate(inp: CorrelateInput): Finding[] {
     );
   }
 
+  tick('sent');
   // --- 5c. hidden data on its own
   for (const d of f.data) {
     if (d.kind !== 'hidden' || usedData.has(d)) continue;
+    if (d.text.length < MIN_HIDDEN_MATCH && !d.namesSource) continue;
     const traits: Traits = { ...NO_TRAITS, hidden: true, obfuscatedSource: !!d.namesSource, hiddenRegion: d.countries.length > 0 };
     const severity = severityOf(traits);
     if (!severity) continue;
@@ -429,8 +461,22 @@ export function correlate(inp: CorrelateInput): Finding[] {
   }
 }
 
+const HOSTLIKE_BITS = sourceBit('host-url') | sourceBit('hostname') | sourceBit('username') | sourceBit('machine-id') | sourceBit('network-interfaces');
+
+/** The mask-level version of `matches`: can any source on one side meet data of its kind on the other? */
+function kindsCanMatch(fp: number, data: number): boolean {
+  return (
+    (data & BIT_HIDDEN) !== 0 ||
+    ((fp & sourceBit('timezone')) !== 0 && (data & BIT_ZONE) !== 0) ||
+    ((fp & sourceBit('locale')) !== 0 && (data & BIT_LOCALE) !== 0) ||
+    ((fp & sourceBit('ip-geolocation')) !== 0 && (data & BIT_REGION) !== 0)
+  );
+}
+void HOSTLIKE_BITS;
+
 function matches(kind: SourceKind, d: DataFact): boolean {
-  if (d.kind === 'hidden') return d.text.length > 0;
+  // Short decoded words (parser keyword tables) are not data worth matching a user against.
+  if (d.kind === 'hidden') return d.text.length >= MIN_HIDDEN_MATCH;
   switch (kind) {
     case 'timezone':
       return d.regionKind === 'timezone';
@@ -443,10 +489,15 @@ function matches(kind: SourceKind, d: DataFact): boolean {
   }
 }
 
-/** Sources in discovery order (nearest first): the few closest of each kind. */
-function nearest(sources: SourceFact[]): SourceFact[] {
+/**
+ * The sources to show as evidence: among the first found (cheapest flow paths), those closest in
+ * the file to `anchor` (a mechanism is usually one module), at most two of each kind.
+ */
+function nearest(sources: SourceFact[], anchor?: number): SourceFact[] {
   const perKind = new Map<SourceKind, number>();
-  return sources.filter((s) => {
+  const pool = sources.slice(0, 16);
+  if (anchor !== undefined) pool.sort((a, b) => Math.abs(a.start - anchor) - Math.abs(b.start - anchor));
+  return pool.filter((s) => {
     const n = perKind.get(s.kind) ?? 0;
     perKind.set(s.kind, n + 1);
     return n < 2;

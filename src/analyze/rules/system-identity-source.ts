@@ -3,16 +3,16 @@ import { calleeName, memberName, span, unwrapChain } from '../ast.js';
 import type { SourceKind } from '../../flow/facts.js';
 
 /** Calls that return identifying facts about the machine or the person using it. */
-const CALLS: Record<string, SourceKind> = {
-  hostname: 'hostname',
-  userInfo: 'username',
-  networkInterfaces: 'network-interfaces',
-  platform: 'platform',
-  release: 'platform',
-  cpus: 'platform',
-  arch: 'platform',
-  totalmem: 'platform',
-};
+const CALLS = new Map<string, SourceKind>([
+  ['hostname', 'hostname'],
+  ['userInfo', 'username'],
+  ['networkInterfaces', 'network-interfaces'],
+  ['platform', 'platform'],
+  ['release', 'platform'],
+  ['cpus', 'platform'],
+  ['arch', 'platform'],
+  ['totalmem', 'platform'],
+]);
 
 /** Well-known places that hold a stable machine identifier or reveal a container. */
 const PATHS: [RegExp, SourceKind][] = [
@@ -36,7 +36,7 @@ export default defineRule({
       CallExpression(node) {
         const name = calleeName(node);
         if (name === null || node.arguments.length > 1) return;
-        const kind = CALLS[name];
+        const kind = CALLS.get(name);
         if (!kind) return;
         const callee = unwrapChain(node.callee);
         // `os.hostname()` / `hostname()` (named import); not `url.hostname` (a property, not a call).
