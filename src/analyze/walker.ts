@@ -10,7 +10,8 @@ import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
 
 interface Scope {
-  vars: Map<string, number>;
+  /** Declared names; created on the first declaration (most block scopes declare nothing). */
+  vars: Map<string, number> | null;
   pending: Map<string, number> | null;
   parent: Scope | null;
   isFunction: boolean;
@@ -79,7 +80,9 @@ export class Walker {
   private readonly fnRefs = new Map<number, number[]>();
   private readonly fns: FnInfo[] = [];
   private readonly calls: CallRecord[] = [];
-  private readonly weakReads: { object: Val; prop: number; node: number }[] = [];
+  /** Pairs (object node, property-read node) for weak edges, added once calls are resolved. */
+  private readonly weakFrom: number[] = [];
+  private readonly weakTo: number[] = [];
   private readonly constants = new Map<number, number>();
   private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
   private extra: number[] | null = null;
@@ -95,7 +98,7 @@ export class Walker {
     private readonly limits: WalkLimits,
   ) {
     this.graph = ctxBase.graph;
-    this.scope = { vars: new Map(), pending: null, parent: null, isFunction: true };
+    this.scope = { vars: null, pending: null, parent: null, isFunction: true };
     this.ev = new EvalRecord(this.graph);
   }
 
@@ -161,7 +164,7 @@ export class Walker {
   // ---------------------------------------------------------------- scopes
 
   private pushScope(isFunction: boolean): Scope {
-    this.scope = { vars: new Map(), pending: null, parent: this.scope, isFunction };
+    this.scope = { vars: null, pending: null, parent: this.scope, isFunction };
     return this.scope;
   }
 
@@ -175,13 +178,13 @@ export class Walker {
     if (!s.pending) return;
     const parent = s.parent;
     for (const [name, ph] of s.pending) {
-      const own = s.vars.get(name);
+      const own = s.vars?.get(name);
       if (own !== undefined) {
         this.graph.union(own, ph);
         continue;
       }
       if (!parent) continue; // a global
-      const declared = parent.vars.get(name);
+      const declared = parent.vars?.get(name);
       if (declared !== undefined) {
         this.graph.union(declared, ph);
         continue;
@@ -195,10 +198,11 @@ export class Walker {
   }
 
   private declare(name: string, at: number, scope = this.scope): number {
-    const existing = scope.vars.get(name);
+    const vars = (scope.vars ??= new Map());
+    const existing = vars.get(name);
     if (existing !== undefined) return existing;
     const n = this.graph.node(at);
-    scope.vars.set(name, n);
+    vars.set(name, n);
     const ph = scope.pending?.get(name);
     if (ph !== undefined) {
       this.graph.union(n, ph);
@@ -215,7 +219,7 @@ export class Walker {
 
   private lookup(name: string, at: number): number {
     for (let s: Scope | null = this.scope; s; s = s.parent) {
-      const n = s.vars.get(name);
+      const n = s.vars?.get(name);
       if (n !== undefined) return n;
     }
     const pend = (this.scope.pending ??= new Map());
@@ -419,7 +423,7 @@ export class Walker {
   }
 
   private lookupOrDeclareHoisted(name: string, at: number): number {
-    const own = this.scope.vars.get(name);
+    const own = this.scope.vars?.get(name);
     return own !== undefined ? own : this.declare(name, at);
   }
 
@@ -574,7 +578,10 @@ export class Walker {
     if (object.length === 0) return this.graph.one(p);
     const n = this.graph.node(at);
     this.graph.edge(p, n);
-    this.weakReads.push({ object, prop: p, node: n });
+    for (let i = 0; i < object.length; i++) {
+      this.weakFrom.push(object[i]!);
+      this.weakTo.push(n);
+    }
     return this.graph.one(n);
   }
 
@@ -968,11 +975,10 @@ export class Walker {
         for (const a of c.args) graph.flowInto(a, c.result);
       }
     }
-    for (const w of this.weakReads) {
-      for (const o of w.object) graph.edge(o, w.node, true);
-    }
+    for (let i = 0; i < this.weakFrom.length; i++) graph.edge(this.weakFrom[i]!, this.weakTo[i]!, true);
     this.calls.length = 0;
-    this.weakReads.length = 0;
+    this.weakFrom.length = 0;
+    this.weakTo.length = 0;
   }
 }
 

@@ -259,3 +259,31 @@ export function classifyRegionList(items: string[], options?: RegionStringOption
     topCcTld: topTld && total > 0 ? { tld: topTld[0], count: topTld[1], share: topTld[1] / total } : null,
   };
 }
+
+/**
+ * Countries with a zone at this UTC offset (minutes east of UTC, as `utcOffset` in the data), for a
+ * number compared with `getTimezoneOffset()` (which counts minutes *west*: -480 means UTC+8).
+ */
+export function countriesAtOffset(minutesEast: number): string[] {
+  return offsetTable().get(minutesEast) ?? [];
+}
+
+const offsetTable = lazy(() => {
+  const table = new Map<number, string[]>();
+  const zones = ct.getAllTimezones({ deprecated: false });
+  for (const name of Object.keys(zones)) {
+    const z = zones[name as keyof typeof zones] as { utcOffset: number; countries?: string[] };
+    const list = table.get(z.utcOffset) ?? [];
+    for (const c of z.countries ?? []) if (!list.includes(c)) list.push(c);
+    table.set(z.utcOffset, list);
+  }
+  for (const list of table.values()) list.sort();
+  return table;
+});
+
+/** `UTC+8`, `UTC-3:30` for an offset in minutes east of UTC. */
+export function formatOffset(minutesEast: number): string {
+  const sign = minutesEast < 0 ? '-' : '+';
+  const abs = Math.abs(minutesEast);
+  return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? ':' + String(abs % 60).padStart(2, '0') : ''}`;
+}

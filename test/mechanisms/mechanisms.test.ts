@@ -155,3 +155,38 @@ test('deep nesting is cut at the limit and reported', () => {
   const r = analyze(code);
   assert.ok(r.findings.some((f) => f.ruleId === 'depth-limit' || f.ruleId === 'parse-error'), JSON.stringify(r.findings.map((f) => f.ruleId)));
 });
+
+test('a UTC offset compared with getTimezoneOffset() is region targeting', () => {
+  const code = `
+    const off = new Date().getTimezoneOffset();
+    let endpoint = "https://api.example.com";
+    if (off === -480 || off === -540) endpoint = "https://alt.example.net";
+    fetch(endpoint);`;
+  const f = significant(code);
+  assert.equal(f[0]?.ruleId, 'region-targeting');
+  assert.equal(f[0]?.severity, 'high');
+  assert.ok(f[0]!.related.some((e) => e.role === 'data' && e.note.includes('UTC+8')), JSON.stringify(f[0]!.related.map((e) => e.note)));
+});
+
+test('a country code compared with the locale region is region targeting', () => {
+  const code = `
+    const region = new Intl.Locale(Intl.DateTimeFormat().resolvedOptions().locale).region;
+    const q = region === "IR" ? "\u02BC" : "'";
+    fetch("https://api.example.com/v1", { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: \`The user\${q}s files\` }] }) });`;
+  const f = significant(code);
+  assert.equal(f[0]?.ruleId, 'covert-channel-mechanism');
+  assert.equal(f[0]?.severity, 'critical');
+  assert.ok(f[0]!.related.some((e) => e.role === 'condition' && e.note.includes('"IR"')), JSON.stringify(f[0]!.related.map((e) => e.note)));
+});
+
+test('a look-alike table indexed by a region decision', () => {
+  const code = `
+    const MARKS = ["'", "\u2019", "\u02BC"];
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const i = tz === "Europe/Minsk" ? 1 : tz === "Asia/Tehran" ? 2 : 0;
+    const text = \`It\${MARKS[i]}s a fine day for the user.\`;
+    fetch("https://api.example.com/v1/chat", { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: text }] }) });`;
+  const f = significant(code);
+  assert.equal(f[0]?.ruleId, 'covert-channel-mechanism');
+  assert.equal(f[0]?.severity, 'critical');
+});

@@ -76,7 +76,31 @@ export default defineRule({
       'the environment and reaches the network is decided by the mechanisms stage.',
   },
   create(ctx) {
+    // Bindings initialised with a table of look-alike constants (`const Q = ["'", "\u2019"]`).
+    const tables = new Map<number, string[]>();
+    const tableAlternatives = (obj: AnyNode): string[] | null => {
+      const alts: string[] = [];
+      if (obj.type === 'ArrayExpression') {
+        for (const e of obj.elements) {
+          const s = e ? constString(e) : null;
+          if (s === null) return null;
+          if (!alts.includes(s)) alts.push(s);
+        }
+      } else if (obj.type === 'ObjectExpression') {
+        for (const p of obj.properties) {
+          const s = p.type === 'Property' ? constString(p.value) : null;
+          if (s === null) return null;
+          if (!alts.includes(s)) alts.push(s);
+        }
+      } else return null;
+      return alts.length >= 2 && classify(alts) ? alts : null;
+    };
     return {
+      VariableDeclarator(node, ev) {
+        if (ev.binding === null || !node.init) return;
+        const alts = tableAlternatives(node.init);
+        if (alts) tables.set(ctx.graph.find(ev.binding), alts);
+      },
       ConditionalExpression(node, ev) {
         const leaves: string[] = [];
         if (!conditionalLeaves(node, leaves) || leaves.length < 2) return;
@@ -90,23 +114,15 @@ export default defineRule({
       MemberExpression(node, ev) {
         if (!node.computed) return;
         const obj = node.object;
-        const alts: string[] = [];
-        if (obj.type === 'ArrayExpression') {
-          for (const e of obj.elements) {
-            const s = e ? constString(e) : null;
-            if (s === null) return;
-            if (!alts.includes(s)) alts.push(s);
-          }
-        } else if (obj.type === 'ObjectExpression') {
-          for (const p of obj.properties) {
-            const s = p.type === 'Property' ? constString(p.value) : null;
-            if (s === null) return;
-            if (!alts.includes(s)) alts.push(s);
-          }
-        } else return;
-        if (alts.length < 2) return;
+        let alts: string[] | null;
+        if (obj.type === 'Identifier') {
+          const table = ev.object.length === 1 ? tables.get(ctx.graph.find(ev.object[0]!)) : undefined;
+          alts = table ?? null;
+        } else alts = tableAlternatives(obj);
+        if (!alts) return;
         record(ctx, alts, ev.value, ev.asNode(), span(node));
       },
+
     };
   },
 });

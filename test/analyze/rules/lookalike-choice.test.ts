@@ -15,5 +15,6 @@ ruleTable({
     { code: 'function m(a, b) { if (a && b) return "\'"; if (a) return "\\u02BC"; return "\\u2019"; }', expect: ['lookalike 27,2bc,2019'] },
     { code: 'const t = on ? "ok\\u200b" : "ok";', expect: ['invisible 6f+6b+200b,6f+6b'] },
     { code: 'const c = ["a", "\\u0430"][bit];', expect: ['lookalike 61,430'] },
+    { code: 'const Q = { plain: "\'", curly: "\\u2019" }; const m = Q[kind];', expect: ['lookalike 27,2019'] },
   ],
 });

@@ -4,7 +4,7 @@ import rule from '../../../src/analyze/rules/system-identity-source.js';
 ruleTable({
   rule,
   summarise: sources,
-  valid: ['const h = new URL(u).hostname;', 'const p = config.platform;', 'readFileSync("/etc/hosts");'],
+  valid: ['const s = (5).toString(16) + x.valueOf() + o.constructor();', 'const h = new URL(u).hostname;', 'const p = config.platform;', 'readFileSync("/etc/hosts");'],
   invalid: [
     { code: 'import os from "os"; const h = os.hostname();', expect: ['hostname os.hostname()'] },
     { code: 'const u = require("os").userInfo().username;', expect: ['username require("os").userInfo()'] },

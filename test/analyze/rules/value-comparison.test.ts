@@ -3,11 +3,17 @@ import rule from '../../../src/analyze/rules/value-comparison.js';
 
 ruleTable({
   rule,
-  summarise: (o) => o.facts.compares.map((c) => `${c.op} ${c.left.length > 0} ${c.right.length > 0}`),
+  summarise: (o) => [
+    ...o.facts.compares.map((c) => `${c.op} ${c.left.length > 0} ${c.right.length > 0}`),
+    ...o.facts.data.map((d) => `data ${d.regionKind} ${d.text} ${d.countries.includes('CN') ? 'CN' : d.countries.join('/')}`),
+  ],
   valid: ['const a = 1 === 2;', 'const b = "x".includes("y");', 'const c = a < b;'],
   invalid: [
     { code: 'const t = zone === "UTC";', expect: ['=== true false'] },
     { code: 'list.some((d) => host.endsWith("." + d));', expect: ['endsWith true true'] },
     { code: 'if (a != b) x();', expect: ['!= true true'] },
+    { code: 'const east8 = new Date().getTimezoneOffset() === -480;', expect: ['=== true true', 'data timezone -480 (UTC+8) CN'] },
+    { code: 'if (region === "RU") x();', expect: ['=== true true', 'data country-code RU RU'] },
+    { code: 'if (count === 60) x();', expect: ['=== true true', 'data timezone 60 (UTC-1) CV/PT'] },
   ],
 });
