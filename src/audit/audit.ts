@@ -2,11 +2,12 @@
 // JavaScript file → package-level rules → one report. Per-file failures become findings.
 
 import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Finding } from '../model/finding.js';
 import { sortFindings } from '../model/finding.js';
 import { emptyInventory, type BinaryItem, type Report } from '../model/report.js';
 import { DEFAULT_LIMITS, type AcquiredTarget, type Limits, type PackageFile } from '../acquire/types.js';
-import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, fetchPackage, readPackageJson, type RootManifest } from '../acquire/index.js';
+import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, readPackageJson, type RootManifest } from '../acquire/index.js';
 import { openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
 import { analyzeJs, internalFinding } from '../analyze/analyze-file.js';
 import { mergeItems } from '../analyze/inventory.js';
@@ -43,6 +44,13 @@ function binaryType(head: Buffer, path: string): string {
   if (fmt) return path.endsWith('.node') ? `node addon (${fmt})` : `${fmt} executable`;
   if (head.subarray(0, 4).equals(Buffer.from([0, 0x61, 0x73, 0x6d]))) return 'wasm';
   return 'binary';
+}
+
+/** Nesting limit for the second attempt at a file whose first walk exhausted the stack. */
+const RETRY_AST_DEPTH = 400;
+
+function isStackExhausted(f: Finding): boolean {
+  return f.ruleId === 'analysis-error' && /call stack/i.test(f.message);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -124,7 +132,15 @@ export class Auditor {
     if (text.includes('\uFFFD') && !buf.includes(Buffer.from('\uFFFD', 'utf8'))) {
       this.findings.push(internalFinding(display, 'invalid-utf8', 'File is not valid UTF-8', 'Invalid byte sequences were replaced with U+FFFD before analysis.'));
     }
-    const r = analyzeJs(display, text, { maxAstDepth: this.limits.maxAstDepth });
+    let r = analyzeJs(display, text, { maxAstDepth: this.limits.maxAstDepth });
+    if (r.findings.some(isStackExhausted) && this.limits.maxAstDepth > RETRY_AST_DEPTH) {
+      // A long chain (a.b.b.b…, 1+1+1…) can exhaust the JS stack below the configured depth limit, which would leave
+      // the whole file unanalysed: a package could hide a file that way. A shallower walk still sees the rest.
+      r = analyzeJs(display, text, { maxAstDepth: RETRY_AST_DEPTH });
+      const note = `${display}: the call stack ran out below the ${this.limits.maxAstDepth}-level nesting limit; analysed again with a ${RETRY_AST_DEPTH}-level limit`;
+      this.limitsHit.push(note);
+      if (!r.findings.some((f) => f.ruleId === 'depth-limit')) this.findings.push(internalFinding(display, 'depth-limit', 'AST nesting limit reached', note));
+    }
     this.findings.push(...r.findings);
     this.limitsHit.push(...r.limits);
     mergeItems(this.inventory.hosts, r.inventory.hosts);
@@ -148,6 +164,7 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   const started = performance.now();
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const progress = opts.onProgress ?? (() => {});
+  await checkPlatform(opts.platform);
   const target: AcquiredTarget = await acquireTarget(spec, { offline: opts.offline, cacheDir: opts.cacheDir, limits, onProgress: progress });
   const auditor = new Auditor(limits, progress);
   try {
@@ -168,22 +185,46 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   };
 }
 
+/** Rejects a `--platform` that names no platform before anything is fetched, whatever the target kind. */
+async function checkPlatform(platform: string | undefined): Promise<void> {
+  if (platform === undefined) return;
+  await findPlatformPackages({ name: 'x' }, platform, () => Promise.reject(new Error('not fetched')));
+}
+
 /** A stub whose real code ships in per-platform optional dependencies: audit the platform build(s). */
 async function followPlatformPackages(manifest: RootManifest, opts: AuditOptions, limits: Limits, auditor: Auditor, progress: (m: string) => void): Promise<void> {
   if (!manifest.optionalDependencies || Object.keys(manifest.optionalDependencies).length === 0) return;
-  const cache = opts.cacheDir;
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  // The same cache and registry fetchPackage uses, so --cache, --offline and TELLTALE_CACHE hold for manifests too.
+  const pacoteOpts = {
+    cache: join(cacheDir, '_cacache'),
+    offline: opts.offline === true,
+    registry: process.env.npm_config_registry || 'https://registry.npmjs.org/',
+    fullMetadata: false,
+    fetchRetries: 1,
+    timeout: 60_000,
+  };
   const fetchManifest = async (s: string) => {
-    const m = await pacote.manifest(s, { cache, offline: opts.offline, fullMetadata: false });
+    const m = await pacote.manifest(s, pacoteOpts);
     return { name: m.name, version: m.version, os: (m as { os?: string[] }).os, cpu: (m as { cpu?: string[] }).cpu, libc: (m as { libc?: string[] }).libc };
   };
-  const platforms = await findPlatformPackages(manifest, opts.platform, fetchManifest).catch(() => []);
+  const platforms = await findPlatformPackages(manifest, opts.platform, fetchManifest);
   for (const p of platforms) {
     progress(`following platform package ${p.spec}`);
-    const fetched = await fetchPackage(p.spec, { offline: opts.offline, cacheDir: cache, limits, onProgress: progress });
+    const prefix = `node_modules/${p.name}/`;
+    let fetched;
     try {
+      fetched = await fetchPackage(p.spec, { offline: opts.offline, cacheDir, limits, onProgress: progress });
+    } catch (e) {
+      // The stub itself was audited; a platform build that cannot be fetched is noted, not fatal.
+      auditor.findings.push(internalFinding(prefix + 'package.json', 'acquire-problem', 'Platform package could not be fetched', `${p.spec}: ${String((e as Error)?.message ?? e).split('\n')[0]}`));
+      continue;
+    }
+    try {
+      for (const pr of fetched.problems) auditor.findings.push(internalFinding(prefix + pr.file, 'acquire-problem', 'Entry skipped while reading the package', pr.message));
       const target = await acquireTarget(fetched.dir, { limits });
       try {
-        const prefix = `node_modules/${p.name}/`;
+        for (const pr of target.problems) auditor.findings.push(internalFinding(prefix + pr.file, 'acquire-problem', 'Entry skipped while reading the package', pr.message));
         auditor.packageRules(await readPackageJson(target), prefix);
         await auditor.auditFiles(target.files, prefix);
       } finally {
