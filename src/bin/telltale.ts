@@ -7,6 +7,14 @@ function oneLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 400);
 }
 
+// A reader that stops early (`telltale audit x | head`) closes the pipe: the report is no longer wanted, which is
+// not an error worth a stack trace. Anything else that stops the report from being written is exit code 2.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') return;
+  process.stderr.write(`telltale: cannot write the report: ${oneLine(e)}\n`);
+  process.exitCode = 2;
+});
+
 main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),

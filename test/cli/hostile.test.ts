@@ -1,14 +1,15 @@
 // Hostile inputs through the real CLI, as a child process: exit codes, one-line errors, internal findings
 // instead of crashes, and nothing written outside the scratch folders.
 import assert from 'node:assert/strict';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SEVERITIES } from '../../src/model/finding.js';
 import type { Finding, Location } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
 import { tempRoot, tgz } from '../acquire/tar-fixtures.js';
-import { runCli, scratchDirs, snapshot, type CliResult, type Scratch } from './run-cli.js';
+import { CLI, runCli, scratchDirs, snapshot, type CliResult, type Scratch } from './run-cli.js';
 
 const REGION_SNIPPET =
   'const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n' +
@@ -110,6 +111,61 @@ describe('hostile tarball', () => {
     // Either refused as a tarball, or read as one with nothing in it; never a crash.
     if (r.code === 2) assertOneLineError(r);
     else assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  });
+});
+
+describe('hostile folder', () => {
+  it('skips FIFOs, links out of the folder and link loops, and audits the rest', async () => {
+    const dir = await pkgDir('specials', { 'real.js': REGION_SNIPPET });
+    execFileSync('mkfifo', [join(dir, 'index.js')]);
+    await symlink('/etc/passwd', join(dir, 'passwd.js'));
+    await symlink('loop', join(dir, 'loop'));
+    await symlink(root, join(dir, 'up'));
+    const r = await cli('audit', dir, '--format', 'json', '--quiet');
+    const report = json(r);
+    const skipped = report.findings.filter((f) => f.ruleId === 'acquire-problem').map((f) => f.location.file).sort();
+    assert.deepEqual(skipped, ['index.js', 'loop', 'passwd.js', 'up']);
+    assert.ok(rules(report, 'real.js').includes('region-targeting'));
+    assert.equal(report.stats.files, 1);
+  });
+
+  it('a device or FIFO as the target is a one-line error, not a hang', async () => {
+    assertOneLineError(await cli('audit', '/dev/zero'), /not a regular file/);
+    const fifo = join(fx, 'target.js');
+    execFileSync('mkfifo', [fifo]);
+    assertOneLineError(await cli('audit', fifo));
+  });
+
+  it('a single .js file is a target of its own', async () => {
+    const file = join(fx, 'single.js');
+    await writeFile(file, REGION_SNIPPET);
+    const report = json(await cli('audit', file, '--format', 'json', '--quiet'));
+    assert.equal(report.target.kind, 'file');
+    assert.ok(rules(report, 'single.js').includes('region-targeting'), rules(report).join(','));
+  });
+});
+
+describe('output', () => {
+  it('a reader that closes the pipe early gets no stack trace', async () => {
+    const dir = await pkgDir('many-urls', {
+      'a.js': Array.from({ length: 20_000 }, (_, i) => `fetch("https://h${i}.example.com/p/${i}");`).join('\n'),
+    });
+    const { code, stderr, bytes } = await new Promise<{ code: number | null; stderr: string; bytes: number }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'audit', dir, '--format', 'json', '--verbose', '--quiet'], {
+        env: { PATH: process.env.PATH ?? '', HOME: s.home, TELLTALE_CACHE: s.cache, TMPDIR: s.tmp },
+      });
+      let err = '';
+      let got = 0;
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      child.stdout.once('data', (b: Buffer) => {
+        got = b.length;
+        child.stdout.destroy();
+      });
+      child.on('close', (c) => resolve({ code: c, stderr: err, bytes: got }));
+    });
+    assert.ok(bytes > 0);
+    assert.equal(stderr, '');
+    assert.ok(code === 0 || code === 1, `exit ${code}`);
   });
 });
 
