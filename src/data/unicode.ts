@@ -128,7 +128,7 @@ export function charName(cp: number): string {
   return mod.unicodeReadableName(ch) ?? mod.unicodeLabel(ch) ?? '';
 }
 
-/** `U+2019 RIGHT SINGLE QUOTATION MARK`. */
+/** `U+0430 CYRILLIC SMALL LETTER A`. */
 export function describeCodePoint(cp: number): string {
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   const name = charName(cp);

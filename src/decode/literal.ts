@@ -5,7 +5,7 @@ import { plausibility, PLAUSIBLE } from './plausibility.js';
 import { bruteForceXor, tryXorKey } from './xor.js';
 
 export interface DecodeResult {
-  /** How the text was recovered: `base64`, `base64+xor(91)`, `hex`, `reversed+base64`, `charcodes`, `escapes`, ... */
+  /** How the text was recovered: `base64`, `base64+xor(37)`, `hex`, `reversed+base64`, `charcodes`, `escapes`, ... */
   encoding: string;
   text: string;
   /** plausibility(text), 0..1. */
@@ -13,7 +13,7 @@ export interface DecodeResult {
 }
 
 export interface DecodeHint {
-  /** Numeric constants seen next to a decoder (`^ 91`, `^ K` with K = 91). */
+  /** Numeric constants seen next to a decoder (`^ 37`, `^ K` with K = 37). */
   keys?: number[];
   /** A string constant used as a repeating XOR key (`s.charCodeAt(i) ^ k.charCodeAt(i % k.length)`). */
   xorKeyString?: string;

@@ -55,7 +55,7 @@ const MAX_SOURCE_DIST = 20;
 const MAX_DATA_DIST = 24;
 const MAX_LITERAL_DIST = 6;
 /** How far a fingerprint may travel to a sink and still be reported as sent. */
-const MAX_SEND_DIST = 16;
+const MAX_SEND_DIST = 10;
 /** Decoded text shorter than this is not treated as a list to match against, nor reported alone. */
 const MIN_HIDDEN_MATCH = 12;
 const SOURCE_LABEL: Record<SourceKind, string> = {
@@ -302,8 +302,14 @@ export function correlate(inp: CorrelateInput): Finding[] {
     // Where it goes.
     const starts = members.map((i) => relevant[i]!.choice.node);
     let best: SinkFact | null = null;
+    let bestSteps = 0;
     for (const path of g.traceForward(starts, BIT_CHOICE, (n) => sinkAt.has(n), { limit: TRACE_LIMIT, guide: sinkDist() })) {
-      for (const s of sinkAt.get(path[path.length - 1]!)!) if (!best || sinkRank(s.kind) < sinkRank(best.kind)) best = s;
+      for (const s of sinkAt.get(path[path.length - 1]!)!) {
+        if (!best || sinkRank(s.kind) < sinkRank(best.kind)) {
+          best = s;
+          bestSteps = path.length - 1;
+        }
+      }
     }
     let inferredText = false;
     let textFact: TextFact | null = null;
@@ -327,7 +333,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
       related.push(evidence('context', textFact, `embedded in the text \`${clip(textFact.text, 120)}\`${storedAs ? `, stored as property \`${storedAs}\`` : ''}`));
       if (!best || best.kind === 'console') inferredText = best === null;
     }
-    if (best) related.push(evidence('sink', best, sinkNote(best)));
+    if (best) related.push(evidence('sink', best, `${sinkNote(best)} (${bestSteps} flow steps from the choice)`));
     else if (inferredText)
       related.push(
         evidence('sink', textFact!, `the text is kept as data${storedAs ? ` (property \`${storedAs}\`)` : ''}, not printed: it is context assembled for a request (inferred; no direct network call was traced)`),

@@ -53,6 +53,12 @@ export function meaningful(text: string): boolean {
     const grams = new Set<string>();
     for (let i = 0; i + 3 <= sample.length; i++) grams.add(sample.slice(i, i + 3));
     if (grams.size / (sample.length - 2) < 0.35) return false;
+    // …or repeat with a short period ("abcdabcdabcd", "enstenst").
+    for (let p = 1; p <= 8; p++) {
+      let same = 0;
+      for (let i = 0; i + p < sample.length; i++) if (sample[i] === sample[i + p]) same++;
+      if (same / (sample.length - p) > 0.5) return false;
+    }
   }
   return true;
 }

@@ -62,7 +62,7 @@ export interface Evidence {
 }
 
 export interface Decoded {
-  /** How the text was recovered, e.g. `base64`, `base64+xor(91)`, `hex`, `charcodes`. */
+  /** How the text was recovered, e.g. `base64`, `base64+xor(37)`, `hex`, `charcodes`. */
   encoding: string;
   text: string;
 }

@@ -317,7 +317,7 @@ function firstOffset(d: Difference): number {
   return Math.min(...Object.values(d.cells).map((c) => c.baseOffset));
 }
 
-/** `U+0027 APOSTROPHE → U+2019 RIGHT SINGLE QUOTATION MARK` for covert kinds, quoted text otherwise. */
+/** `U+0061 LATIN SMALL LETTER A → U+0430 CYRILLIC SMALL LETTER A` for covert kinds, quoted text otherwise. */
 export function describeCell(c: Cell, kind: DifferenceKind): string {
   if (COVERT_KINDS.has(kind as ChangeKind)) return `${describeString(c.oldText, 4)} → ${describeString(c.newText, 4)}`;
   const q = (s: string) => (s ? JSON.stringify(s.length > 80 ? s.slice(0, 79) + '…' : s) : '(nothing)');

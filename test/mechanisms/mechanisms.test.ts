@@ -87,6 +87,10 @@ const BENIGN: [string, string][] = [
      const q = fancy ? "\\u2019" : "'";
      console.log("It" + q + "s done");`,
   ],
+  [
+    'hash-function shift table next to an XOR routine',
+    'const S = [7,12,17,22,7,12,17,22,7,12,17,22,7,12,17,22,5,9,14,20,5,9,14,20,5,9,14,20,5,9,14,20]; export function pad(b) { return b.map((x) => x ^ 98 ^ S[0]); }',
+  ],
   ['time-zone picker data', 'export const zones = ["Europe/Berlin", "Asia/Tokyo", "America/New_York"]; export function label(z) { return z.replace("_", " "); }'],
 ];
 

@@ -1,6 +1,27 @@
 import { defineRule } from '../rule.js';
-import { calleeName, constString, span, unwrapChain } from '../ast.js';
-import { looksEncoded, decodeCharCodes } from '../../decode/index.js';
+import { calleeName, calleeObject, constString, span, unwrapChain } from '../ast.js';
+import { looksEncoded, decodeCharCodes, escapedShare } from '../../decode/index.js';
+import type { AnyNode, RuleContext } from '../rule.js';
+
+/** Records text that was hidden in the source but is known statically (escapes, reversal, char codes). */
+function hiddenText(ctx: RuleContext, node: AnyNode, encoding: string, text: string): void {
+  const n = ctx.seed(node.start);
+  ctx.facts.data.push({ kind: 'hidden', node: n, start: node.start, end: node.end, text, countries: [], decoded: { encoding, text } });
+}
+
+/** `"olleh".split("").reverse().join("")` (also `[..."olleh"].reverse().join("")`): the literal reversed. */
+function reversedLiteral(node: AnyNode): string | null {
+  if (calleeName(node) !== 'join') return null;
+  const rev = calleeObject(node);
+  if (!rev || rev.type !== 'CallExpression' || calleeName(rev) !== 'reverse') return null;
+  const arr = calleeObject(rev);
+  if (!arr) return null;
+  let lit: string | null = null;
+  if (arr.type === 'CallExpression' && calleeName(arr) === 'split') lit = constString(calleeObject(arr));
+  else if (arr.type === 'ArrayExpression' && arr.elements.length === 1 && arr.elements[0]?.type === 'SpreadElement') lit = constString(arr.elements[0].argument);
+  if (lit === null || lit.length < 6) return null;
+  return [...lit].reverse().join('');
+}
 
 const MIN_CHARCODES = 6;
 
@@ -28,19 +49,28 @@ export default defineRule({
     description: 'Encoded string literals and the decoding code around them (base64, hex, char codes, XOR).',
     docs:
       'String literals that look like base64/base64url/hex, arrays of character codes and `String.fromCharCode(...)` ' +
-      'with constant arguments are collected during the walk, together with XOR keys the code uses (`c ^ 91`, ' +
+      'with constant arguments are collected during the walk, together with XOR keys the code uses (`c ^ 37`, ' +
       '`c ^ KEY` where KEY is a numeric constant) and decoding calls (`Buffer.from(x, "base64")`, `atob`). After the ' +
       'walk each candidate is decoded: first with the keys the code names, then by single-byte XOR brute force with a ' +
-      'plausibility score. Images, fonts, wasm and other binary blobs are recognised and stay quiet. The plaintext is ' +
-      'analysed again: a decoded list of domains or zones is region data.',
+      'plausibility score. Images, fonts, wasm and other binary blobs are recognised and stay quiet. Literals written ' +
+      'mostly as \\x / \\u escapes and reversed literals (`"…".split("").reverse().join("")`) are hidden text too. ' +
+      'The plaintext is analysed again: a decoded list of domains or zones is region data.',
   },
   create(ctx) {
     const xorIdentifiers: { node: number; at: { start: number; end: number } }[] = [];
     return {
       Literal(node) {
         const v = node.value;
-        if (typeof v !== 'string' || v.length < 16) return;
-        if (v.startsWith('data:')) return;
+        if (typeof v !== 'string' || v.length < 6) return;
+        // Written mostly as \x / \u escapes in the source: hidden from a reader, known to us.
+        if (node.end - node.start > v.length * 3 && /[a-z]{3}/i.test(v)) {
+          const raw = ctx.text.slice(node.start + 1, node.end - 1);
+          if (escapedShare(raw) > 0.6) {
+            hiddenText(ctx, node, 'escapes', v);
+            return;
+          }
+        }
+        if (v.length < 16 || v.startsWith('data:')) return;
         if (looksEncoded(v) === null) return;
         const n = ctx.seed(node.start);
         ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: v });
@@ -55,22 +85,16 @@ export default defineRule({
       },
       CallExpression(node) {
         const name = calleeName(node);
+        if (name === 'join') {
+          const rev = reversedLiteral(node);
+          if (rev !== null) hiddenText(ctx, node, 'reversed', rev);
+          return;
+        }
         if (name === 'fromCharCode' || name === 'fromCodePoint') {
           const nums = numericArgs(node.arguments);
           if (nums && nums.length >= MIN_CHARCODES) {
             const text = decodeCharCodes(nums);
-            if (text !== null) {
-              const n = ctx.seed(node.start);
-              ctx.facts.data.push({
-                kind: 'hidden',
-                node: n,
-                start: node.start,
-                end: node.end,
-                text,
-                countries: [],
-                decoded: { encoding: 'charcodes', text },
-              });
-            }
+            if (text !== null) hiddenText(ctx, node, 'charcodes', text);
           }
           return;
         }

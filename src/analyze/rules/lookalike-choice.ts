@@ -16,7 +16,7 @@ function conditionalLeaves(node: AnyNode, out: string[], depth = 0): boolean {
   return true;
 }
 
-/** Describes how alike strings differ, e.g. `U+0027 APOSTROPHE / U+2019 RIGHT SINGLE QUOTATION MARK`. */
+/** Describes how alike strings differ, e.g. `U+0061 LATIN SMALL LETTER A / U+0430 CYRILLIC SMALL LETTER A`. */
 export function describeAlternatives(alts: string[]): string {
   const first = alts[0] ?? '';
   const parts: string[] = [];
@@ -76,7 +76,7 @@ export default defineRule({
       'the environment and reaches the network is decided by the mechanisms stage.',
   },
   create(ctx) {
-    // Bindings initialised with a table of look-alike constants (`const Q = ["'", "\u2019"]`).
+    // Bindings initialised with a table of look-alike constants (`const Q = ["a", "\u0430"]`).
     const tables = new Map<number, string[]>();
     const tableAlternatives = (obj: AnyNode): string[] | null => {
       const alts: string[] = [];

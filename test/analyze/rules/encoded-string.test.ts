@@ -17,6 +17,8 @@ ruleTable({
     'const hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";',
     'const img = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk";',
     'const small = [1, 2, 3];',
+    'const nl = "line\\nbreak\\ttab";',
+    'const back = list.reverse().join(",");',
   ],
   invalid: [
     { code: `const s = "${b64}";`, expect: [`encoded "${b64.slice(0, 9)}`] },
@@ -24,5 +26,7 @@ ruleTable({
     { code: 'const t = String.fromCharCode(104, 101, 108, 108, 111, 33);', expect: ['decoded charcodes hello!'] },
     { code: 'const a = [104, 101, 108, 108, 111, 33, 33];', expect: ['encoded codes:7'] },
     { code: 'const b = Buffer.from(x, "base64"); atob(y);', expect: ['decode-site Buffer.from', 'decode-site atob(y);'] },
+    { code: 'const h = "\\x74\\x65\\x6c\\x65\\x6d\\x65\\x74\\x72\\x79";', expect: ['decoded escapes telemetry'] },
+    { code: 'const r = "moc.elpmaxe.ipa".split("").reverse().join("");', expect: ['decoded reversed api.example.com'] },
   ],
 });
