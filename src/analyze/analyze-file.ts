@@ -12,7 +12,8 @@ import { Walker } from './walker.js';
 import { RULES } from './registry.js';
 import type { DirectFinding, Rule, RuleContext, Visitor } from './rule.js';
 import { InventoryCollector } from './inventory.js';
-import { decodeHidden } from '../mechanisms/decode-hidden.js';
+import { decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
+import type { EvalDecoder } from '../decode/sandbox.js';
 import { correlate } from '../mechanisms/correlate.js';
 
 export interface FileResult {
@@ -61,7 +62,26 @@ function guard(rule: Rule, visitor: Visitor, failures: Map<string, string>): Vis
   return wrapped as Visitor;
 }
 
-export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): FileResult {
+/** A file after parse and walk, before correlation: either a finished result or the state to finish. */
+type Prepared = { done: FileResult } | { done?: undefined; state: WalkState };
+
+interface WalkState {
+  file: string;
+  text: string;
+  lines: LineIndex;
+  graph: FlowGraph;
+  facts: ReturnType<typeof emptyFacts>;
+  inventory: InventoryCollector;
+  findings: Finding[];
+  limits: string[];
+  properties: Map<number, string>;
+  t0: number;
+  t1: number;
+  t2: number;
+  nodes: number;
+}
+
+function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
   const lines = new LineIndex(file, text);
   const limits: string[] = [];
   const t0 = performance.now();
@@ -69,13 +89,13 @@ export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): Fil
   const t1 = performance.now();
   const emptyInv = { hosts: [], urls: [], envVars: [], fingerprintSources: [] };
   if (!parsed.ok) {
-    return {
+    return { done: {
       findings: [internalFinding(file, 'parse-error', 'File could not be parsed as JavaScript', `${parsed.message}. The file was not analysed.`, Math.min(parsed.offset, text.length), lines)],
       inventory: emptyInv,
       limits,
       timings: { parseMs: t1 - t0, walkMs: 0, correlateMs: 0 },
       nodes: 0,
-    };
+    } };
   }
 
   const graph = new FlowGraph();
@@ -107,13 +127,13 @@ export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): Fil
   try {
     outcome = w.run(parsed.ast);
   } catch (e) {
-    return {
+    return { done: {
       findings: [internalFinding(file, 'analysis-error', 'Analysis of this file failed', String((e as Error)?.message ?? e).slice(0, 300))],
       inventory: emptyInv,
       limits,
       timings: { parseMs: t1 - t0, walkMs: performance.now() - t1, correlateMs: 0 },
       nodes: 0,
-    };
+    } };
   }
   const t2 = performance.now();
   if (outcome.depthExceeded) limits.push(`${file}: AST nesting deeper than ${opts.maxAstDepth}; deeper parts were not analysed`);
@@ -140,6 +160,11 @@ export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): Fil
 
   const properties = w.propertyNodes();
   decodeHidden(facts, limits);
+  return { state: { file, text, lines, graph, facts, inventory, findings, limits, properties, t0, t1, t2, nodes: outcome.nodes } };
+}
+
+function finish(st: WalkState): FileResult {
+  const { file, text, lines, graph, facts, inventory, findings, limits, properties } = st;
   graph.freeze();
   try {
     findings.push(...correlate({ file, text, lines, graph, facts, properties }));
@@ -157,7 +182,24 @@ export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): Fil
       fingerprintSources: inventory.items(inventory.fingerprints, locate),
     },
     limits,
-    timings: { parseMs: t1 - t0, walkMs: t2 - t1, correlateMs: t3 - t2 },
-    nodes: outcome.nodes,
+    timings: { parseMs: st.t1 - st.t0, walkMs: st.t2 - st.t1, correlateMs: t3 - st.t2 },
+    nodes: st.nodes,
   };
+}
+
+/** Static analysis of one file; hidden data is decoded without running anything. */
+export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): FileResult {
+  const p = prepare(file, text, opts);
+  return p.done ?? finish(p.state);
+}
+
+/**
+ * The same, and encoded literals that no static decoding explained but that are passed to a small
+ * function of the file are decoded by running that function alone in the injected sandbox.
+ */
+export async function analyzeJsWithSandbox(file: string, text: string, opts: AnalyzeOptions, evalDecoder: EvalDecoder): Promise<FileResult> {
+  const p = prepare(file, text, opts);
+  if (p.done) return p.done;
+  await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits);
+  return finish(p.state);
 }

@@ -115,7 +115,23 @@ export interface TextFact extends Span {
   text: string;
 }
 
+/** `f(literal)` where `f` is a function of the file: a decoder that may be run in the sandbox. */
+export interface DecoderCall extends Span {
+  fn: string;
+  /** The encoded candidate's node (the literal, or the literal a binding was initialised with). */
+  candidate: number;
+  value: string;
+}
+
+/** Extracted code the sandbox may run: small named functions and simple constants of the file. */
+export interface DecoderCode {
+  functions: Map<string, Span | null>;
+  constants: Map<string, string | number | null>;
+  calls: DecoderCall[];
+}
+
 export interface Facts {
+  decoderCode: DecoderCode;
   texts: TextFact[];
   sources: SourceFact[];
   data: DataFact[];
@@ -133,6 +149,7 @@ export interface Facts {
 
 export function emptyFacts(): Facts {
   return {
+    decoderCode: { functions: new Map(), constants: new Map(), calls: [] },
     texts: [],
     sources: [],
     data: [],

@@ -39,7 +39,6 @@ export class FlowGraph {
   private edgeTo: number[] = [];
   /** 0 strong, 1 weak (object → property read), 2 control (branch test → what the branch assigns). */
   private edgeKind: number[] = [];
-  private singletons: Val[] = [];
   /** Offset in the source that created the node (for evidence); -1 when none. */
   readonly origin: number[] = [];
 
@@ -70,14 +69,9 @@ export class FlowGraph {
     return id;
   }
 
-  /** A cached one-element value for node `n` (avoids allocating on every identifier read). */
+  /** A one-element value. Not cached: short-lived arrays die young, a cache would keep a million alive. */
   one(n: number): Val {
-    let v = this.singletons[n];
-    if (v === undefined) {
-      v = [n];
-      this.singletons[n] = v;
-    }
-    return v;
+    return [n];
   }
 
   find(n: number): number {
@@ -182,7 +176,6 @@ export class FlowGraph {
     this.edgeFrom = [];
     this.edgeTo = [];
     this.edgeKind = [];
-    this.singletons = [];
     this.frozen = true;
   }
 

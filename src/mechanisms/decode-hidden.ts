@@ -1,9 +1,10 @@
 // Decodes the encoded literals a walk collected, now that the file's XOR keys are known, and turns
 // the plausible ones into hidden-data facts (analysed again for region data and source names).
 
-import { decodeCharCodeList, decodeLiteral } from '../decode/index.js';
+import { decodeCharCodeList, decodeLiteral, plausibility, PLAUSIBLE } from '../decode/index.js';
 import { classifyRegionString } from '../data/region.js';
 import type { DataFact, Facts, Span } from '../flow/facts.js';
+import type { EvalDecoder } from '../decode/sandbox.js';
 
 /** Things whose names in decoded text mean the code hides what it reads about the user. */
 const SOURCE_NAMES =
@@ -61,6 +62,57 @@ export function meaningful(text: string): boolean {
     }
   }
   return true;
+}
+
+/** At most this many sandbox runs per file; each is also capped in time and memory by the sandbox. */
+const MAX_SANDBOX_CALLS = 24;
+const IDENT = /[A-Za-z_$][\w$]*/g;
+
+/**
+ * Decodes encoded literals that static decoding could not explain by running, in the sandbox, the
+ * one small function of the file they are passed to, with the simple constants it names prepended.
+ * Nothing else of the package runs; the sandbox has no I/O.
+ */
+export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: EvalDecoder, limits: string[]): Promise<void> {
+  const decoded = new Set(facts.data.filter((d) => d.kind === 'hidden').map((d) => d.node));
+  const { functions, constants, calls } = facts.decoderCode;
+  const tried = new Set<string>();
+  let runs = 0;
+  for (const call of calls) {
+    if (decoded.has(call.candidate)) continue;
+    const span = functions.get(call.fn);
+    if (!span) continue;
+    const key = call.fn + '\u0000' + call.value;
+    if (tried.has(key)) continue;
+    tried.add(key);
+    if (runs++ >= MAX_SANDBOX_CALLS) {
+      limits.push(`more than ${MAX_SANDBOX_CALLS} decoder calls in one file; the rest were not run in the sandbox`);
+      break;
+    }
+    const source = text.slice(span.start, span.end);
+    const prelude: string[] = [];
+    for (const name of new Set(source.match(IDENT) ?? [])) {
+      const v = constants.get(name);
+      if (v !== undefined && v !== null && name !== call.fn) prelude.push(`var ${name} = ${JSON.stringify(v)};`);
+    }
+    const result = await evalDecoder(`${prelude.join('\n')}\n${source}\n${call.fn}`, [call.value]);
+    if (!result.ok || !meaningful(result.value) || plausibility(result.value) < PLAUSIBLE) continue;
+    const items = listItems(result.value);
+    const fact: DataFact = {
+      kind: 'hidden',
+      node: call.candidate,
+      start: call.start,
+      end: call.end,
+      text: result.value,
+      countries: regionOf(items),
+      decoded: { encoding: `sandbox(${call.fn})`, text: result.value },
+      decoder: span,
+    };
+    const named = SOURCE_NAMES.exec(result.value);
+    if (named) fact.namesSource = named[0];
+    facts.data.push(fact);
+    decoded.add(call.candidate);
+  }
 }
 
 export function decodeHidden(facts: Facts, limits: string[]): void {

@@ -24,6 +24,8 @@ function reversedLiteral(node: AnyNode): string | null {
 }
 
 const MIN_CHARCODES = 6;
+/** Functions longer than this are not extracted for the decoder sandbox. */
+const MAX_DECODER_CHARS = 4000;
 
 function numericArgs(args: { type: string; value?: unknown }[]): number[] | null {
   const out: number[] = [];
@@ -58,7 +60,26 @@ export default defineRule({
   },
   create(ctx) {
     const xorIdentifiers: { node: number; at: { start: number; end: number } }[] = [];
+    const code = ctx.facts.decoderCode;
+    // Encoded literals by the node that carries them, and bindings initialised with one.
+    const candidateAt = new Map<number, { node: number; value: string }>();
+    const literalAt = new Map<number, { node: number; value: string }>();
+    const remember = <T>(map: Map<string, T | null>, name: string, v: T) => map.set(name, map.has(name) ? null : v);
     return {
+      FunctionExit(node, exit) {
+        if (node.type === 'FunctionDeclaration' && node.id && exit.span.end - exit.span.start <= MAX_DECODER_CHARS) {
+          remember(code.functions, node.id.name, exit.span);
+        }
+      },
+      VariableDeclarator(node, ev) {
+        if (node.id.type !== 'Identifier' || !node.init) return;
+        const init = node.init;
+        if (init.type === 'Literal' && (typeof init.value === 'number' || (typeof init.value === 'string' && init.value.length <= 64 * 1024))) {
+          remember(code.constants, node.id.name, init.value);
+        }
+        const lit = ev.binding !== null && init.type === 'Literal' ? literalAt.get(init.start) : undefined;
+        if (lit) candidateAt.set(ctx.graph.find(ev.binding!), lit);
+      },
       Literal(node) {
         const v = node.value;
         if (typeof v !== 'string' || v.length < 6) return;
@@ -74,6 +95,7 @@ export default defineRule({
         if (looksEncoded(v) === null) return;
         const n = ctx.seed(node.start);
         ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: v });
+        literalAt.set(node.start, { node: n, value: v });
       },
       ArrayExpression(node) {
         const els = node.elements;
@@ -83,8 +105,15 @@ export default defineRule({
         const n = ctx.seed(node.start);
         ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: null, codes: nums });
       },
-      CallExpression(node) {
+      CallExpression(node, ev) {
         const name = calleeName(node);
+        if (node.callee.type === 'Identifier' && node.arguments.length >= 1 && node.arguments.length <= 3) {
+          const a = node.arguments[0];
+          let found: { node: number; value: string } | undefined;
+          if (a.type === 'Literal') found = literalAt.get(a.start);
+          else if (a.type === 'Identifier' && ev.args[0]?.length === 1) found = candidateAt.get(ctx.graph.find(ev.args[0][0]!));
+          if (found) code.calls.push({ fn: node.callee.name, candidate: found.node, value: found.value, start: node.start, end: node.end });
+        }
         if (name === 'join') {
           const rev = reversedLiteral(node);
           if (rev !== null) hiddenText(ctx, node, 'reversed', rev);

