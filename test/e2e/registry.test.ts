@@ -73,7 +73,6 @@ function report(r: Run): Report {
 function record(t: { diagnostic(msg: string): void }, label: string, r: Run, rep?: Report): void {
   const msg = `${label}: exit ${r.code}, wall ${(r.wallMs / 1000).toFixed(1)} s, peak RSS ${r.maxRssMb} MB` + (rep ? `, ${rep.stats.files} JS files, ${(rep.stats.bytes / 1e6).toFixed(1)} MB of JS, ${rep.findings.length} findings` : '');
   t.diagnostic(msg);
-  process.stderr.write(`# ${msg}\n`);
 }
 
 /** The covert channel of the 2.1.91-era releases, wherever the file sits. */
@@ -139,15 +138,32 @@ describe('real registry packages (TELLTALE_E2E=1)', { skip: SKIP, concurrency: 1
     assertCovertChannel(rep, /^node_modules\/@anthropic-ai\/claude-code-linux-x64\/[^!]+![^!]+\.js$/);
   });
 
+  it('an unknown package or version is a one-line error, exit 2', async () => {
+    for (const spec of ['@anthropic-ai/claude-code@0.0.0-does-not-exist', 'telltale-e2e-no-such-package-3f9c1b']) {
+      const r = await audit([spec]);
+      assert.equal(r.code, 2, `${spec}: exit ${r.code}`);
+      assert.match(r.stderr, /^telltale: [^\n]+\n$/, `${spec}: ${JSON.stringify(r.stderr)}`);
+      assert.doesNotMatch(r.stderr, /internal error/);
+    }
+  });
+
+  let big: Report | undefined;
   it('@anthropic-ai/claude-code-linux-x64@2.1.330 (~380 MB, thousands of modules): completes in time and memory', async (t) => {
     const r = await audit(['@anthropic-ai/claude-code-linux-x64@2.1.330', '--format', 'json']);
     const rep = report(r);
+    big = rep;
     record(t, 'claude-code-linux-x64@2.1.330', r, rep);
     assert.ok(rep.stats.files > 1000, `only ${rep.stats.files} files analysed`);
     const failed = rep.findings.filter((f) => f.ruleId === 'analysis-error' || f.ruleId === 'file-error' || f.ruleId === 'container-error');
     assert.deepEqual(failed.map((f) => `${f.ruleId} ${f.location.file}: ${f.message}`), []);
     // Downloading is not part of the budget: the cache is warm after the first run.
-    assert.ok(r.wallMs < 120_000, `took ${(r.wallMs / 1000).toFixed(0)} s (target 60 s)`);
+    assert.ok(r.wallMs < 60_000, `took ${(r.wallMs / 1000).toFixed(0)} s (target: under 60 s)`);
     assert.ok(r.maxRssMb < 8_000, `peak RSS ${r.maxRssMb} MB`);
+  });
+
+  it('2.1.330: a numeric routine in a bundled chart library is not region targeting', { todo: 'src/flow or src/mechanisms: time zone taint reaches an unrelated `be===A-2` in mermaid.min.js, with charcode junk as the "decoded list"' }, () => {
+    assert.ok(big, 'the 2.1.330 audit did not run');
+    const wrong = big.findings.filter((f) => /mermaid/.test(f.location.file) && (f.severity === 'high' || f.severity === 'critical'));
+    assert.deepEqual(wrong.map((f) => `${f.ruleId}@${f.location.line}:${f.location.column}`), []);
   });
 });
