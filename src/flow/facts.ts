@@ -64,7 +64,7 @@ export interface DataFact extends Span {
   /** Countries the data points at (ISO codes), when it is region data. */
   countries: string[];
   /** What kind of region evidence a clear-text literal is. */
-  regionKind?: 'timezone' | 'cctld-domain' | 'locale' | 'country-code';
+  regionKind?: 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code';
   decoded?: Decoded;
   /** Where the decoding routine is, when one was recognised. */
   decoder?: Span;

@@ -54,6 +54,9 @@ const TRACE_LIMIT = 20_000;
 const MAX_SOURCE_DIST = 20;
 const MAX_DATA_DIST = 24;
 const MAX_LITERAL_DIST = 6;
+const MAX_OFFSET_DIST = 4;
+/** How far from a region comparison a request may be and still count as its effect. */
+const MAX_EFFECT_DIST = 16;
 /** How far a fingerprint may travel to a sink and still be reported as sent. */
 const MAX_SEND_DIST = 10;
 /** Decoded text shorter than this is not treated as a list to match against, nor reported alone. */
@@ -115,7 +118,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
   }
   for (const [bit, nodes] of byKind) g.propagate(nodes, bit);
   g.propagate(f.data.filter((d) => d.kind === 'region' || d.countries.length > 0).map((d) => d.node), BIT_REGION);
-  g.propagate(f.data.filter((d) => d.regionKind === 'timezone').map((d) => d.node), BIT_ZONE);
+  g.propagate(f.data.filter((d) => d.regionKind === 'timezone' || d.regionKind === 'utc-offset').map((d) => d.node), BIT_ZONE);
   g.propagate(f.data.filter((d) => d.regionKind === 'locale' || d.regionKind === 'country-code').map((d) => d.node), BIT_LOCALE);
   g.propagate(f.data.filter((d) => d.kind === 'hidden').map((d) => d.node), BIT_HIDDEN);
 
@@ -152,6 +155,9 @@ export function correlate(inp: CorrelateInput): Finding[] {
       if (ex.includes(process.env.TELLTALE_DEBUG_DIST)) console.error('DIST', lines.locate(c.start).line, text.slice(c.start - 80, c.start + 60), g.distOf(fpDist, c.left), g.distOf(dataDist, c.right), g.distOf(fpDist, c.right), g.distOf(dataDist, c.left));
     }
   }
+  let offsetDistCache: Int32Array | null = null;
+  const offsetDist = () =>
+    (offsetDistCache ??= g.distances(f.sources.filter((s) => s.node >= 0 && s.detail.includes('getTimezoneOffset')).map((s) => s.node), MAX_OFFSET_DIST));
   let traced = 0;
   const targeting: Targeting[] = [];
   const targetingAt = new Map<number, Targeting>();
@@ -176,9 +182,11 @@ export function correlate(inp: CorrelateInput): Finding[] {
     const candidates = dataReaching(dataSide, BIT_REGION | BIT_HIDDEN);
     // A value is matched against data of its own kind: a zone against zones, a locale against locale
     // tags, an IP location against any region; a host, name or machine id against data that was hidden.
-    const matched = sources.filter((s) => candidates.some((d) => matches(s.kind, d)));
+    const matched = sources.filter((s) => candidates.some((d) => matches(s, d)));
     if (matched.length === 0) continue;
-    const data = candidates.filter((d) => matched.some((s) => matches(s.kind, d)));
+    const data = candidates.filter((d) => matched.some((s) => matches(s, d)));
+    // A number is a UTC offset only right next to getTimezoneOffset() (else it is a char code, a size…).
+    if (data.every((d) => d.regionKind === 'utc-offset') && g.distOf(offsetDist(), fpSide) > MAX_OFFSET_DIST) continue;
     const t = { compare: c, sources: matched, data };
     targeting.push(t);
     targetingAt.set(g.find(c.node), t);
@@ -384,15 +392,24 @@ export function correlate(inp: CorrelateInput): Finding[] {
       if (t.data.some((d) => d.kind === 'hidden')) hidden = true;
     }
     let best: SinkFact | null = null;
+    let bestSteps = 0;
+    // The decision's effect must be near it: a request made in the branch, or with what it chose.
     for (const path of g.traceForward(
       cluster.map((t) => t.compare.node),
       BIT_TARGETING,
       (n) => sinkAt.has(n),
-      { limit: TRACE_LIMIT, guide: sinkDist() },
+      { limit: TRACE_LIMIT, guide: sinkDist(), bound: MAX_EFFECT_DIST },
     )) {
-      for (const s of sinkAt.get(path[path.length - 1]!)!) if (!best || sinkRank(s.kind) < sinkRank(best.kind)) best = s;
+      for (const s of sinkAt.get(path[path.length - 1]!)!) {
+        if (!best || sinkRank(s.kind) < sinkRank(best.kind)) {
+          best = s;
+          bestSteps = path.length - 1;
+        }
+      }
     }
-    if (best) related.push(evidence('sink', best, sinkNote(best)));
+    // Picking a language from the locale is what i18n does; it matters only when it changes a request.
+    if (!hidden && !best && [...kinds].every((k) => k === 'locale')) continue;
+    if (best) related.push(evidence('sink', best, `${sinkNote(best)} (${bestSteps} flow steps from the comparison)`));
     const severity = severityOf({ ...NO_TRAITS, targeting: true, hidden, fingerprint: [...kinds], sink: best?.kind ?? null });
     if (!severity) continue;
     const countries = [...new Set(cluster.flatMap((t) => t.data.flatMap((d) => d.countries)))];
@@ -480,12 +497,12 @@ function kindsCanMatch(fp: number, data: number): boolean {
 }
 void HOSTLIKE_BITS;
 
-function matches(kind: SourceKind, d: DataFact): boolean {
+function matches(source: SourceFact, d: DataFact): boolean {
   // Short decoded words (parser keyword tables) are not data worth matching a user against.
   if (d.kind === 'hidden') return d.text.length >= MIN_HIDDEN_MATCH;
-  switch (kind) {
+  switch (source.kind) {
     case 'timezone':
-      return d.regionKind === 'timezone';
+      return d.regionKind === 'timezone' || (d.regionKind === 'utc-offset' && source.detail.includes('getTimezoneOffset'));
     case 'locale':
       return d.regionKind === 'locale' || d.regionKind === 'country-code';
     case 'ip-geolocation':

@@ -83,8 +83,9 @@ export default defineRule({
       Literal(node) {
         const v = node.value;
         if (typeof v !== 'string' || v.length < 6) return;
-        // Written mostly as \x / \u escapes in the source: hidden from a reader, known to us.
-        if (node.end - node.start > v.length * 3 && /[a-z]{3}/i.test(v)) {
+        // Plain ASCII written mostly as \x / \u escapes in the source: hidden from a reader, known to
+        // us. (Bundlers escape non-ASCII text to keep output ASCII; that hides nothing.)
+        if (node.end - node.start > v.length * 3 && /[a-z]{3}/i.test(v) && /^[\x20-\x7e]*$/.test(v)) {
           const raw = ctx.text.slice(node.start + 1, node.end - 1);
           if (escapedShare(raw) > 0.6) {
             hiddenText(ctx, node, 'escapes', v);

@@ -25,14 +25,12 @@ export default defineRule({
         const name = calleeName(node);
         if (name === 'getTimezoneOffset') ctx.recordSource('timezone', span(node), ctx.slice(span(node), 120));
       },
-      Literal(node) {
-        // { timeZoneName: 'short' } as a formatting option reveals the zone's name or offset.
-        if (node.value === 'timeZoneName') ctx.recordSource('timezone', span(node), 'timeZoneName formatting option');
-      },
       ObjectExpression(node) {
+        // { timeZoneName: 'short' } makes formatted dates show the zone. The options object is not the
+        // zone itself, so it is inventory only: as a flow source it would taint every formatter.
         for (const p of node.properties) {
           if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'timeZoneName') {
-            ctx.recordSource('timezone', span(p), 'timeZoneName formatting option');
+            ctx.inventory.fingerprint('timezone', p.start);
             return;
           }
         }

@@ -29,7 +29,7 @@ function offsetData(ctx: RuleContext, side: AnyNode, minutesWest: number): numbe
   const countries = countriesAtOffset(east);
   if (countries.length === 0) return [];
   const n = ctx.graph.node(side.start);
-  ctx.facts.data.push({ kind: 'region', regionKind: 'timezone', node: n, start: side.start, end: side.end, text: `${minutesWest} (${formatOffset(east)})`, countries });
+  ctx.facts.data.push({ kind: 'region', regionKind: 'utc-offset', node: n, start: side.start, end: side.end, text: `${minutesWest} (${formatOffset(east)})`, countries });
   return [n];
 }
 

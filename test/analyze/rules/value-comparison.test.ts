@@ -12,8 +12,8 @@ ruleTable({
     { code: 'const t = zone === "UTC";', expect: ['=== true false'] },
     { code: 'list.some((d) => host.endsWith("." + d));', expect: ['endsWith true true'] },
     { code: 'if (a != b) x();', expect: ['!= true true'] },
-    { code: 'const east8 = new Date().getTimezoneOffset() === -480;', expect: ['=== true true', 'data timezone -480 (UTC+8) CN'] },
+    { code: 'const east8 = new Date().getTimezoneOffset() === -480;', expect: ['=== true true', 'data utc-offset -480 (UTC+8) CN'] },
     { code: 'if (region === "RU") x();', expect: ['=== true true', 'data country-code RU RU'] },
-    { code: 'if (count === 60) x();', expect: ['=== true true', 'data timezone 60 (UTC-1) CV/PT'] },
+    { code: 'if (count === 60) x();', expect: ['=== true true', 'data utc-offset 60 (UTC-1) CV/PT'] },
   ],
 });
