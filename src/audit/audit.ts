@@ -3,13 +3,15 @@
 
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Finding } from '../model/finding.js';
 import { sortFindings } from '../model/finding.js';
 import { emptyInventory, type BinaryItem, type Report } from '../model/report.js';
 import { DEFAULT_LIMITS, type AcquiredTarget, type Limits, type PackageFile } from '../acquire/types.js';
 import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, readPackageJson, type RootManifest } from '../acquire/index.js';
 import { openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
-import { analyzeJs, internalFinding } from '../analyze/analyze-file.js';
+import { internalFinding, type FileResult } from '../analyze/analyze-file.js';
+import type { AnalysisRequest, AnalysisResponse } from './analysis-worker.js';
 import { mergeItems } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
 import { TOOL_VERSION } from '../version.js';
@@ -53,6 +55,69 @@ function isStackExhausted(f: Finding): boolean {
   return f.ruleId === 'analysis-error' && /call stack/i.test(f.message);
 }
 
+/** Stack for the analysis thread: deep enough that nesting is stopped by the depth limit, not by the stack. */
+const ANALYSIS_STACK_MB = 64;
+
+type Analysis = { ok: true; result: FileResult } | { ok: false; reason: 'time' | 'error'; message: string };
+
+function firstLineOf(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300);
+}
+
+/**
+ * Analyses files in one reused worker thread (analysis-worker.ts): it has a deeper stack than the main thread and
+ * can be stopped when a file exceeds its time budget; a worker that dies is replaced for the next file.
+ */
+export class AnalysisHost {
+  private worker: Worker | null = null;
+  private nextId = 1;
+
+  analyze(file: string, text: string, maxAstDepth: number, timeMs: number): Promise<Analysis> {
+    let w: Worker;
+    try {
+      w = this.worker ??= new Worker(new URL('./analysis-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB } });
+    } catch (e) {
+      return Promise.resolve({ ok: false, reason: 'error', message: `cannot start the analysis thread: ${firstLineOf(e)}` });
+    }
+    const id = this.nextId++;
+    return new Promise<Analysis>((resolve) => {
+      const finish = (a: Analysis, discard: boolean): void => {
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        if (discard) this.discard(w);
+        resolve(a);
+      };
+      const onMessage = (m: AnalysisResponse): void => {
+        if (m.id !== id) return;
+        finish(m.ok ? { ok: true, result: m.result } : { ok: false, reason: 'error', message: m.error }, false);
+      };
+      const onError = (e: Error): void => {
+        const oom = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        finish({ ok: false, reason: 'error', message: oom ? 'analysis ran out of memory' : firstLineOf(e) }, true);
+      };
+      const onExit = (code: number): void => finish({ ok: false, reason: 'error', message: `the analysis thread stopped (exit code ${code})` }, true);
+      const timer = setTimeout(() => finish({ ok: false, reason: 'time', message: '' }, true), timeMs);
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      w.postMessage({ id, file, text, maxAstDepth } satisfies AnalysisRequest);
+    });
+  }
+
+  private discard(w: Worker): void {
+    if (this.worker === w) this.worker = null;
+    void w.terminate();
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class Auditor {
@@ -66,6 +131,7 @@ export class Auditor {
   constructor(
     private readonly limits: Limits,
     private readonly progress: (msg: string) => void,
+    private readonly host: AnalysisHost,
   ) {}
 
   async auditFiles(files: PackageFile[], prefix = ''): Promise<void> {
@@ -132,11 +198,14 @@ export class Auditor {
     if (text.includes('\uFFFD') && !buf.includes(Buffer.from('\uFFFD', 'utf8'))) {
       this.findings.push(internalFinding(display, 'invalid-utf8', 'File is not valid UTF-8', 'Invalid byte sequences were replaced with U+FFFD before analysis.'));
     }
-    let r = analyzeJs(display, text, { maxAstDepth: this.limits.maxAstDepth });
+    let r = await this.analyze(display, text, this.limits.maxAstDepth);
+    if (!r) return;
     if (r.findings.some(isStackExhausted) && this.limits.maxAstDepth > RETRY_AST_DEPTH) {
-      // A long chain (a.b.b.b…, 1+1+1…) can exhaust the JS stack below the configured depth limit, which would leave
+      // A long chain (a.b.b.b…, 1+1+1…) can exhaust the stack below the configured depth limit, which would leave
       // the whole file unanalysed: a package could hide a file that way. A shallower walk still sees the rest.
-      r = analyzeJs(display, text, { maxAstDepth: RETRY_AST_DEPTH });
+      const again = await this.analyze(display, text, RETRY_AST_DEPTH);
+      if (!again) return;
+      r = again;
       const note = `${display}: the call stack ran out below the ${this.limits.maxAstDepth}-level nesting limit; analysed again with a ${RETRY_AST_DEPTH}-level limit`;
       this.limitsHit.push(note);
       if (!r.findings.some((f) => f.ruleId === 'depth-limit')) this.findings.push(internalFinding(display, 'depth-limit', 'AST nesting limit reached', note));
@@ -150,6 +219,20 @@ export class Auditor {
     this.timings.parseMs += r.timings.parseMs;
     this.timings.walkMs += r.timings.walkMs;
     this.timings.correlateMs += r.timings.correlateMs;
+  }
+
+  /** One file's analysis, or null when it failed or ran out of time (reported as a finding; the audit goes on). */
+  private async analyze(display: string, text: string, maxAstDepth: number): Promise<FileResult | null> {
+    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs);
+    if (a.ok) return a.result;
+    if (a.reason === 'time') {
+      const msg = `${display}: analysis stopped after ${this.limits.fileTimeMs} ms, the per-file time limit; nothing from this file is reported`;
+      this.limitsHit.push(msg);
+      this.findings.push(internalFinding(display, 'analysis-error', 'Analysis of this file ran out of time', msg));
+    } else {
+      this.findings.push(internalFinding(display, 'analysis-error', 'Analysis of this file failed', a.message));
+    }
+    return null;
   }
 
   packageRules(manifest: RootManifest | undefined, prefix = ''): void {
@@ -166,7 +249,8 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   const progress = opts.onProgress ?? (() => {});
   await checkPlatform(opts.platform);
   const target: AcquiredTarget = await acquireTarget(spec, { offline: opts.offline, cacheDir: opts.cacheDir, limits, onProgress: progress });
-  const auditor = new Auditor(limits, progress);
+  const host = new AnalysisHost();
+  const auditor = new Auditor(limits, progress, host);
   try {
     for (const p of target.problems) auditor.findings.push(internalFinding(p.file, 'acquire-problem', 'Entry skipped while reading the package', p.message));
     const manifest = await readPackageJson(target);
@@ -174,6 +258,7 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
     await auditor.auditFiles(target.files);
     if (manifest && target.info.kind === 'registry') await followPlatformPackages(manifest, opts, limits, auditor, progress);
   } finally {
+    await host.close();
     await target.dispose();
   }
   return {

@@ -1,0 +1,47 @@
+// The audit pipeline's per-file limits, through its API (the CLI has no flag for the time budget).
+import assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { audit } from '../../src/audit/audit.js';
+import { tempRoot } from '../acquire/tar-fixtures.js';
+
+const REGION_SNIPPET =
+  'const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n' +
+  'let b = "https://a.example.com";\n' +
+  'if (tz === "Asia/Shanghai") b = "https://m.example.cn";\n' +
+  'fetch(b);\n';
+
+/** Many short base64-looking literals: each one is decoded and key-searched, so analysis takes seconds. */
+function slowFile(count: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const bytes = Buffer.from(Array.from({ length: 60 + (i % 40) }, (_, j) => (j * 131 + i * 17 + 7) & 255));
+    lines.push(`var a${i} = "${bytes.toString('base64')}";`);
+  }
+  return lines.join('\n');
+}
+
+describe('per-file time limit', () => {
+  let root: string;
+  before(async () => {
+    root = await tempRoot('limits');
+    await mkdir(join(root, 'pkg'));
+    await writeFile(join(root, 'pkg', 'package.json'), JSON.stringify({ name: 'slow', version: '1.0.0' }));
+    await writeFile(join(root, 'pkg', 'a-slow.js'), slowFile(15_000));
+    await writeFile(join(root, 'pkg', 'b-good.js'), REGION_SNIPPET);
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  it('stops a file that runs over its budget, reports it, and audits the next file', async () => {
+    const started = performance.now();
+    const report = await audit(join(root, 'pkg'), { limits: { fileTimeMs: 300 } });
+    const ms = performance.now() - started;
+    const slow = report.findings.filter((f) => f.location.file === 'a-slow.js');
+    assert.deepEqual(slow.map((f) => f.ruleId), ['analysis-error']);
+    assert.match(slow[0]!.message, /300 ms/);
+    assert.ok(report.stats.limits.some((l) => l.startsWith('a-slow.js:') && /time limit/.test(l)), JSON.stringify(report.stats.limits));
+    assert.ok(report.findings.some((f) => f.location.file === 'b-good.js' && f.ruleId === 'region-targeting'));
+    assert.ok(ms < 3_000, `the audit took ${Math.round(ms)} ms: the slow file was not stopped`);
+  });
+});
