@@ -34,13 +34,15 @@ const WEAK_COST = 6;
 const HUB_DEGREE = 64;
 
 export class FlowGraph {
-  private parent: number[] = [];
-  private edgeFrom: number[] = [];
-  private edgeTo: number[] = [];
+  // Growable typed arrays: a 13 MB bundle makes about a million nodes and several million edges, and
+  // plain arrays of that size cost far more in copying and garbage collection.
+  private parent = new Int32Array(1 << 16);
+  private nodeCount = 0;
+  private edgeFrom = new Int32Array(1 << 16);
+  private edgeTo = new Int32Array(1 << 16);
   /** 0 strong, 1 weak (object → property read), 2 control (branch test → what the branch assigns). */
-  private edgeKind: number[] = [];
-  /** Offset in the source that created the node (for evidence); -1 when none. */
-  readonly origin: number[] = [];
+  private edgeKind = new Uint8Array(1 << 16);
+  private edgeTotal = 0;
 
   // Built by freeze().
   private outStart: Int32Array = new Int32Array(0);
@@ -55,18 +57,31 @@ export class FlowGraph {
   private frozen = false;
 
   get size(): number {
-    return this.parent.length;
+    return this.nodeCount;
   }
 
   get edgeCount(): number {
-    return this.edgeFrom.length;
+    return this.edgeTotal;
   }
 
-  node(origin = -1): number {
-    const id = this.parent.length;
-    this.parent.push(id);
-    this.origin.push(origin);
+  /** A new node; `origin` (the source offset that made it) is accepted for call-site readability. */
+  node(_origin = -1): number {
+    const id = this.nodeCount++;
+    if (id === this.parent.length) this.parent = grow(this.parent);
+    this.parent[id] = id;
     return id;
+  }
+
+  private pushEdge(from: number, to: number, kind: number): void {
+    const i = this.edgeTotal++;
+    if (i === this.edgeFrom.length) {
+      this.edgeFrom = grow(this.edgeFrom);
+      this.edgeTo = grow(this.edgeTo);
+      this.edgeKind = grow(this.edgeKind);
+    }
+    this.edgeFrom[i] = from;
+    this.edgeTo[i] = to;
+    this.edgeKind[i] = kind;
   }
 
   /** A one-element value. Not cached: short-lived arrays die young, a cache would keep a million alive. */
@@ -93,18 +108,12 @@ export class FlowGraph {
   }
 
   edge(from: number, to: number, weak = false): void {
-    if (from === to) return;
-    this.edgeFrom.push(from);
-    this.edgeTo.push(to);
-    this.edgeKind.push(weak ? 1 : 0);
+    if (from !== to) this.pushEdge(from, to, weak ? 1 : 0);
   }
 
   /** `to` is decided by the branch test `from` (implicit flow): carries only `controlCarry` bits. */
   controlEdge(from: number, to: number): void {
-    if (from === to) return;
-    this.edgeFrom.push(from);
-    this.edgeTo.push(to);
-    this.edgeKind.push(2);
+    if (from !== to) this.pushEdge(from, to, 2);
   }
 
   flowInto(v: Val, to: number, weak = false): void {
@@ -131,8 +140,8 @@ export class FlowGraph {
 
   /** Builds CSR adjacency; nodes merged by union-find share their representative's adjacency. */
   freeze(): void {
-    const n = this.parent.length;
-    const m = this.edgeFrom.length;
+    const n = this.nodeCount;
+    const m = this.edgeTotal;
     const from = new Int32Array(m);
     const to = new Int32Array(m);
     const outCount = new Int32Array(n + 1);
@@ -173,9 +182,9 @@ export class FlowGraph {
     this.inEdges = inEdges;
     this.inKind = inKind;
     this.mask = new Int32Array(n);
-    this.edgeFrom = [];
-    this.edgeTo = [];
-    this.edgeKind = [];
+    this.edgeFrom = new Int32Array(0);
+    this.edgeTo = new Int32Array(0);
+    this.edgeKind = new Uint8Array(0);
     this.frozen = true;
   }
 
@@ -374,4 +383,10 @@ export class FlowGraph {
     }
     return path.reverse();
   }
+}
+
+function grow<T extends Int32Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+  b.set(a);
+  return b;
 }

@@ -433,9 +433,11 @@ export function correlate(inp: CorrelateInput): Finding[] {
   const sent = new Map<SourceKind, { sink: SinkFact; source: SourceFact }>();
   for (const s of f.sinks) {
     if (s.kind !== 'network' && s.kind !== 'model-request') continue;
-    const m = g.mask[g.find(s.node)]! & FINGERPRINT_BITS;
+    const m = g.mask[g.find(s.node)]! & FINGERPRINT_BITS & ~sourceBit('host-url');
     if (!m || fpDist[g.find(s.node)]! > MAX_SEND_DIST) continue;
-    for (const src of nearest(sourcesReaching(g.one(s.node), m), s.start)) {
+    // A configured endpoint is meant to be used for requests; it is a fingerprint only when it is
+    // compared or hidden (above), not when the request goes to it.
+    for (const src of nearest(sourcesReaching(g.one(s.node), m & ~sourceBit('host-url')), s.start)) {
       if (src.kind === 'ip-geolocation' && src.start >= s.start && src.end <= s.end) continue; // the geo-IP URL itself
       if (!sent.has(src.kind)) sent.set(src.kind, { sink: s, source: src });
     }
