@@ -15,6 +15,7 @@ interface Scope {
   pending: Map<string, number> | null;
   parent: Scope | null;
   isFunction: boolean;
+  depth: number;
 }
 
 interface FnInfo {
@@ -87,6 +88,8 @@ export class Walker {
   private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
   private extra: number[] | null = null;
   private readonly ev: EvalRecord;
+  /** Per name, the bindings in scope as [depth, node] pairs, innermost last: one lookup per read. */
+  private readonly visible = new Map<string, number[]>();
   /** Nodes of the branch tests enclosing the current statement (innermost last). */
   private readonly control: number[] = [];
   private depth = 0;
@@ -98,7 +101,7 @@ export class Walker {
     private readonly limits: WalkLimits,
   ) {
     this.graph = ctxBase.graph;
-    this.scope = { vars: null, pending: null, parent: null, isFunction: true };
+    this.scope = { vars: null, pending: null, parent: null, isFunction: true, depth: 0 };
     this.ev = new EvalRecord(this.graph);
   }
 
@@ -164,13 +167,25 @@ export class Walker {
   // ---------------------------------------------------------------- scopes
 
   private pushScope(isFunction: boolean): Scope {
-    this.scope = { vars: null, pending: null, parent: this.scope, isFunction };
+    this.scope = { vars: null, pending: null, parent: this.scope, isFunction, depth: this.scope.depth + 1 };
     return this.scope;
   }
 
   private popScope(): void {
     const s = this.scope;
     this.closeScope(s);
+    if (s.vars) {
+      for (const name of s.vars.keys()) {
+        const st = this.visible.get(name)!;
+        // Entries are [depth, node] pairs ordered by depth; this scope's is the top one.
+        for (let i = st.length - 2; i >= 0; i -= 2) {
+          if (st[i] === s.depth) {
+            st.splice(i, 2);
+            break;
+          }
+        }
+      }
+    }
     this.scope = s.parent!;
   }
 
@@ -203,6 +218,13 @@ export class Walker {
     if (existing !== undefined) return existing;
     const n = this.graph.node(at);
     vars.set(name, n);
+    // Make it visible, below any inner scope's binding of the same name (a `var` declared from a block).
+    let st = this.visible.get(name);
+    if (!st) this.visible.set(name, (st = []));
+    let i = st.length;
+    while (i > 0 && st[i - 2]! > scope.depth) i -= 2;
+    if (i === st.length) st.push(scope.depth, n);
+    else st.splice(i, 0, scope.depth, n);
     const ph = scope.pending?.get(name);
     if (ph !== undefined) {
       this.graph.union(n, ph);
@@ -218,10 +240,8 @@ export class Walker {
   }
 
   private lookup(name: string, at: number): number {
-    for (let s: Scope | null = this.scope; s; s = s.parent) {
-      const n = s.vars?.get(name);
-      if (n !== undefined) return n;
-    }
+    const st = this.visible.get(name);
+    if (st !== undefined && st.length > 0) return st[st.length - 1]!;
     const pend = (this.scope.pending ??= new Map());
     let ph = pend.get(name);
     if (ph === undefined) {
@@ -986,6 +1006,8 @@ export class Walker {
  * What a visitor is told about the node it visits (`Eval`, `CallEval` and the per-type extras), as
  * one reusable record so the walk allocates nothing per visit.
  */
+const NO_ARGS: Val[] = [];
+
 class EvalRecord {
   node: AnyNode = null;
   current: Val = NONE;
@@ -1027,7 +1049,7 @@ class EvalRecord {
     this.pathCache = undefined;
     this.name = null;
     this.receiver = this.object = this.left = this.right = this.test = this.consequent = this.alternate = NONE;
-    this.args = [];
+    this.args = NO_ARGS;
   }
 }
 
