@@ -361,13 +361,20 @@ export function correlate(inp: CorrelateInput): Finding[] {
     const primary = relevant[members[0]!]!.choice;
     const at = textFact ?? primary;
     const fpList = [...fingerprint].map((k) => SOURCE_LABEL[k]);
-    const title =
-      `Hidden ${fpList.join(' + ')} signal encoded with ${members.some((i) => relevant[i]!.choice.kind !== 'format') ? 'look-alike characters' : 'format changes'}` +
-      (best || inferredText ? ` in ${best ? sinkNoun(best) : 'text sent onward'}` : '');
+    const kinds = new Set(members.map((i) => relevant[i]!.choice.kind));
+    const techniques = [
+      kinds.has('lookalike') ? 'look-alike characters' : '',
+      kinds.has('invisible') ? 'invisible characters' : '',
+      kinds.has('format') ? 'a format change' : '',
+    ].filter(Boolean);
+    const where = best ? sinkNoun(best) : inferredText ? 'text kept for a request' : 'its output';
+    const title = `Covert channel: the ${fpList.join(' and ')} hidden in ${where} with ${techniques.join(' and ')}`;
     const message = [
-      `The code reads the ${fpList.join(' and ')}${isTargeting ? ', compares it with ' + (hidden ? 'hidden (encoded) lists and region data' : 'region data') : ''}, ` +
-        `and depending on the answer ${choiceNotes.join('; ')}.`,
-      best ? `The result reaches ${sinkNoun(best)} (${best.detail}).` : inferredText ? 'The result is embedded in text that is kept as data for a request, where a reader would not notice the difference.' : '',
+      `The code reads the ${fpList.join(' and ')}` +
+        (isTargeting ? `, compares ${fpList.length > 1 ? 'them' : 'it'} with ${hidden ? 'lists stored encoded (decoded below) and region data' : 'region data'}` : '') +
+        `, and depending on the answer ${choiceNotes.join('; ')}.`,
+      textFact ? `The difference is carried by the text \`${clip(textFact.text, 100)}\`${storedAs ? ` (stored as \`${storedAs}\`)` : ''}, where a reader would not notice it.` : '',
+      best ? `It reaches ${sinkNoun(best)} (${best.detail}).` : inferredText ? 'That text is kept as data for a request (inferred; no direct network call was traced).' : '',
     ]
       .filter(Boolean)
       .join(' ');

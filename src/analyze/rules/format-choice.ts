@@ -55,7 +55,7 @@ export default defineRule({
             node: ev.asNode(),
             start: node.start,
             end: node.end,
-            describe: `'${sub.from}' replaced by '${sub.to}'` + (sub.subject.end - sub.subject.start <= 24 ? ` in ${ctx.slice(span(sub.subject), 24)}` : ''),
+            describe: `'${sub.from}' replaced by '${sub.to}'` + (sub.subject.end - sub.subject.start <= 24 ? ` in \`${text.slice(sub.subject.start, sub.subject.end)}\`` : ''),
           });
           return;
         }
