@@ -3,7 +3,11 @@
 // the walker, which would leave the whole file unanalysed), and a thread can be stopped when a file's analysis
 // exceeds its time budget.
 import { parentPort } from 'node:worker_threads';
-import { analyzeJs, type FileResult } from '../analyze/analyze-file.js';
+import { analyzeJsWithSandbox, type FileResult } from '../analyze/analyze-file.js';
+import { createSandbox, type Sandbox } from '../decode/sandbox.js';
+
+// Decoders extracted from the package run in QuickJS (its own worker, started on first use).
+let sandbox: Sandbox | null = null;
 
 export interface AnalysisRequest {
   id: number;
@@ -14,10 +18,11 @@ export interface AnalysisRequest {
 
 export type AnalysisResponse = { id: number; ok: true; result: FileResult } | { id: number; ok: false; error: string };
 
-parentPort?.on('message', (req: AnalysisRequest) => {
+parentPort?.on('message', async (req: AnalysisRequest) => {
   let res: AnalysisResponse;
   try {
-    res = { id: req.id, ok: true, result: analyzeJs(req.file, req.text, { maxAstDepth: req.maxAstDepth }) };
+    sandbox ??= createSandbox();
+    res = { id: req.id, ok: true, result: await analyzeJsWithSandbox(req.file, req.text, { maxAstDepth: req.maxAstDepth }, sandbox.evalDecoder) };
   } catch (e) {
     res = { id: req.id, ok: false, error: String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300) };
   }

@@ -228,7 +228,7 @@ export class Auditor {
     if (a.reason === 'time') {
       const msg = `${display}: analysis stopped after ${this.limits.fileTimeMs} ms, the per-file time limit; nothing from this file is reported`;
       this.limitsHit.push(msg);
-      this.findings.push(internalFinding(display, 'analysis-error', 'Analysis of this file ran out of time', msg));
+      this.findings.push(internalFinding(display, 'time-limit', 'Analysis of this file ran out of time', msg));
     } else {
       this.findings.push(internalFinding(display, 'analysis-error', 'Analysis of this file failed', a.message));
     }

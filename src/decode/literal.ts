@@ -17,6 +17,8 @@ export interface DecodeHint {
   keys?: number[];
   /** A string constant used as a repeating XOR key (`s.charCodeAt(i) ^ k.charCodeAt(i % k.length)`). */
   xorKeyString?: string;
+  /** Try all 255 single-byte keys when the hinted ones fail (default true; callers cap it per file). */
+  bruteForce?: boolean;
 }
 
 /** Hinted keys beyond this many are ignored: each costs a pass over the bytes. */
@@ -60,7 +62,7 @@ function decodeXor(bytes: Uint8Array, label: string, hint: DecodeHint | undefine
     const r = tryXorKey(bytes, keyBytesOf(hint.xorKeyString));
     if (r && r.score >= PLAUSIBLE) hinted.push({ encoding: `${label}+xor(${JSON.stringify(hint.xorKeyString)})`, ...r });
   }
-  const brute = bruteForceXor(bytes);
+  const brute = hint?.bruteForce === false ? null : bruteForceXor(bytes);
   return bestOf(...hinted, brute && { encoding: `${label}+xor(${brute.key})`, text: brute.text, score: brute.score });
 }
 
@@ -115,7 +117,7 @@ export function decodeCharCodeList(nums: number[], hint?: DecodeHint): DecodeRes
     candidates.push(text === null ? null : accept(`charcodes+xor(${key})`, text));
   }
   if (nums.length <= MAX_CHAR_CODES && nums.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) {
-    const brute = bruteForceXor(Uint8Array.from(nums));
+    const brute = hint?.bruteForce === false ? null : bruteForceXor(Uint8Array.from(nums));
     if (brute) candidates.push({ encoding: `charcodes+xor(${brute.key})`, text: brute.text, score: brute.score });
   }
   return bestOf(...candidates);

@@ -49,6 +49,12 @@ export function meaningful(text: string): boolean {
   for (const ch of sample) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   const top = Math.max(...counts.values());
   if (top / sample.length >= 0.4) return false;
+  // A character set (an alphabet, a set of delimiters) is stored sorted: "aejlnprsuw", ",<Yfijmorst".
+  if (sample.length <= 64) {
+    let ascending = 0;
+    for (let i = 1; i < sample.length; i++) if (sample.charCodeAt(i) > sample.charCodeAt(i - 1)) ascending++;
+    if (ascending / (sample.length - 1) > 0.8) return false;
+  }
   // Lookup tables XOR-ed with a key repeat short patterns ("enstenstgklvgklv…").
   if (sample.length >= 20) {
     const grams = new Set<string>();
@@ -115,18 +121,27 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
   }
 }
 
+/** Candidates per file that get a full single-byte XOR search; the rest are tried with the file's own keys only. */
+const MAX_BRUTE_FORCE = 400;
+
 export function decodeHidden(facts: Facts, limits: string[]): void {
   const keys = [...facts.xorKeys].slice(0, 64);
+  let index = 0;
   for (const c of facts.encoded) {
+    const brute = index++ < MAX_BRUTE_FORCE;
+    if (index === MAX_BRUTE_FORCE + 1) {
+      limits.push(`more than ${MAX_BRUTE_FORCE} encoded literals in one file; the rest were decoded only with the keys the file names`);
+    }
+    const hint = { keys, bruteForce: brute };
     let result: { encoding: string; text: string } | null = null;
     if (c.codes) {
-      result = decodeCharCodeList(c.codes, keys.length > 0 ? { keys } : undefined);
+      result = decodeCharCodeList(c.codes, hint);
     } else if (c.value !== null) {
       if (c.value.length > MAX_DECODE) {
         limits.push(`encoded literal at offset ${c.start} is ${c.value.length} characters; decoding skipped above ${MAX_DECODE}`);
         continue;
       }
-      result = decodeLiteral(c.value, keys.length > 0 ? { keys } : undefined);
+      result = decodeLiteral(c.value, hint);
     }
     if (!result || !meaningful(result.text)) continue;
     // A string found only by trying keys must look like a message, not a byte table shifted into

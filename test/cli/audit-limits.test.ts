@@ -38,7 +38,7 @@ describe('per-file time limit', () => {
     const report = await audit(join(root, 'pkg'), { limits: { fileTimeMs: 300 } });
     const ms = performance.now() - started;
     const slow = report.findings.filter((f) => f.location.file === 'a-slow.js');
-    assert.deepEqual(slow.map((f) => f.ruleId), ['analysis-error']);
+    assert.deepEqual(slow.map((f) => f.ruleId), ['time-limit']);
     assert.match(slow[0]!.message, /300 ms/);
     assert.ok(report.stats.limits.some((l) => l.startsWith('a-slow.js:') && /time limit/.test(l)), JSON.stringify(report.stats.limits));
     assert.ok(report.findings.some((f) => f.location.file === 'b-good.js' && f.ruleId === 'region-targeting'));
