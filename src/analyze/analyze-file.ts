@@ -48,12 +48,14 @@ export function internalFinding(file: string, ruleId: string, title: string, mes
 /** Wraps every visitor method so a crashing rule is reported with its id instead of aborting the file. */
 function guard(rule: Rule, visitor: Visitor, failures: Map<string, string>): Visitor {
   const wrapped: Record<string, unknown> = {};
+  let failed = false;
   for (const [key, fn] of Object.entries(visitor) as [string, (a?: unknown, b?: unknown) => void][]) {
     wrapped[key] = (a?: unknown, b?: unknown) => {
-      if (failures.has(rule.meta.id)) return;
+      if (failed) return;
       try {
         fn(a, b);
       } catch (e) {
+        failed = true;
         const node = a as { start?: number } | undefined;
         failures.set(rule.meta.id, `${(e as Error)?.message ?? e} (at offset ${node?.start ?? '?'})`);
       }

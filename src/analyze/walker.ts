@@ -42,6 +42,22 @@ interface CallRecord {
   result: number;
 }
 
+/**
+ * Standard globals whose values are the runtime's own. Reads of them (when the file declares no such
+ * name) carry nothing of the package, so the walk makes no flow node for them or their members.
+ */
+const GLOBALS = new Set(
+  (
+    'Object Array Math JSON Number String Boolean Symbol Promise Reflect Proxy Error TypeError RangeError ' +
+    'SyntaxError Map Set WeakMap WeakSet WeakRef Date RegExp BigInt Uint8Array Int8Array Uint16Array Int16Array ' +
+    'Uint32Array Int32Array Float32Array Float64Array BigInt64Array BigUint64Array ArrayBuffer SharedArrayBuffer ' +
+    'DataView Atomics Function isNaN isFinite parseInt parseFloat encodeURIComponent decodeURIComponent ' +
+    'encodeURI decodeURI console setTimeout clearTimeout setInterval clearInterval setImmediate clearImmediate ' +
+    'queueMicrotask structuredClone Infinity NaN globalThis AbortController AbortSignal TextEncoder TextDecoder ' +
+    'URLSearchParams Event EventTarget'
+  ).split(' '),
+);
+
 /** Names of built-in methods; calls to them are never resolved to same-named functions of the file. */
 const BUILTIN_METHODS = new Set(
   (
@@ -242,6 +258,11 @@ export class Walker {
   private lookup(name: string, at: number): number {
     const st = this.visible.get(name);
     if (st !== undefined && st.length > 0) return st[st.length - 1]!;
+    return this.unresolved(name, at);
+  }
+
+  /** A name not (yet) declared in any enclosing scope: a placeholder merged when its declaration closes. */
+  private unresolved(name: string, at: number): number {
     const pend = (this.scope.pending ??= new Map());
     let ph = pend.get(name);
     if (ph === undefined) {
@@ -257,7 +278,7 @@ export class Walker {
       let d = s;
       if (d.type === 'ExportNamedDeclaration' || d.type === 'ExportDefaultDeclaration') d = d.declaration;
       if (!d) continue;
-      if (d.type === 'FunctionDeclaration' && d.id) this.declare(d.id.name, d.start, scope);
+      if (d.type === 'FunctionDeclaration' && d.id) this.declareFunction(d, scope);
       else if (d.type === 'VariableDeclaration' && d.kind === 'var') {
         for (const dec of d.declarations) if (dec.id.type === 'Identifier') this.declare(dec.id.name, dec.start, this.functionScope());
       } else if (d.type === 'ClassDeclaration' && d.id) this.declare(d.id.name, d.start, scope);
@@ -325,8 +346,9 @@ export class Walker {
         this.varDecl(node);
         break;
       case 'FunctionDeclaration': {
+        const pre = this.hoisted.has(node);
         const fn = this.func(node);
-        if (node.id) {
+        if (node.id && !pre) {
           const b = this.lookupOrDeclareHoisted(node.id.name, node.start);
           this.addFnRef(b, fn);
           this.graph.edge(this.fns[fn]!.value, b);
@@ -448,8 +470,36 @@ export class Walker {
   }
 
   private hoistLexical(body: AnyNode[]): void {
-    for (const s of body) if (s.type === 'FunctionDeclaration' && s.id) this.declare(s.id.name, s.start);
+    for (const s of body) if (s.type === 'FunctionDeclaration' && s.id) this.declareFunction(s, this.scope);
   }
+
+  /**
+   * Declares a hoisted function and makes its parameter and return nodes now, so that calls met
+   * before its body is walked are resolved on the spot instead of being kept for later.
+   */
+  private declareFunction(d: AnyNode, scope: Scope): void {
+    const b = this.declare(d.id.name, d.start, scope);
+    if (this.hoisted.has(d)) return;
+    const fn = this.newFn(d);
+    this.hoisted.set(d, fn);
+    this.addFnRef(b, fn);
+    this.graph.edge(this.fns[fn]!.value, b);
+  }
+
+  private newFn(node: AnyNode): number {
+    const graph = this.graph;
+    const info: FnInfo = { params: [], rest: -1, ret: graph.node(node.start), value: graph.node(node.start) };
+    for (const p of node.params) {
+      const pn = graph.node(p.start);
+      if (p.type === 'RestElement') info.rest = pn;
+      else info.params.push(pn);
+    }
+    graph.edge(info.ret, info.value);
+    this.fns.push(info);
+    return this.fns.length - 1;
+  }
+
+  private readonly hoisted = new WeakMap<object, number>();
 
   private block(body: AnyNode[]): void {
     this.pushScope(false);
@@ -609,19 +659,16 @@ export class Walker {
 
   private func(node: AnyNode): number {
     const graph = this.graph;
-    const id = this.fns.length;
-    const info: FnInfo = { params: [], rest: -1, ret: graph.node(node.start), value: graph.node(node.start) };
-    this.fns.push(info);
-    graph.edge(info.ret, info.value);
+    const id = this.hoisted.get(node) ?? this.newFn(node);
+    const info = this.fns[id]!;
     const savedFrame = this.frame;
     const savedScope = this.scope;
     this.frame = { fn: info, constReturns: [], tests: NONE, testCount: 0 };
     this.pushScope(true);
     if (node.type === 'FunctionExpression' && node.id) this.declare(node.id.name, node.start);
+    let positional = 0;
     for (const p of node.params) {
-      const pn = graph.node(p.start);
-      if (p.type === 'RestElement') info.rest = pn;
-      else info.params.push(pn);
+      const pn = p.type === 'RestElement' ? info.rest : info.params[positional++]!;
       this.bindPattern(p.type === 'RestElement' ? p.argument : p, graph.one(pn), 'let');
     }
     const body = node.body;
@@ -717,8 +764,12 @@ export class Walker {
     const graph = this.graph;
     switch (node.type) {
       case 'Identifier': {
-        if (node.name === 'undefined') return NONE;
-        const v = graph.one(this.lookup(node.name, node.start));
+        const name = node.name;
+        if (name === 'undefined') return NONE;
+        const st = this.visible.get(name);
+        // Built-in globals (Math, JSON, Object, …) carry no data of the package's: no node for them.
+        if ((st === undefined || st.length === 0) && GLOBALS.has(name)) return this.hooks.Identifier ? this.after('Identifier', node, NONE) : NONE;
+        const v = graph.one(this.lookup(name, node.start));
         return this.hooks.Identifier ? this.after('Identifier', node, v) : v;
       }
       case 'Literal':
@@ -916,6 +967,9 @@ export class Walker {
     const result = graph.node(node.start);
     if (prop !== null && BUILTIN_METHODS.has(prop)) {
       this.builtinCall(prop, receiver, args, fnArg, result);
+    } else if (binding !== -1 && this.fnRefs.has(binding)) {
+      // A function already known (hoisted declarations, earlier `const f = () => …`): bind now.
+      this.bindCall(this.fnRefs.get(binding)!, args, result);
     } else {
       this.calls.push({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result });
       // A wrapper called with a function (memoize, once, lazy) hands back something that yields its returns.
@@ -960,6 +1014,19 @@ export class Walker {
     for (const a of args) graph.flowInto(a, result);
   }
 
+  /** Arguments flow into the parameters of each possible callee, its return into the call's result. */
+  private bindCall(targets: number[], args: Val[], result: number): void {
+    const graph = this.graph;
+    for (const t of targets) {
+      const fn = this.fns[t]!;
+      for (let i = 0; i < args.length; i++) {
+        const p = i < fn.params.length ? fn.params[i] : fn.rest >= 0 ? fn.rest : undefined;
+        if (p !== undefined) graph.flowInto(args[i]!, p);
+      }
+      graph.edge(fn.ret, result);
+    }
+  }
+
   /** Resolves recorded calls now that every declaration is known. */
   private finishCalls(): void {
     const graph = this.graph;
@@ -978,14 +1045,7 @@ export class Walker {
         if (byName && byName.length === 1 && c.prop.length > 2) targets = byName;
       }
       if (targets && targets.length > 0) {
-        for (const t of targets) {
-          const fn = this.fns[t]!;
-          for (let i = 0; i < c.args.length; i++) {
-            const p = i < fn.params.length ? fn.params[i] : fn.rest >= 0 ? fn.rest : undefined;
-            if (p !== undefined) graph.flowInto(c.args[i]!, p);
-          }
-          graph.edge(fn.ret, c.result);
-        }
+        this.bindCall(targets, c.args, c.result);
       } else {
         // An unknown function's result may derive from its arguments and receiver. The callee's own
         // value counts only for plain identifiers (`lazy()` where lazy = memo(() => ...)); for methods

@@ -106,6 +106,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
   const sinkAt = index(f.sinks);
   const textAt = index(f.texts);
 
+  const tStart = performance.now();
   // --- 1. taint (decisions travel along control edges; values do not)
   g.controlCarry = BIT_TARGETING;
   const byKind = new Map<number, number[]>();
@@ -147,6 +148,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
   const tick = process.env.TELLTALE_DEBUG_TIMING ? (label: string) => console.error('correlate', label, Math.round(performance.now() - t0)) : () => {};
   const t0 = performance.now();
   // --- 2. targeting comparisons
+  if (process.env.TELLTALE_DEBUG_TIMING) console.error('correlate taint', Math.round(performance.now() - tStart));
   const fpDist = g.distances(f.sources.filter((s) => s.node >= 0 && sourceBit(s.kind) & FINGERPRINT_BITS).map((s) => s.node));
   const dataDist = g.distances(f.data.filter((d) => d.kind === 'hidden' || d.countries.length > 0).map((d) => d.node));
   if (process.env.TELLTALE_DEBUG_DIST) {

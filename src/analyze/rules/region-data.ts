@@ -2,6 +2,9 @@ import { defineRule } from '../rule.js';
 import { span } from '../ast.js';
 import { classifyRegionString } from '../../data/region.js';
 
+const REGION_SHAPED = /[/._-]/;
+const LEGACY_DESIGNATOR = /^[A-Z][A-Z0-9]{2,6}$/;
+
 export default defineRule({
   meta: {
     id: 'region-data',
@@ -19,6 +22,8 @@ export default defineRule({
       Literal(node, ev) {
         const v = node.value;
         if (typeof v !== 'string' || v.length < 4 || v.length > 64) return;
+        // Zones have '/', locales '-' or '_', hosts '.'; legacy zone designators are short capitals.
+        if (!REGION_SHAPED.test(v) && !LEGACY_DESIGNATOR.test(v)) return;
         const r = classifyRegionString(v);
         if (!r) return;
         const n = ctx.seed(node.start);
