@@ -97,9 +97,6 @@ export class Walker {
   private readonly fnRefs = new Map<number, number[]>();
   private readonly fns: FnInfo[] = [];
   private readonly calls: CallRecord[] = [];
-  /** Pairs (object node, property-read node) for weak edges, added once calls are resolved. */
-  private readonly weakFrom: number[] = [];
-  private readonly weakTo: number[] = [];
   private readonly constants = new Map<number, number>();
   private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
   private extra: number[] | null = null;
@@ -346,7 +343,7 @@ export class Walker {
         this.varDecl(node);
         break;
       case 'FunctionDeclaration': {
-        const pre = this.hoisted.has(node);
+        const pre = this.hoisted.has(node.start);
         const fn = this.func(node);
         if (node.id && !pre) {
           const b = this.lookupOrDeclareHoisted(node.id.name, node.start);
@@ -479,9 +476,9 @@ export class Walker {
    */
   private declareFunction(d: AnyNode, scope: Scope): void {
     const b = this.declare(d.id.name, d.start, scope);
-    if (this.hoisted.has(d)) return;
+    if (this.hoisted.has(d.start)) return;
     const fn = this.newFn(d);
-    this.hoisted.set(d, fn);
+    this.hoisted.set(d.start, fn);
     this.addFnRef(b, fn);
     this.graph.edge(this.fns[fn]!.value, b);
   }
@@ -499,7 +496,8 @@ export class Walker {
     return this.fns.length - 1;
   }
 
-  private readonly hoisted = new WeakMap<object, number>();
+  /** Function ids by the start offset of their AST node (no two function nodes start at one offset). */
+  private readonly hoisted = new Map<number, number>();
 
   private block(body: AnyNode[]): void {
     this.pushScope(false);
@@ -648,10 +646,7 @@ export class Walker {
     if (object.length === 0) return this.graph.one(p);
     const n = this.graph.node(at);
     this.graph.edge(p, n);
-    for (let i = 0; i < object.length; i++) {
-      this.weakFrom.push(object[i]!);
-      this.weakTo.push(n);
-    }
+    for (let i = 0; i < object.length; i++) this.graph.edge(object[i]!, n, true);
     return this.graph.one(n);
   }
 
@@ -659,7 +654,7 @@ export class Walker {
 
   private func(node: AnyNode): number {
     const graph = this.graph;
-    const id = this.hoisted.get(node) ?? this.newFn(node);
+    const id = this.hoisted.get(node.start) ?? this.newFn(node);
     const info = this.fns[id]!;
     const savedFrame = this.frame;
     const savedScope = this.scope;
@@ -705,12 +700,13 @@ export class Walker {
   /** Remembers `x = function/arrow` so calls of `x(...)` bind arguments to parameters. */
   private noteFnRef(binding: number, init: AnyNode): void {
     if (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression') {
-      const fn = this.lastFnFor.get(init);
+      const fn = this.lastFnFor.get(init.start);
       if (fn !== undefined) this.addFnRef(binding, fn);
     }
   }
 
-  private readonly lastFnFor = new WeakMap<object, number>();
+  /** Function expressions evaluated so far, by start offset (looked up right after evaluation). */
+  private readonly lastFnFor = new Map<number, number>();
 
   private classNode(node: AnyNode): Val {
     const graph = this.graph;
@@ -795,7 +791,7 @@ export class Walker {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression': {
         const fn = this.func(node);
-        this.lastFnFor.set(node, fn);
+        this.lastFnFor.set(node.start, fn);
         return graph.one(this.fns[fn]!.value);
       }
       case 'ClassExpression':
@@ -828,7 +824,7 @@ export class Walker {
           this.noteFnRef(b, node.right);
         }
         if (t.type === 'MemberExpression' && !t.computed && (node.right.type === 'FunctionExpression' || node.right.type === 'ArrowFunctionExpression')) {
-          const fn = this.lastFnFor.get(node.right);
+          const fn = this.lastFnFor.get(node.right.start);
           if (fn !== undefined) this.addPropFn(t.property.name, fn);
         }
         this.assignTarget(t, right);
@@ -902,7 +898,7 @@ export class Walker {
       } else {
         v = this.expr(valueNode);
         if (key !== null && (valueNode.type === 'FunctionExpression' || valueNode.type === 'ArrowFunctionExpression')) {
-          const fn = this.lastFnFor.get(valueNode);
+          const fn = this.lastFnFor.get(valueNode.start);
           if (fn !== undefined) this.addPropFn(key, fn);
         }
       }
@@ -961,7 +957,7 @@ export class Walker {
     for (const a of node.arguments) {
       const av = this.expr(a.type === 'SpreadElement' ? a.argument : a);
       args.push(av);
-      if (fnArg === undefined && (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression')) fnArg = this.lastFnFor.get(a);
+      if (fnArg === undefined && (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression')) fnArg = this.lastFnFor.get(a.start);
     }
 
     const result = graph.node(node.start);
@@ -1055,10 +1051,7 @@ export class Walker {
         for (const a of c.args) graph.flowInto(a, c.result);
       }
     }
-    for (let i = 0; i < this.weakFrom.length; i++) graph.edge(this.weakFrom[i]!, this.weakTo[i]!, true);
     this.calls.length = 0;
-    this.weakFrom.length = 0;
-    this.weakTo.length = 0;
   }
 }
 
