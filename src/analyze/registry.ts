@@ -2,6 +2,7 @@
 // (test/analyze/registry.test.ts checks all three).
 import type { Rule } from './rule.js';
 import encodedString from './rules/encoded-string.js';
+import encoderCall from './rules/encoder-call.js';
 import envRead from './rules/env-read.js';
 import formatChoice from './rules/format-choice.js';
 import ipGeolocationSource from './rules/ip-geolocation-source.js';
@@ -19,6 +20,7 @@ import valueComparison from './rules/value-comparison.js';
 
 export const RULES: readonly Rule[] = [
   encodedString,
+  encoderCall,
   envRead,
   formatChoice,
   ipGeolocationSource,

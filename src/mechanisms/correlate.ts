@@ -17,6 +17,7 @@ import {
   BIT_TARGETING,
   BIT_ZONE,
   BIT_LOCALE,
+  BIT_ENCODED,
   FINGERPRINT_BITS,
   sourceBit,
   type ChoiceFact,
@@ -438,6 +439,46 @@ export function correlate(inp: CorrelateInput): Finding[] {
   }
 
   tick('leftover targeting');
+  // --- 5b'. fingerprints encoded on their way out (hidden exfiltration)
+  const exfiltratedKinds = new Set<SourceKind>();
+  const sendable = FINGERPRINT_BITS & ~sourceBit('host-url');
+  const encoderAt = index(f.encoders);
+  const encodedSeeds = f.encoders.filter((e) => g.maskOf(g.one(e.node)) & sendable && g.distOf(fpDist, g.one(e.node)) <= MAX_SOURCE_DIST).map((e) => e.node);
+  if (encodedSeeds.length > 0) {
+    g.propagate(encodedSeeds, BIT_ENCODED, MAX_EFFECT_DIST);
+    const reported = new Set<number>();
+    for (const s of f.sinks) {
+      if ((s.kind !== 'network' && s.kind !== 'model-request') || !(g.mask[g.find(s.node)]! & BIT_ENCODED)) continue;
+      const path = g.traceBack(g.one(s.node), BIT_ENCODED, (n) => encoderAt.has(n), { limit: TRACE_LIMIT, maxTargets: 1 })[0];
+      if (!path) continue;
+      const enc = encoderAt.get(path[path.length - 1]!)![0]!;
+      if (reported.has(enc.start)) continue;
+      reported.add(enc.start);
+      const sources = nearest(sourcesReaching(g.one(enc.node), g.maskOf(g.one(enc.node)) & sendable), enc.start);
+      if (sources.length === 0) continue;
+      for (const x of sources) exfiltratedKinds.add(x.kind);
+      const kinds = [...new Set(sources.map((x) => x.kind))];
+      const severity = severityOf({ ...NO_TRAITS, hiddenExfiltration: true, fingerprint: kinds, sink: s.kind });
+      if (!severity) continue;
+      const label = kinds.map((k) => SOURCE_LABEL[k]).join(' and ');
+      findings.push(
+        makeFinding(
+          'hidden-exfiltration',
+          'exfiltration',
+          severity,
+          `The ${label} is encoded (${enc.detail}) and sent in ${sinkNoun(s)}`,
+          `A value read from the ${label} goes through ${enc.detail} before it reaches ${sinkNoun(s)} (${s.detail}): whoever inspects the traffic sees an encoded string, not the ${label}.`,
+          enc,
+          [
+            ...sources.map((x) => evidence('source', x, `reads the ${SOURCE_LABEL[x.kind]}: ${clip(x.detail, 120)}`)),
+            evidence('encoding', enc, `encodes it: ${enc.detail}`),
+            evidence('sink', s, `${sinkNote(s)} (${path.length - 1} flow steps from the encoder)`),
+          ],
+          [],
+        ),
+      );
+    }
+  }
   // --- 5b. fingerprints sent to the network in the clear
   const sent = new Map<SourceKind, { sink: SinkFact; source: SourceFact }>();
   for (const s of f.sinks) {
@@ -448,7 +489,8 @@ export function correlate(inp: CorrelateInput): Finding[] {
     // compared or hidden (above), not when the request goes to it.
     for (const src of nearest(sourcesReaching(g.one(s.node), m & ~sourceBit('host-url')), s.start)) {
       if (src.kind === 'ip-geolocation' && src.start >= s.start && src.end <= s.end) continue; // the geo-IP URL itself
-      if (!sent.has(src.kind)) sent.set(src.kind, { sink: s, source: src });
+      // Already reported, more severely, as sent encoded.
+      if (!sent.has(src.kind) && !exfiltratedKinds.has(src.kind)) sent.set(src.kind, { sink: s, source: src });
     }
   }
   for (const [kind, { sink, source }] of sent) {

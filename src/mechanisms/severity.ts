@@ -21,6 +21,8 @@ export interface Traits {
   obfuscatedSource: boolean;
   /** Hidden data decodes to region data. */
   hiddenRegion: boolean;
+  /** A fingerprint is encoded (base64, hex, XOR) before it is sent. */
+  hiddenExfiltration: boolean;
 }
 
 export const NO_TRAITS: Traits = {
@@ -32,6 +34,7 @@ export const NO_TRAITS: Traits = {
   inferredText: false,
   obfuscatedSource: false,
   hiddenRegion: false,
+  hiddenExfiltration: false,
 };
 
 const AWAY: readonly (SinkKind | null)[] = ['network', 'model-request'];
@@ -46,6 +49,7 @@ export function severityOf(t: Traits): Severity | null {
     // A look-alike chosen from the environment but only printed locally: a display fallback.
     return t.sink === null ? 'medium' : null;
   }
+  if (t.hiddenExfiltration && fingerprinted && leaves) return t.targeting ? 'critical' : 'high';
   if (t.obfuscatedSource) return 'high';
   if (t.targeting && (t.hidden || AWAY.includes(t.sink))) return 'high';
   if (t.targeting) return 'medium';

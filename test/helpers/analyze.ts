@@ -5,7 +5,7 @@ import { Walker } from '../../src/analyze/walker.js';
 import { InventoryCollector } from '../../src/analyze/inventory.js';
 import { parseJs } from '../../src/parse/parse.js';
 import type { Rule } from '../../src/analyze/rule.js';
-import type { Finding } from '../../src/model/finding.js';
+import { sortFindings, type Finding } from '../../src/model/finding.js';
 
 /** Runs the walk with the given rules and returns the facts they recorded. */
 export function factsFor(code: string, rules: Rule[]): { facts: Facts; inventory: InventoryCollector; graph: FlowGraph } {
@@ -29,7 +29,7 @@ export function analyze(code: string, file = 'test.js'): FileResult {
 
 /** Findings that matter (info and internal findings left out). */
 export function significant(code: string): Finding[] {
-  return analyze(code).findings.filter((f) => f.severity !== 'info');
+  return sortFindings(analyze(code).findings.filter((f) => f.severity !== 'info'));
 }
 
 /** base64 of `text` with every byte XOR-ed with `key`. */

