@@ -1,6 +1,6 @@
-// Entry point. Parses arguments, runs a command, and sets the exit code:
+// Command dispatch. Parses arguments, runs a command and decides the exit code:
 // 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable target.
-// This is the only module that touches process.exitCode.
+// It returns the exit code; only the executable (src/bin/telltale.ts) sets process.exitCode.
 
 import { parseArgs } from 'node:util';
 import { audit } from './audit/audit.js';
