@@ -66,7 +66,9 @@ async function child(pass: Pass, file: string): Promise<void> {
 
 function runChild(pass: Pass, file: string): { ms: number; maxRssMB: number; [k: string]: unknown } {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [self, '--child', pass, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // Both passes get the same V8 flags (BENCH_NODE_FLAGS), so the ratio compares like with like.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const r = spawnSync(process.execPath, [...flags, self, '--child', pass, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${pass} pass failed: ${r.stderr.split('\n').slice(0, 5).join(' ')}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
