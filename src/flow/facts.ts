@@ -18,17 +18,8 @@ export const SOURCE_KINDS = [
 ] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-/** Source kinds that identify a person, a place or a machine (as opposed to capabilities). */
-export const FINGERPRINT_KINDS: readonly SourceKind[] = [
-  'timezone',
-  'locale',
-  'host-url',
-  'hostname',
-  'username',
-  'machine-id',
-  'network-interfaces',
-  'ip-geolocation',
-];
+/** Source kinds that identify a person, a place or a machine (as opposed to capabilities: CI, platform). */
+export const FINGERPRINT_KINDS: readonly SourceKind[] = SOURCE_KINDS.filter((k) => k !== 'ci-container' && k !== 'platform');
 
 export function sourceBit(kind: SourceKind): number {
   return 1 << SOURCE_KINDS.indexOf(kind);
@@ -43,6 +34,8 @@ export const BIT_CHOICE = 1 << 19;
 /** Region data that is a time-zone name / a locale tag (subsets of BIT_REGION). */
 export const BIT_ZONE = 1 << 20;
 export const BIT_LOCALE = 1 << 21;
+/** A fingerprint after it went through an encoder. */
+export const BIT_ENCODED = 1 << 22;
 
 export interface Span {
   start: number;
@@ -130,7 +123,14 @@ export interface DecoderCode {
   calls: DecoderCall[];
 }
 
+/** A call or expression that encodes its input (base64, hex, XOR): data made unreadable on its way out. */
+export interface EncoderFact extends Span {
+  node: number;
+  detail: string;
+}
+
 export interface Facts {
+  encoders: EncoderFact[];
   decoderCode: DecoderCode;
   texts: TextFact[];
   sources: SourceFact[];
@@ -149,6 +149,7 @@ export interface Facts {
 
 export function emptyFacts(): Facts {
   return {
+    encoders: [],
     decoderCode: { functions: new Map(), constants: new Map(), calls: [] },
     texts: [],
     sources: [],
