@@ -91,7 +91,7 @@ export class Walker {
   readonly graph: FlowGraph;
   private scope: Scope;
   private frame: Frame | null = null;
-  private readonly props = new Map<string, number>();
+  private readonly props = new Map<string, Val>();
   private readonly propWrites = new Set<number>();
   private readonly propFns = new Map<string, number[]>();
   private readonly fnRefs = new Map<number, number[]>();
@@ -102,7 +102,7 @@ export class Walker {
   private extra: number[] | null = null;
   private readonly ev: EvalRecord;
   /** Per name, the bindings in scope as [depth, node] pairs, innermost last: one lookup per read. */
-  private readonly visible = new Map<string, number[]>();
+  private readonly visible = new Map<string, (number | Val)[]>();
   /** Nodes of the branch tests enclosing the current statement (innermost last). */
   private readonly control: number[] = [];
   private depth = 0;
@@ -131,7 +131,7 @@ export class Walker {
   /** Property-name nodes (field-based), for evidence such as "stored as property `x`". */
   propertyNodes(): Map<number, string> {
     const out = new Map<number, string>();
-    for (const [name, n] of this.props) out.set(this.graph.find(n), name);
+    for (const [name, v] of this.props) out.set(this.graph.find(v[0]!), name);
     return out;
   }
 
@@ -190,7 +190,7 @@ export class Walker {
     if (s.vars) {
       for (const name of s.vars.keys()) {
         const st = this.visible.get(name)!;
-        // Entries are [depth, node] pairs ordered by depth; this scope's is the top one.
+        // Entries are [depth, value] pairs ordered by depth; this scope's is the top one.
         for (let i = st.length - 2; i >= 0; i -= 2) {
           if (st[i] === s.depth) {
             st.splice(i, 2);
@@ -235,9 +235,11 @@ export class Walker {
     let st = this.visible.get(name);
     if (!st) this.visible.set(name, (st = []));
     let i = st.length;
-    while (i > 0 && st[i - 2]! > scope.depth) i -= 2;
-    if (i === st.length) st.push(scope.depth, n);
-    else st.splice(i, 0, scope.depth, n);
+    while (i > 0 && (st[i - 2] as number) > scope.depth) i -= 2;
+    // The binding's one-element value is made once here and shared by every read of the name.
+    const v: Val = [n];
+    if (i === st.length) st.push(scope.depth, v);
+    else st.splice(i, 0, scope.depth, v);
     const ph = scope.pending?.get(name);
     if (ph !== undefined) {
       this.graph.union(n, ph);
@@ -254,8 +256,15 @@ export class Walker {
 
   private lookup(name: string, at: number): number {
     const st = this.visible.get(name);
-    if (st !== undefined && st.length > 0) return st[st.length - 1]!;
+    if (st !== undefined && st.length > 0) return (st[st.length - 1] as Val)[0]!;
     return this.unresolved(name, at);
+  }
+
+  /** The value of reading `name`: shared for declared names, so a read allocates nothing. */
+  private lookupVal(name: string, at: number): Val {
+    const st = this.visible.get(name);
+    if (st !== undefined && st.length > 0) return st[st.length - 1] as Val;
+    return [this.unresolved(name, at)];
   }
 
   /** A name not (yet) declared in any enclosing scope: a placeholder merged when its declaration closes. */
@@ -283,12 +292,17 @@ export class Walker {
   }
 
   private propNode(name: string): number {
-    let n = this.props.get(name);
-    if (n === undefined) {
-      n = this.graph.node(-1);
-      this.props.set(name, n);
+    return this.propVal(name)[0]!;
+  }
+
+  /** The shared one-element value of a property-name node. */
+  private propVal(name: string): Val {
+    let v = this.props.get(name);
+    if (v === undefined) {
+      v = [this.graph.node(-1)];
+      this.props.set(name, v);
     }
-    return n;
+    return v;
   }
 
   private writeProp(name: string, v: Val): void {
@@ -642,8 +656,9 @@ export class Walker {
   }
 
   private readProp(key: string, object: Val, at: number): Val {
-    const p = this.propNode(key);
-    if (object.length === 0) return this.graph.one(p);
+    const pv = this.propVal(key);
+    if (object.length === 0) return pv;
+    const p = pv[0]!;
     const n = this.graph.node(at);
     this.graph.edge(p, n);
     for (let i = 0; i < object.length; i++) this.graph.edge(object[i]!, n, true);
@@ -765,7 +780,7 @@ export class Walker {
         const st = this.visible.get(name);
         // Built-in globals (Math, JSON, Object, …) carry no data of the package's: no node for them.
         if ((st === undefined || st.length === 0) && GLOBALS.has(name)) return this.hooks.Identifier ? this.after('Identifier', node, NONE) : NONE;
-        const v = graph.one(this.lookup(name, node.start));
+        const v = this.lookupVal(name, node.start);
         return this.hooks.Identifier ? this.after('Identifier', node, v) : v;
       }
       case 'Literal':
