@@ -125,7 +125,27 @@ async function loadStatic(file: string): Promise<Report> {
 }
 
 /** Exit codes: 0 nothing at or above high, 1 findings at or above high, 2 usage error or no sandbox. */
+const PROBE_USAGE = `telltale probe <npm spec | folder | tarball> [options] -- <arguments for the tool>
+
+Runs the tool in a sealed, loopback-only sandbox once per simulated user and diffs what it sends.
+  --matrix dim=v1,v2 ...   personas: tz, lang, host, scheme, proxy, hostname, user (cross product)
+  --format text|json|html  report format (default text)
+  --timeout S              hard time limit per run (default 30)
+  --repeat N               baseline runs used to learn volatile fields (default 2)
+  --env K=V                extra environment for the tool (repeatable)
+  --static report.json     tie differences to a telltale audit JSON report
+  --concurrency N          runs in parallel
+  --bin name               which bin of the package to run
+See docs/probe.md.
+`;
+
 export async function probeCommand(args: string[], io: ProbeIo): Promise<number> {
+  const dashes = args.indexOf('--');
+  const own = dashes === -1 ? args : args.slice(0, dashes);
+  if (own.includes('--help') || own.includes('-h')) {
+    io.stdout(PROBE_USAGE);
+    return 0;
+  }
   try {
     const parsed = parseProbeArgs(args);
     const staticReport = parsed.staticPath ? await loadStatic(parsed.staticPath) : undefined;
