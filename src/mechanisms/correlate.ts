@@ -107,7 +107,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
   const sinkAt = index(f.sinks);
   const textAt = index(f.texts);
 
-  const tStart = performance.now();
   // --- 1. taint (decisions travel along control edges; values do not)
   g.controlCarry = BIT_TARGETING;
   const byKind = new Map<number, number[]>();
@@ -146,22 +145,12 @@ export function correlate(inp: CorrelateInput): Finding[] {
     return out;
   };
 
-  const tick = process.env.TELLTALE_DEBUG_TIMING ? (label: string) => console.error('correlate', label, Math.round(performance.now() - t0)) : () => {};
-  const t0 = performance.now();
   // --- 2. targeting comparisons
-  if (process.env.TELLTALE_DEBUG_TIMING) console.error('correlate taint', Math.round(performance.now() - tStart));
   const fpDist = g.distances(f.sources.filter((s) => s.node >= 0 && sourceBit(s.kind) & FINGERPRINT_BITS).map((s) => s.node));
   const dataDist = g.distances(f.data.filter((d) => d.kind === 'hidden' || d.countries.length > 0).map((d) => d.node));
-  if (process.env.TELLTALE_DEBUG_DIST) {
-    for (const c of f.compares) {
-      const ex = text.slice(c.start, Math.min(c.end, c.start + 60));
-      if (ex.includes(process.env.TELLTALE_DEBUG_DIST)) console.error('DIST', lines.locate(c.start).line, text.slice(c.start - 80, c.start + 60), g.distOf(fpDist, c.left), g.distOf(dataDist, c.right), g.distOf(fpDist, c.right), g.distOf(dataDist, c.left));
-    }
-  }
   let offsetDistCache: Int32Array | null = null;
   const offsetDist = () =>
     (offsetDistCache ??= g.distances(f.sources.filter((s) => s.node >= 0 && s.detail.includes('getTimezoneOffset')).map((s) => s.node), MAX_OFFSET_DIST));
-  let traced = 0;
   const targeting: Targeting[] = [];
   const targetingAt = new Map<number, Targeting>();
   for (const c of f.compares) {
@@ -180,7 +169,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
     if (!kindsCanMatch(g.maskOf(fpSide), g.maskOf(dataSide))) continue;
     // Both ends must be close: the value read and the data it is matched against flow a short way.
     if (g.distOf(fpDist, fpSide) > MAX_SOURCE_DIST || g.distOf(dataDist, dataSide) > MAX_DATA_DIST) continue;
-    traced++;
     const sources = nearest(sourcesReaching(fpSide, FINGERPRINT_BITS & g.maskOf(fpSide)), c.start);
     const candidates = dataReaching(dataSide, BIT_REGION | BIT_HIDDEN);
     // A value is matched against data of its own kind: a zone against zones, a locale against locale
@@ -199,7 +187,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
     BIT_TARGETING,
   );
 
-  tick(`targeting (${traced} of ${f.compares.length} comparisons traced)`);
   // Guides for evidence searches, computed on first use.
   let targetDistCache: Int32Array | null = null;
   let sinkDistCache: Int32Array | null = null;
@@ -270,7 +257,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
     }
   };
 
-  tick('choices');
   // --- 4. mechanisms
   for (const members of groups.values()) {
     const related: Evidence[] = [];
@@ -384,7 +370,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
     findings.push(makeFinding('covert-channel-mechanism', 'covert-channel', severity, title, message, at, related, decoded));
   }
 
-  tick('mechanisms');
   // --- 5a. targeting not part of a mechanism, grouped by proximity
   const leftover = targeting.filter((t) => !usedTargeting.has(t)).sort((a, b) => a.compare.start - b.compare.start);
   for (let i = 0; i < leftover.length; ) {
@@ -438,7 +423,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
     );
   }
 
-  tick('leftover targeting');
   // --- 5b'. fingerprints encoded on their way out (hidden exfiltration)
   const exfiltratedKinds = new Set<SourceKind>();
   const sendable = FINGERPRINT_BITS & ~sourceBit('host-url');
@@ -510,7 +494,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
     );
   }
 
-  tick('sent');
   // --- 5c. hidden data on its own
   for (const d of f.data) {
     if (d.kind !== 'hidden' || usedData.has(d)) continue;
