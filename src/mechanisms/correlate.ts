@@ -10,7 +10,6 @@
 import type { Category, Decoded, Evidence, EvidenceRole, Finding, Severity } from '../model/finding.js';
 import { findingId } from '../model/finding.js';
 import {
-  ALL_SOURCE_BITS,
   BIT_CHOICE,
   BIT_HIDDEN,
   BIT_REGION,
@@ -520,8 +519,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
   }
 }
 
-const HOSTLIKE_BITS = sourceBit('host-url') | sourceBit('hostname') | sourceBit('username') | sourceBit('machine-id') | sourceBit('network-interfaces');
-
 /** The mask-level version of `matches`: can any source on one side meet data of its kind on the other? */
 function kindsCanMatch(fp: number, data: number): boolean {
   return (
@@ -531,7 +528,6 @@ function kindsCanMatch(fp: number, data: number): boolean {
     ((fp & sourceBit('ip-geolocation')) !== 0 && (data & BIT_REGION) !== 0)
   );
 }
-void HOSTLIKE_BITS;
 
 function matches(source: SourceFact, d: DataFact): boolean {
   // Short decoded words (parser keyword tables) are not data worth matching a user against.
@@ -604,4 +600,3 @@ function sinkNote(s: SinkFact): string {
   return `sent to ${sinkNoun(s)} via ${s.detail}`;
 }
 
-export { ALL_SOURCE_BITS };

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { calleeName, constString, span } from '../ast.js';
+import { calleeName, constString } from '../ast.js';
 
 const TEXT_ENCODINGS = new Set(['base64', 'base64url', 'hex']);
 
@@ -34,7 +34,6 @@ export default defineRule({
         const sides = [node.left, node.right];
         if (!sides.some((x) => x.type === 'CallExpression' && calleeName(x) === 'charCodeAt')) return;
         ctx.facts.encoders.push({ node: ev.asNode(), start: node.start, end: node.end, detail: 'XOR of char codes' });
-        void span;
       },
     };
   },

@@ -106,10 +106,9 @@ export default defineRule({
         if (!conditionalLeaves(node, leaves) || leaves.length < 2) return;
         record(ctx, leaves, ev.test, ev.asNode(), span(node));
       },
-      FunctionExit(node, exit) {
+      FunctionExit(_node, exit) {
         if (!exit.constReturns || exit.constReturns.length < 2) return;
         record(ctx, exit.constReturns, exit.tests, exit.ret, exit.span);
-        void node;
       },
       MemberExpression(node, ev) {
         if (!node.computed) return;

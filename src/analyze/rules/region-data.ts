@@ -19,7 +19,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      Literal(node, ev) {
+      Literal(node) {
         const v = node.value;
         if (typeof v !== 'string' || v.length < 4 || v.length > 64) return;
         // Zones have '/', locales '-' or '_', hosts '.'; legacy zone designators are short capitals.
@@ -27,7 +27,6 @@ export default defineRule({
         const r = classifyRegionString(v);
         if (!r) return;
         const n = ctx.seed(node.start);
-        void ev;
         ctx.facts.data.push({ kind: 'region', regionKind: r.kind, node: n, start: node.start, end: node.end, text: v, countries: r.country ? [r.country] : [] });
       },
     };
