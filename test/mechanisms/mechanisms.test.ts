@@ -136,9 +136,6 @@ test('host name sent to the network in the clear is medium', () => {
 });
 
 test('encoded source names are obfuscated fingerprinting', () => {
-  const hidden = Buffer.from('resolvedOptions').toString('base64');
-  const code = `const k = atob("${hidden}AAAA".slice(0, ${hidden.length})); export const z = Intl.DateTimeFormat()[k]().timeZone;`;
-  void code;
   const direct = `const name = Buffer.from("${Buffer.from('os.networkInterfaces,hostname').toString('base64')}", "base64").toString();`;
   const f = significant(direct);
   assert.equal(f[0]?.ruleId, 'obfuscated-fingerprinting');
