@@ -110,7 +110,8 @@ export function correlate(inp: CorrelateInput): Finding[] {
   g.controlCarry = BIT_TARGETING;
   const byKind = new Map<number, number[]>();
   for (const s of f.sources) {
-    if (s.node < 0) continue;
+    // Capability sources (platform, CI) are inventory: nothing below reads their taint.
+    if (s.node < 0 || !(sourceBit(s.kind) & FINGERPRINT_BITS)) continue;
     const bit = sourceBit(s.kind);
     const list = byKind.get(bit);
     if (list) list.push(s.node);
@@ -122,11 +123,17 @@ export function correlate(inp: CorrelateInput): Finding[] {
   g.propagate(f.data.filter((d) => d.regionKind === 'locale' || d.regionKind === 'country-code').map((d) => d.node), BIT_LOCALE);
   g.propagate(f.data.filter((d) => d.kind === 'hidden').map((d) => d.node), BIT_HIDDEN);
 
+  // Comparisons share operands (`z === "A" || z === "B"`): trace each operand once.
+  const sourceMemo = new Map<string, SourceFact[]>();
   const sourcesReaching = (v: Val, bits: number): SourceFact[] => {
+    const key = `${bits}:${v.map((n) => g.find(n)).join(',')}`;
+    const memo = sourceMemo.get(key);
+    if (memo) return memo;
     const out: SourceFact[] = [];
     for (const path of g.traceBack(v, bits, (n) => sourceAt.has(n), { limit: TRACE_LIMIT, guide: fpDist })) {
       for (const s of sourceAt.get(path[path.length - 1]!)!) if (sourceBit(s.kind) & bits && !out.includes(s)) out.push(s);
     }
+    sourceMemo.set(key, out);
     return out;
   };
   const dataReaching = (v: Val, bits: number): DataFact[] => {
