@@ -161,7 +161,8 @@ describe('real registry packages (TELLTALE_E2E=1)', { skip: SKIP, concurrency: 1
     assert.ok(r.maxRssMb < 8_000, `peak RSS ${r.maxRssMb} MB`);
   });
 
-  it('2.1.330: a numeric routine in a bundled chart library is not region targeting', { todo: 'src/flow or src/mechanisms: time zone taint reaches an unrelated `be===A-2` in mermaid.min.js, with charcode junk as the "decoded list"' }, () => {
+  // Was a false positive: sorted character sets decoded from char-code arrays looked like hidden lists.
+  it('2.1.330: a numeric routine in a bundled chart library is not region targeting', () => {
     assert.ok(big, 'the 2.1.330 audit did not run');
     const wrong = big.findings.filter((f) => /mermaid/.test(f.location.file) && (f.severity === 'high' || f.severity === 'critical'));
     assert.deepEqual(wrong.map((f) => `${f.ruleId}@${f.location.line}:${f.location.column}`), []);
