@@ -130,6 +130,13 @@ export class FlowGraph {
     return out.length > MAX_VAL ? this.fold(out) : out;
   }
 
+  /** Union of several values (call arguments, say), starting from `first`. */
+  joinAll(values: readonly Val[], first: Val = NONE): Val {
+    let v = first;
+    for (const x of values) v = this.join(v, x);
+    return v;
+  }
+
   /** A single node standing for the whole value (creates one only when needed). */
   fold(v: Val, origin = -1): Val {
     if (v.length <= 1) return v;

@@ -28,12 +28,12 @@ export default defineRule({
           if (CLIENTS.test(recv) || /xhr|XMLHttpRequest/i.test(recv)) detail = ev.path;
         }
         if (detail === null) return;
-        const value = ev.args.reduce((a, b) => ctx.graph.join(a, b), ctx.graph.join(ev.receiver, []));
+        const value = ctx.graph.joinAll(ev.args, ev.receiver);
         ctx.recordSink('network', span(node), value, detail);
       },
       NewExpression(node, ev) {
         if (ev.name === 'WebSocket' || ev.name === 'EventSource') {
-          const value = ev.args.reduce((a, b) => ctx.graph.join(a, b), [] as readonly number[]);
+          const value = ctx.graph.joinAll(ev.args);
           ctx.recordSink('network', span(node), value, `new ${ev.name}`);
         }
       },

@@ -28,7 +28,7 @@ export default defineRule({
         else if (FILE_WRITES.has(name)) kind = 'file';
         else if (PROCESS_CALLS.has(name) && path && /(^|\.)child_process\.|^(exec|execSync|spawn|spawnSync|execFile|execFileSync|fork)$/.test(path)) kind = 'process';
         if (kind === null) return;
-        const value = ev.args.reduce((a, b) => ctx.graph.join(a, b), [] as readonly number[]);
+        const value = ctx.graph.joinAll(ev.args);
         if (value.length === 0) return;
         ctx.recordSink(kind, span(node), value, path ?? name);
       },

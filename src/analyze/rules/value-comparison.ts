@@ -61,7 +61,7 @@ export default defineRule({
       CallExpression(node, ev) {
         const name = calleeName(node);
         if (name === null || !MEMBERSHIP.has(name) || ev.args.length === 0) return;
-        const right = ev.args.length === 1 ? ev.args[0]! : ev.args.reduce((a, b) => ctx.graph.join(a, b));
+        const right = ctx.graph.joinAll(ev.args);
         if (ev.receiver.length === 0 && right.length === 0) return;
         ctx.facts.compares.push({ op: name, left: ev.receiver, right, node: ev.asNode(), start: node.start, end: node.end });
       },
