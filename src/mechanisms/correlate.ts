@@ -198,6 +198,20 @@ export function correlate(inp: CorrelateInput): Finding[] {
   let sinkDistCache: Int32Array | null = null;
   const targetDist = () => (targetDistCache ??= g.distances(targeting.map((t) => t.compare.node), undefined, true));
   const sinkDist = () => (sinkDistCache ??= g.distancesBack(f.sinks.map((s) => s.node), undefined, true));
+  /** The sink furthest from the user (model request > network > …) that `start` reaches, and how many steps away. */
+  const mostSignificantSink = (start: Val, bit: number, bound?: number): { sink: SinkFact | null; steps: number } => {
+    let sink: SinkFact | null = null;
+    let steps = 0;
+    for (const path of g.traceForward(start, bit, (n) => sinkAt.has(n), { limit: TRACE_LIMIT, guide: sinkDist(), ...(bound !== undefined ? { bound } : {}) })) {
+      for (const s of sinkAt.get(path[path.length - 1]!)!) {
+        if (!sink || sinkRank(s.kind) < sinkRank(sink.kind)) {
+          sink = s;
+          steps = path.length - 1;
+        }
+      }
+    }
+    return { sink, steps };
+  };
   // --- 3. covert choices
   const relevant: { choice: ChoiceFact; mask: number }[] = [];
   for (const ch of f.choices) {
@@ -304,16 +318,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
     }
     // Where it goes.
     const starts = members.map((i) => relevant[i]!.choice.node);
-    let best: SinkFact | null = null;
-    let bestSteps = 0;
-    for (const path of g.traceForward(starts, BIT_CHOICE, (n) => sinkAt.has(n), { limit: TRACE_LIMIT, guide: sinkDist() })) {
-      for (const s of sinkAt.get(path[path.length - 1]!)!) {
-        if (!best || sinkRank(s.kind) < sinkRank(best.kind)) {
-          best = s;
-          bestSteps = path.length - 1;
-        }
-      }
-    }
+    const { sink: best, steps: bestSteps } = mostSignificantSink(starts, BIT_CHOICE);
     let inferredText = false;
     let textFact: TextFact | null = null;
     const near = g.reach(starts, 6);
@@ -392,22 +397,12 @@ export function correlate(inp: CorrelateInput): Finding[] {
       for (const s of t.sources) kinds.add(s.kind);
       if (t.data.some((d) => d.kind === 'hidden')) hidden = true;
     }
-    let best: SinkFact | null = null;
-    let bestSteps = 0;
     // The decision's effect must be near it: a request made in the branch, or with what it chose.
-    for (const path of g.traceForward(
+    const { sink: best, steps: bestSteps } = mostSignificantSink(
       cluster.map((t) => t.compare.node),
       BIT_TARGETING,
-      (n) => sinkAt.has(n),
-      { limit: TRACE_LIMIT, guide: sinkDist(), bound: MAX_EFFECT_DIST },
-    )) {
-      for (const s of sinkAt.get(path[path.length - 1]!)!) {
-        if (!best || sinkRank(s.kind) < sinkRank(best.kind)) {
-          best = s;
-          bestSteps = path.length - 1;
-        }
-      }
-    }
+      MAX_EFFECT_DIST,
+    );
     // Picking a language from the locale is what i18n does; it matters only when it changes a request.
     if (!hidden && !best && [...kinds].every((k) => k === 'locale')) continue;
     if (best) related.push(evidence('sink', best, `${sinkNote(best)} (${bestSteps} flow steps from the comparison)`));
