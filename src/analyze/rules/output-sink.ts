@@ -3,6 +3,7 @@ import { span } from '../ast.js';
 import type { SinkKind } from '../../flow/facts.js';
 
 const FILE_WRITES = new Set(['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream']);
+const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'write']);
 const PROCESS_CALLS = new Set(['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork']);
 
 export default defineRule({
@@ -19,9 +20,10 @@ export default defineRule({
   create(ctx) {
     return {
       CallExpression(node, ev) {
-        const path = ev.path;
         const name = ev.name;
-        if (name === null) return;
+        // Decide by the method name first; the dotted callee path is built only for candidates.
+        if (name === null || !(CONSOLE_METHODS.has(name) || FILE_WRITES.has(name) || PROCESS_CALLS.has(name))) return;
+        const path = ev.path;
         let kind: SinkKind | null = null;
         if (path && /^console\./.test(path)) kind = 'console';
         else if (path && /(^|\.)(stdout|stderr)\.write$/.test(path)) kind = 'console';
