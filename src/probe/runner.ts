@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { parseDnsQuery, refusedAnswer, type DnsQuery } from './dns-stub.js';
 import { mockHandler, headerPairs, type CapturedRequest } from './mock-llm.js';
 import { outsideRemote, parseNetLog, preloadSource } from './preload.js';
-import { RESULT_MARKER, SANDBOX_PATHS, SANDBOX_UID, type KernelSocket, type RunConfig, type RunOutput } from './types.js';
+import { emptyRunOutput, RESULT_MARKER, SANDBOX_PATHS, SANDBOX_UID, type KernelSocket, type RunConfig, type RunOutput } from './types.js';
 
 const MAX_OUTPUT = 256 * 1024;
 const MAX_REQUESTS = 2000;
@@ -124,21 +124,7 @@ function cap(chunks: Buffer[], chunk: Buffer, size: { n: number }): void {
 async function main(configPath: string): Promise<RunOutput> {
   const cfg = JSON.parse(fs.readFileSync(configPath, 'utf8')) as RunConfig;
   const started = Date.now();
-  const out: RunOutput = {
-    requests: [],
-    dnsQueries: [],
-    netEvents: [],
-    kernelSockets: [],
-    interfaces: [],
-    outsideRoutes: 0,
-    pidNamespace: fs.readlinkSync('/proc/self/ns/pid'),
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    durationMs: 0,
-    stdout: '',
-    stderr: '',
-  };
+  const out: RunOutput = emptyRunOutput(fs.readlinkSync('/proc/self/ns/pid'));
   const runUid = cfg.dropPrivileges ? SANDBOX_UID : 0;
   try {
     sh('ip', ['link', 'set', 'lo', 'up']);

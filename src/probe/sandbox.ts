@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULT_MARKER, type RunConfig, type RunOutput } from './types.js';
+import { emptyRunOutput, RESULT_MARKER, type RunConfig, type RunOutput } from './types.js';
 
 export type SandboxMode = 'root' | 'user-namespace';
 
@@ -63,23 +63,7 @@ export async function pidsInNamespace(ns: string): Promise<number[]> {
 }
 
 function failed(message: string, durationMs: number): RunResult {
-  return {
-    requests: [],
-    dnsQueries: [],
-    netEvents: [],
-    kernelSockets: [],
-    interfaces: [],
-    outsideRoutes: 0,
-    pidNamespace: '',
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    durationMs,
-    stdout: '',
-    stderr: '',
-    setupError: message,
-    leftoverPids: [],
-  };
+  return { ...emptyRunOutput('', durationMs), setupError: message, leftoverPids: [] };
 }
 
 /** One sealed run. The runner enforces cfg.timeoutMs; `hardTimeoutMs` is the backstop that kills unshare,

@@ -65,4 +65,23 @@ export interface RunOutput {
   setupError?: string;
 }
 
+/** A run's record before anything happened: nothing captured, no exit yet. */
+export function emptyRunOutput(pidNamespace: string, durationMs = 0): RunOutput {
+  return {
+    requests: [],
+    dnsQueries: [],
+    netEvents: [],
+    kernelSockets: [],
+    interfaces: [],
+    outsideRoutes: 0,
+    pidNamespace,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    durationMs,
+    stdout: '',
+    stderr: '',
+  };
+}
+
 export const RESULT_MARKER = 'TELLTALE-PROBE-RESULT ';

@@ -1,19 +1,11 @@
 // Real-world check against a published AI coding CLI (needs the npm registry and namespaces; slow).
 // Runs only with TELLTALE_E2E=1. Nothing here is known to src/: the tool's switches go through --env.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { probeCommand } from '../../src/probe/command.js';
+import { namespacesAvailable } from './namespaces.js';
 import type { ProbeReport } from '../../src/probe/report.js';
 
-function namespacesAvailable(): boolean {
-  try {
-    execFileSync('unshare', ['--net', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const skip = process.env.TELLTALE_E2E !== '1' ? 'skipped: set TELLTALE_E2E=1 (fetches from the npm registry, about a minute)' : namespacesAvailable() ? false : 'skipped: `unshare --net true` fails here';
 
 const SWITCHES = ['--env', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1', '--env', 'DISABLE_AUTOUPDATER=1', '--env', 'ANTHROPIC_API_KEY=dummy'];

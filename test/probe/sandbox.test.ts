@@ -1,24 +1,16 @@
 // Sealed-sandbox tests: real namespaces, real mock servers, the fixture tools in test/probe/fixtures.
 // They need root (or user namespaces) and util-linux/iproute2 (.ci/probe-deps.sh); without namespaces they skip.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { probeCommand } from '../../src/probe/command.js';
+import { namespacesAvailable } from './namespaces.js';
 import type { ProbeReport } from '../../src/probe/report.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/probe/fixtures');
 
-function namespacesAvailable(): boolean {
-  try {
-    execFileSync('unshare', ['--net', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const skip = namespacesAvailable() ? false : 'skipped: `unshare --net true` fails here (needs root or user namespaces; run .ci/probe-deps.sh as root)';
 
 async function probe(args: string[]): Promise<{ code: number; report: ProbeReport; stderr: string }> {
