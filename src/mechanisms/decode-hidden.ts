@@ -70,6 +70,15 @@ export function meaningful(text: string): boolean {
   return true;
 }
 
+/** Decoded text as a hidden-data fact, analysed again for region data and fingerprint-source names. */
+function hiddenFact(node: number, at: Span, encoding: string, text: string, decoder: Span | undefined): DataFact {
+  const fact: DataFact = { kind: 'hidden', node, start: at.start, end: at.end, text, countries: regionOf(listItems(text)), decoded: { encoding, text } };
+  if (decoder) fact.decoder = decoder;
+  const named = SOURCE_NAMES.exec(text);
+  if (named) fact.namesSource = named[0];
+  return fact;
+}
+
 /** At most this many sandbox runs per file; each is also capped in time and memory by the sandbox. */
 const MAX_SANDBOX_CALLS = 24;
 const IDENT = /[A-Za-z_$][\w$]*/g;
@@ -103,20 +112,7 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
     }
     const result = await evalDecoder(`${prelude.join('\n')}\n${source}\n${call.fn}`, [call.value]);
     if (!result.ok || !meaningful(result.value) || plausibility(result.value) < PLAUSIBLE) continue;
-    const items = listItems(result.value);
-    const fact: DataFact = {
-      kind: 'hidden',
-      node: call.candidate,
-      start: call.start,
-      end: call.end,
-      text: result.value,
-      countries: regionOf(items),
-      decoded: { encoding: `sandbox(${call.fn})`, text: result.value },
-      decoder: span,
-    };
-    const named = SOURCE_NAMES.exec(result.value);
-    if (named) fact.namesSource = named[0];
-    facts.data.push(fact);
+    facts.data.push(hiddenFact(call.candidate, call, `sandbox(${call.fn})`, result.value, span));
     decoded.add(call.candidate);
   }
 }
@@ -147,21 +143,7 @@ export function decodeHidden(facts: Facts, limits: string[]): void {
     // A string found only by trying keys must look like a message, not a byte table shifted into
     // letters ("llllmmmmnnnn…"): long enough and made of enough different characters.
     if (result.encoding.includes('xor') && (result.text.length < 8 || new Set(result.text.slice(0, 4096)).size < 8)) continue;
-    const items = listItems(result.text);
-    const countries = regionOf(items);
-    const named = SOURCE_NAMES.exec(result.text);
     const decoder = result.encoding.includes('xor') ? nearest(facts.xorSites, c.start) : nearest(facts.decodeSites, c.start);
-    const fact: DataFact = {
-      kind: 'hidden',
-      node: c.node,
-      start: c.start,
-      end: c.end,
-      text: result.text,
-      countries,
-      decoded: { encoding: result.encoding, text: result.text },
-    };
-    if (decoder) fact.decoder = decoder;
-    if (named) fact.namesSource = named[0];
-    facts.data.push(fact);
+    facts.data.push(hiddenFact(c.node, c, result.encoding, result.text, decoder));
   }
 }
