@@ -7,7 +7,7 @@ import { audit } from './audit/audit.js';
 import { atLeast, isSeverity, type Severity } from './model/finding.js';
 import { UserError } from './model/errors.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
-import { RULES } from './analyze/registry.js';
+import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `telltale ${TOOL_VERSION} — find hidden fingerprinting, region targeting, hidden data and covert channels in npm packages
@@ -17,7 +17,7 @@ Usage:
                                         a .tgz tarball, a folder, or a single .js file
   telltale probe <target> [options] -- <tool args>
                                         run the tool in a sealed sandbox once per simulated user and diff what it sends
-  telltale rules                        list the rules
+  telltale rules [--format text|json]   list every finding kind, its severity rows, and the detectors
   telltale --version
 
 Audit options:
@@ -46,16 +46,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout(TOOL_VERSION + '\n');
     return 0;
   }
-  if (command === 'rules') {
-    for (const r of RULES) io.stdout(`${r.meta.id.padEnd(24)} ${r.meta.category.padEnd(17)} ${r.meta.description}\n`);
-    return 0;
-  }
+  if (command === 'rules') return rulesCommand(rest, io);
   if (command === 'probe') {
     const { probeCommand } = await import('./probe/command.js');
     return probeCommand(rest, io);
   }
   if (command !== 'audit') throw new UserError(`unknown command "${command}" (try: telltale --help)`);
   return auditCommand(rest, io);
+}
+
+function rulesCommand(args: string[], io: Io): number {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } } }));
+  } catch (e) {
+    throw new UserError((e as Error).message.split('\n')[0]!);
+  }
+  if (values.format === 'json') io.stdout(renderRulesJson());
+  else if (values.format === 'text') io.stdout(renderRulesText());
+  else throw new UserError(`unknown format "${values.format}" for rules (text or json)`);
+  return 0;
 }
 
 async function auditCommand(args: string[], io: Io): Promise<number> {

@@ -2,7 +2,8 @@
 // data → correlate into findings. A crash in a rule or a parse failure becomes a finding.
 
 import type { Finding } from '../model/finding.js';
-import { findingId } from '../model/finding.js';
+import type { FindingKind } from '../model/catalogue.js';
+import { noteFinding } from '../model/create-finding.js';
 import type { Inventory } from '../model/report.js';
 import { parseJs } from '../parse/parse.js';
 import { FlowGraph } from '../flow/graph.js';
@@ -10,7 +11,7 @@ import { emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
 import { Walker } from './walker.js';
 import { RULES } from './registry.js';
-import type { DirectFinding, Rule, RuleContext, Visitor } from './rule.js';
+import type { Rule, RuleContext, Visitor } from './rule.js';
 import { InventoryCollector } from './inventory.js';
 import { decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
 import type { EvalDecoder } from '../decode/sandbox.js';
@@ -29,20 +30,9 @@ export interface AnalyzeOptions {
   rules?: readonly Rule[];
 }
 
-export function internalFinding(file: string, ruleId: string, title: string, message: string, offset = 0, lines?: LineIndex): Finding {
-  const location = lines ? lines.locate(offset) : { file, offset, line: 1, column: 1 };
-  return {
-    id: findingId(ruleId, location),
-    ruleId,
-    category: 'internal',
-    severity: 'info',
-    title,
-    message,
-    location,
-    related: [],
-    decoded: [],
-    excerpt: '',
-  };
+/** A note about one file's analysis (parse error, limit hit, failure): info, anchored at `offset` when given. */
+export function internalFinding(file: string, kind: FindingKind, title: string, message: string, offset = 0, lines?: LineIndex): Finding {
+  return noteFinding(kind, lines ? lines.locate(offset) : { file, offset, line: 1, column: 1 }, title, message);
 }
 
 /** Wraps every visitor method so a crashing rule is reported with its id instead of aborting the file. */
@@ -103,7 +93,6 @@ function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
   const graph = new FlowGraph();
   const facts = emptyFacts();
   const inventory = new InventoryCollector();
-  const direct: { ruleId: string; f: DirectFinding; severity: Finding['severity']; category: Finding['category'] }[] = [];
   const failures = new Map<string, string>();
   const rules = opts.rules ?? RULES;
   const base = {
@@ -113,15 +102,11 @@ function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
     facts,
     inventory,
     slice: (s: { start: number; end: number }, max = 160) => excerpt(text, s.start, s.end, max),
-    report: (_f: DirectFinding) => {},
   };
   const w = new Walker(base, { maxDepth: opts.maxAstDepth });
   const visitors: Visitor[] = [];
   for (const rule of rules) {
-    const ctx: RuleContext = {
-      ...w.makeContext(),
-      report: (f: DirectFinding) => direct.push({ ruleId: rule.meta.id, f, severity: f.severity ?? rule.meta.severity, category: rule.meta.category }),
-    };
+    const ctx: RuleContext = w.makeContext();
     visitors.push(guard(rule, rule.create(ctx), failures));
   }
   w.use(visitors);
@@ -144,21 +129,6 @@ function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
   for (const [ruleId, msg] of failures) findings.push(internalFinding(file, 'rule-error', `Rule ${ruleId} failed on this file`, msg));
   if (outcome.depthExceeded)
     findings.push(internalFinding(file, 'depth-limit', 'AST nesting limit reached', `Nesting deeper than ${opts.maxAstDepth} levels was not analysed.`));
-  for (const d of direct) {
-    const location = lines.locate(d.f.span.start);
-    findings.push({
-      id: findingId(d.ruleId, location),
-      ruleId: d.ruleId,
-      category: d.category,
-      severity: d.severity,
-      title: d.f.title,
-      message: d.f.message,
-      location,
-      related: [],
-      decoded: d.f.decoded ?? [],
-      excerpt: excerpt(text, d.f.span.start, d.f.span.end, 240),
-    });
-  }
 
   const properties = w.propertyNodes();
   decodeHidden(facts, limits);

@@ -2,9 +2,10 @@
 //
 // Rules are detectors. They look at one node at a time (after the walker has computed the node's
 // value in the flow graph) and record facts: a fingerprint source, region data, an encoded literal,
-// a look-alike choice, a sink. They never decide severities; src/mechanisms does, in one place.
+// a look-alike choice, a sink. They make no findings themselves: src/mechanisms turns facts into
+// findings, and src/model/severity-policy.ts decides every severity.
 
-import type { Category, Severity } from '../model/finding.js';
+import type { Category } from '../model/finding.js';
 import type { Facts, SinkKind, SourceKind, Span } from '../flow/facts.js';
 import type { FlowGraph, Val } from '../flow/graph.js';
 
@@ -12,20 +13,9 @@ export interface RuleMeta {
   /** kebab-case; equals the file name and the docs page name. */
   id: string;
   category: Category;
-  /** Severity of the rule's own direct findings (mechanism findings are scored in src/mechanisms). */
-  severity: Severity;
   description: string;
   /** Why it matters and what it looks for; rendered into docs/rules.md. */
   docs: string;
-}
-
-/** A finding reported directly by a rule (not through the flow correlation). */
-export interface DirectFinding {
-  span: Span;
-  title: string;
-  message: string;
-  severity?: Severity;
-  decoded?: { encoding: string; text: string }[];
 }
 
 export interface InventorySink {
@@ -70,7 +60,6 @@ export interface RuleContext {
   readonly inventory: InventorySink;
   /** Seeds a fresh node into the value of the node being visited and returns it. */
   seed(origin: number): number;
-  report(f: DirectFinding): void;
   /** Source text of a node, clipped. */
   slice(span: Span, max?: number): string;
   recordSource(kind: SourceKind, span: Span, detail: string): void;

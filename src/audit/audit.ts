@@ -15,6 +15,9 @@ import type { AnalysisRequest, AnalysisResponse } from './analysis-worker.js';
 import { mergeItems } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
 import { TOOL_VERSION } from '../version.js';
+import { createFinding } from '../model/create-finding.js';
+import { traits } from '../model/traits.js';
+import { distinguishFingerprints } from '../model/fingerprint.js';
 import pacote from 'pacote';
 
 export interface AuditOptions {
@@ -163,11 +166,15 @@ export class Auditor {
         if (container.kind !== 'none') item.type = `${container.kind} ${item.type}`;
         if (container.notes.length) item.note = container.notes.join('; ');
         if (container.kind === 'pkg' || container.kind === 'nexe' || container.kind === 'deno') {
-          this.findings.push({
-            ...internalFinding(display, 'packed-runtime', `Contains a packed ${container.kind} runtime that telltale cannot open`, 'The JavaScript inside this executable was not audited.'),
-            category: 'packed-runtime',
-            severity: 'medium',
+          const f = createFinding({
+            kind: 'packed-runtime',
+            traits: traits({ packedRuntime: true }),
+            identity: [`file=${display}`, `runtime=${container.kind}`],
+            title: `Contains a packed ${container.kind} runtime that telltale cannot open`,
+            message: 'The JavaScript inside this executable was not audited.',
+            location: { file: display, offset: 0, line: 1, column: 1 },
           });
+          if (f) this.findings.push(f);
         }
         for (const m of container.modules) {
           if (!/\.(m|c)?js$|\.jsx?$|\.tsx?$/.test(m.path) && !m.path.endsWith('.js')) {
@@ -264,10 +271,15 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   return {
     tool: { name: 'telltale', version: TOOL_VERSION },
     target: target.info,
-    findings: sortFindings(auditor.findings),
+    findings: finishFindings(auditor.findings),
     inventory: auditor.inventory,
     stats: { files: auditor.files, bytes: auditor.bytes, ms: Math.round(performance.now() - started), limits: auditor.limitsHit },
   };
+}
+
+/** Report order, and findings about the same thing told apart. */
+function finishFindings(findings: Finding[]): Finding[] {
+  return distinguishFingerprints(sortFindings(findings));
 }
 
 /** Rejects a `--platform` that names no platform before anything is fetched, whatever the target kind. */

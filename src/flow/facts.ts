@@ -3,23 +3,9 @@
 
 import type { Decoded } from '../model/finding.js';
 import type { Val } from './graph.js';
+import { SOURCE_KINDS, FINGERPRINT_KINDS, type EffectKind, type SourceKind } from '../model/traits.js';
 
-export const SOURCE_KINDS = [
-  'timezone',
-  'locale',
-  'host-url',
-  'hostname',
-  'username',
-  'machine-id',
-  'network-interfaces',
-  'ip-geolocation',
-  'ci-container',
-  'platform',
-] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
-
-/** Source kinds that identify a person, a place or a machine (as opposed to capabilities: CI, platform). */
-export const FINGERPRINT_KINDS: readonly SourceKind[] = SOURCE_KINDS.filter((k) => k !== 'ci-container' && k !== 'platform');
+export { SOURCE_KINDS, FINGERPRINT_KINDS, type SourceKind } from '../model/traits.js';
 
 export function sourceBit(kind: SourceKind): number {
   return 1 << SOURCE_KINDS.indexOf(kind);
@@ -86,7 +72,8 @@ export interface ChoiceFact extends Span {
   describe: string;
 }
 
-export type SinkKind = 'network' | 'model-request' | 'console' | 'file' | 'process';
+/** Where a value goes or what it changes (the effects of the severity policy). */
+export type SinkKind = EffectKind;
 
 export interface SinkFact extends Span {
   kind: SinkKind;

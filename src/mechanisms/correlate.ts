@@ -7,8 +7,11 @@
 // 4. sinks: where the mechanism's output goes (network, model request, or prose stored as data);
 // 5. everything left over that still matters (plain targeting, fingerprints sent, hidden data).
 
-import type { Category, Decoded, Evidence, EvidenceRole, Finding, Severity } from '../model/finding.js';
-import { findingId } from '../model/finding.js';
+import type { Decoded, Evidence, EvidenceRole, Finding } from '../model/finding.js';
+import type { FindingKind } from '../model/catalogue.js';
+import { createFinding } from '../model/create-finding.js';
+import { setPart } from '../model/fingerprint.js';
+import { effectRank, traits, type Traits } from '../model/traits.js';
 import {
   BIT_CHOICE,
   BIT_HIDDEN,
@@ -31,7 +34,6 @@ import {
 } from '../flow/facts.js';
 import type { FlowGraph, Val } from '../flow/graph.js';
 import { excerpt, type LineIndex } from '../files/lines.js';
-import { severityOf, sinkRank, type Traits, NO_TRAITS } from './severity.js';
 import { countryName } from '../data/region.js';
 
 export interface CorrelateInput {
@@ -204,7 +206,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
     let steps = 0;
     for (const path of g.traceForward(start, bit, (n) => sinkAt.has(n), { limit: TRACE_LIMIT, guide: sinkDist(), ...(bound !== undefined ? { bound } : {}) })) {
       for (const s of sinkAt.get(path[path.length - 1]!)!) {
-        if (!sink || sinkRank(s.kind) < sinkRank(sink.kind)) {
+        if (!sink || effectRank(s.kind) < effectRank(sink.kind)) {
           sink = s;
           steps = path.length - 1;
         }
@@ -347,17 +349,14 @@ export function correlate(inp: CorrelateInput): Finding[] {
         evidence('sink', textFact!, `the text is kept as data${storedAs ? ` (property \`${storedAs}\`)` : ''}, not printed: it is context assembled for a request (inferred; no direct network call was traced)`),
       );
 
-    const traits: Traits = {
-      ...NO_TRAITS,
-      covert: true,
-      fingerprint: [...fingerprint],
-      targeting: isTargeting,
-      hidden,
-      sink: best?.kind ?? null,
-      inferredText,
-    };
-    const severity = severityOf(traits);
-    if (!severity) continue;
+    const mechanismTraits: Traits = traits({
+      covertChoice: true,
+      sources: [...fingerprint],
+      regionDecision: isTargeting ? 'singles-out' : null,
+      hiddenData: hidden,
+      effect: best?.kind ?? null,
+      inferredRequestText: inferredText,
+    });
     const primary = relevant[members[0]!]!.choice;
     const at = textFact ?? primary;
     const fpList = [...fingerprint].map((k) => SOURCE_LABEL[k]);
@@ -378,7 +377,13 @@ export function correlate(inp: CorrelateInput): Finding[] {
     ]
       .filter(Boolean)
       .join(' ');
-    findings.push(makeFinding('covert-channel-mechanism', 'covert-channel', severity, title, message, at, related, decoded));
+    const identity = [
+      setPart('sources', fingerprint),
+      setPart('choices', members.map((i) => relevant[i]!.choice).map((ch) => `${ch.kind}:${[...ch.alternatives].sort().join('|')}`)),
+      ...targetingIdentity([...usedTargeting].filter((t) => related.some((e) => e.role === 'condition' && e.location.offset === t.compare.start))),
+      `effect=${best?.kind ?? (inferredText ? 'inferred-request-text' : 'none')}`,
+    ];
+    push('covert-channel-mechanism', mechanismTraits, identity, title, message, at, related, decoded);
   }
 
   // --- 5a. targeting not part of a mechanism, grouped by proximity
@@ -406,21 +411,17 @@ export function correlate(inp: CorrelateInput): Finding[] {
     // Picking a language from the locale is what i18n does; it matters only when it changes a request.
     if (!hidden && !best && [...kinds].every((k) => k === 'locale')) continue;
     if (best) related.push(evidence('sink', best, `${sinkNote(best)} (${bestSteps} flow steps from the comparison)`));
-    const severity = severityOf({ ...NO_TRAITS, targeting: true, hidden, fingerprint: [...kinds], sink: best?.kind ?? null });
-    if (!severity) continue;
     const countries = [...new Set(cluster.flatMap((t) => t.data.flatMap((d) => d.countries)))];
     const label = [...kinds].map((k) => SOURCE_LABEL[k]).join(' and ');
-    findings.push(
-      makeFinding(
+    push(
         'region-targeting',
-        'region-targeting',
-        severity,
+        traits({ sources: [...kinds], regionDecision: 'singles-out', hiddenData: hidden, effect: best?.kind ?? null }),
+        [setPart('sources', kinds), ...targetingIdentity(cluster), `effect=${best?.kind ?? 'none'}`],
         `Behaviour depends on the user's ${label} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${countries.length ? ' (' + countries.slice(0, 6).map(countryLabel).join(', ') + ')' : ''}`,
         `The ${label} is compared with ${hidden ? 'a list that is stored encoded' : 'region-specific values'}; the outcome decides what the code does${best ? ` and reaches ${sinkNoun(best)}` : ''}.`,
         cluster[0]!.compare,
         related,
         decoded,
-      ),
     );
   }
 
@@ -443,14 +444,11 @@ export function correlate(inp: CorrelateInput): Finding[] {
       if (sources.length === 0) continue;
       for (const x of sources) exfiltratedKinds.add(x.kind);
       const kinds = [...new Set(sources.map((x) => x.kind))];
-      const severity = severityOf({ ...NO_TRAITS, hiddenExfiltration: true, fingerprint: kinds, sink: s.kind });
-      if (!severity) continue;
       const label = kinds.map((k) => SOURCE_LABEL[k]).join(' and ');
-      findings.push(
-        makeFinding(
+      push(
           'hidden-exfiltration',
-          'exfiltration',
-          severity,
+          traits({ encodedOnTheWay: true, sources: kinds, effect: s.kind }),
+          [setPart('sources', sources.map(sourceIdentity)), `encoder=${enc.detail}`, `sink=${sinkIdentity(s)}`],
           `The ${label} is encoded (${enc.detail}) and sent in ${sinkNoun(s)}`,
           `A value read from the ${label} goes through ${enc.detail} before it reaches ${sinkNoun(s)} (${s.detail}): whoever inspects the traffic sees an encoded string, not the ${label}.`,
           enc,
@@ -460,7 +458,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
             evidence('sink', s, `${sinkNote(s)} (${path.length - 1} flow steps from the encoder)`),
           ],
           [],
-        ),
       );
     }
   }
@@ -479,19 +476,15 @@ export function correlate(inp: CorrelateInput): Finding[] {
     }
   }
   for (const [kind, { sink, source }] of sent) {
-    const severity = severityOf({ ...NO_TRAITS, fingerprint: [kind], sink: sink.kind });
-    if (!severity) continue;
-    findings.push(
-      makeFinding(
+    push(
         'fingerprint-sent',
-        'fingerprint',
-        severity,
+        traits({ sources: [kind], effect: sink.kind }),
+        [`source=${sourceIdentity(source)}`, `sink=${sinkIdentity(sink)}`],
         `The ${SOURCE_LABEL[kind]} flows into ${sinkNoun(sink)}`,
         `A value read from the ${SOURCE_LABEL[kind]} (${clip(source.detail, 80)}) can reach ${sinkNoun(sink)} (${sink.detail}). It is not hidden; check whether it is disclosed.`,
         sink,
         [evidence('source', source, `reads the ${SOURCE_LABEL[kind]}`), evidence('sink', sink, sinkNote(sink))],
         [],
-      ),
     );
   }
 
@@ -499,9 +492,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
   for (const d of f.data) {
     if (d.kind !== 'hidden' || usedData.has(d)) continue;
     if (d.text.length < MIN_HIDDEN_MATCH && !d.namesSource) continue;
-    const traits: Traits = { ...NO_TRAITS, hidden: true, obfuscatedSource: !!d.namesSource, hiddenRegion: d.countries.length > 0 };
-    const severity = severityOf(traits);
-    if (!severity) continue;
+    const hiddenTraits = traits({ hiddenContent: d.namesSource ? 'source-names' : d.countries.length > 0 ? 'region' : 'text' });
     const related: Evidence[] = [];
     const decoded: Decoded[] = [];
     dataEvidence(d, related, decoded);
@@ -510,14 +501,14 @@ export function correlate(inp: CorrelateInput): Finding[] {
       : d.countries.length > 0
         ? `Encoded string hides region data (${d.countries.slice(0, 6).map(countryLabel).join(', ')})`
         : 'Encoded string decodes to readable text';
-    findings.push(makeFinding(d.namesSource ? 'obfuscated-fingerprinting' : 'hidden-data', 'hidden-data', severity, title, `Decoded (${d.decoded?.encoding}): ${clip(d.text, 300)}`, d, related, decoded));
+    push(d.namesSource ? 'obfuscated-fingerprinting' : 'hidden-data', hiddenTraits, [`decoded=${d.text.trim().slice(0, 4000)}`], title, `Decoded (${d.decoded?.encoding}): ${clip(d.text, 300)}`, d, related, decoded);
   }
 
   return findings;
 
-  function makeFinding(ruleId: string, category: Category, severity: Severity, title: string, message: string, at: Span, related: Evidence[], decoded: Decoded[]): Finding {
-    const location = lines.locate(at.start);
-    return { id: findingId(ruleId, location), ruleId, category, severity, title, message, location, related, decoded, excerpt: excerpt(text, at.start, at.end, 240) };
+  function push(kind: FindingKind, t: Traits, identity: string[], title: string, message: string, at: Span, related: Evidence[], decoded: Decoded[]): void {
+    const f = createFinding({ kind, traits: t, identity, title, message, location: lines.locate(at.start), related, decoded, excerpt: excerpt(text, at.start, at.end, 240) });
+    if (f) findings.push(f);
   }
 }
 
@@ -561,6 +552,26 @@ function nearest(sources: SourceFact[], anchor?: number): SourceFact[] {
   });
 }
 
+/** What a source is, without the code around it: the variable name for environment reads, else its kind. */
+function sourceIdentity(s: SourceFact): string {
+  return s.detail.startsWith('process.env.') ? s.detail : s.kind;
+}
+
+/** What a sink is, without minified receivers: its kind and the method or constructor name. */
+function sinkIdentity(s: SinkFact): string {
+  return `${s.kind}:${s.detail.split('.').pop()}`;
+}
+
+/** The clear-text constants compared (region literals) and whether hidden lists were, as identity parts. */
+function targetingIdentity(ts: Targeting[]): string[] {
+  const data = ts.flatMap((t) => t.data);
+  return [
+    setPart('compared', data.filter((d) => d.kind === 'region').map((d) => d.text)),
+    setPart('countries', data.flatMap((d) => (d.kind === 'region' ? d.countries : []))),
+    `hidden=${data.some((d) => d.kind === 'hidden')}`,
+  ];
+}
+
 function uniq<T>(v: T, i: number, a: T[]): boolean {
   return a.indexOf(v) === i;
 }
@@ -595,6 +606,14 @@ function sinkNoun(s: SinkFact): string {
       return 'a child process';
     case 'console':
       return 'terminal output';
+    case 'dom':
+      return 'the page (DOM)';
+    case 'media':
+      return 'media playback';
+    case 'exit':
+      return 'the process exit';
+    case 'delay':
+      return 'a delay';
   }
 }
 

@@ -1,6 +1,9 @@
 // The closed vocabularies of a telltale report. Every finding, evidence item and severity in the
 // codebase is one of these; adding a member is a deliberate change to the report contract (docs/report-format.md).
 
+import type { FindingKind } from './catalogue.js';
+import type { PolicyRowId } from './severity-policy.js';
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -68,11 +71,19 @@ export interface Decoded {
 }
 
 export interface Finding {
-  /** Stable within one report: ruleId + location. */
+  /** Stable within one report: kind + location. */
   id: string;
-  ruleId: string;
+  /** The finding's kind: one entry of the catalogue (src/model/catalogue.ts). */
+  ruleId: FindingKind;
   category: Category;
   severity: Severity;
+  /** The row of the severity policy that decided the severity, and that row in words. */
+  policy: { row: PolicyRowId; reason: string };
+  /**
+   * The finding's stable identity: the same across releases, re-minification, renamed identifiers and
+   * shifted lines. Built from what the finding is about (src/model/fingerprint.ts), never names or offsets.
+   */
+  fingerprint: string;
   title: string;
   message: string;
   location: Location;
@@ -81,7 +92,7 @@ export interface Finding {
   excerpt: string;
 }
 
-export function findingId(ruleId: string, loc: Location): string {
+export function findingId(ruleId: FindingKind, loc: Location): string {
   return `${ruleId}@${loc.file}:${loc.line}:${loc.column}`;
 }
 

@@ -4,7 +4,9 @@
 import type { Severity } from '../model/finding.js';
 import { describeString } from './chars.js';
 import { COVERT_KINDS, diffFields, utf16Offsets, type ChangeKind, type FieldMap, type VolatileModel } from './diff.js';
-import { variedDimensions, type Dimension, type Persona } from './persona.js';
+import { DIMENSIONS, variedDimensions, type Dimension, type Persona } from './persona.js';
+import { decide } from '../model/severity-policy.js';
+import { traits, type SourceKind, type Traits } from '../model/traits.js';
 
 export interface PersonaFields {
   label: string;
@@ -291,26 +293,36 @@ export function analyzeDifferences(baselineRuns: PersonaFields[], personas: Pers
     const cells = Object.values(g.cells);
     const allExplained = cells.every((c) => c.explained);
     let verdict: Verdict;
-    let severity: Severity;
-    if (g.kind === 'invisible') {
-      verdict = 'covert-channel';
-      severity = 'critical';
-    } else if (allExplained) {
-      verdict = 'explained';
-      severity = 'info';
-    } else if (COVERT_KINDS.has(g.kind as ChangeKind) && !(follows.length === 1 && follows[0] === 'lang')) {
-      verdict = 'covert-channel';
-      severity = 'critical';
-    } else {
-      verdict = 'region-dependent';
-      severity = 'medium';
-    }
+    if (g.kind === 'invisible') verdict = 'covert-channel';
+    else if (allExplained) verdict = 'explained';
+    else if (COVERT_KINDS.has(g.kind as ChangeKind) && !(follows.length === 1 && follows[0] === 'lang')) verdict = 'covert-channel';
+    else verdict = 'region-dependent';
+    const severity = decide(differenceTraits(verdict, follows)).severity ?? 'info';
     out.push({ id: '', path: g.path, kind: g.kind, cells: g.cells, follows, verdict, severity, occurrences: g.occurrences });
   }
   const rank: Record<Verdict, number> = { 'covert-channel': 0, 'region-dependent': 1, explained: 2 };
   out.sort((a, b) => rank[a.verdict] - rank[b.verdict] || a.path.localeCompare(b.path) || firstOffset(a) - firstOffset(b));
   out.forEach((d, i) => (d.id = `D${i + 1}`));
   return out;
+}
+
+/** What a persona dimension is, as a fingerprint source. */
+const DIMENSION_SOURCE: Record<Dimension, SourceKind> = {
+  tz: 'timezone',
+  lang: 'locale',
+  host: 'host-url',
+  scheme: 'host-url',
+  proxy: 'host-url',
+  hostname: 'hostname',
+  user: 'username',
+};
+
+/** A difference between personas as traits for the severity policy: every request change leaves the machine. */
+export function differenceTraits(verdict: Verdict, follows: Dimension[]): Traits {
+  const sources = [...new Set((follows.length ? follows : DIMENSIONS).map((d) => DIMENSION_SOURCE[d]))];
+  if (verdict === 'covert-channel') return traits({ covertChoice: true, sources, effect: 'network' });
+  if (verdict === 'region-dependent') return traits({ regionDecision: 'observed', sources, effect: 'network' });
+  return traits({ explainedByPersona: true });
 }
 
 function firstOffset(d: Difference): number {

@@ -1,35 +1,30 @@
 // Turns differences and run observations into report findings, and ties differences to findings of a
 // static audit whose evidence contains the same characters.
-import { findingId, severityRank, type Evidence, type Finding, type Location, type Severity } from '../model/finding.js';
+import { severityRank, type Evidence, type Finding, type Location } from '../model/finding.js';
+import type { FindingKind } from '../model/catalogue.js';
+import { createFinding } from '../model/create-finding.js';
+import { setPart } from '../model/fingerprint.js';
+import { traits, type Traits } from '../model/traits.js';
 import type { Report } from '../model/report.js';
-import { describeCell, type Cell, type Difference } from './analyze.js';
+import { describeCell, differenceTraits, type Cell, type Difference } from './analyze.js';
 import { describeString, visible } from './chars.js';
 import { isIpLiteral, isLoopback } from './preload.js';
 import type { RunResult } from './sandbox.js';
 
-export const PROBE_RULES = {
-  'probe-covert-channel': { category: 'covert-channel', title: 'Request changes unnoticeably (invisible, look-alike or format-only) with the user’s region' },
-  'probe-region-dependent': { category: 'region-targeting', title: 'Request changes with the user’s region' },
-  'probe-egress-attempt': { category: 'exfiltration', title: 'Tool tried to reach a non-loopback address' },
-  'probe-unknown-host': { category: 'exfiltration', title: 'Tool looked up a host outside the mock APIs' },
-  'probe-run-problem': { category: 'internal', title: 'A probe run did not complete normally' },
-} as const satisfies Record<string, { category: Finding['category']; title: string }>;
-export type ProbeRuleId = keyof typeof PROBE_RULES;
+/** The probe's finding kinds (entries of the catalogue) and the title each finding of that kind carries. */
+export const PROBE_TITLES = {
+  'probe-covert-channel': 'Request changes unnoticeably (invisible, look-alike or format-only) with the user’s region',
+  'probe-region-dependent': 'Request changes with the user’s region',
+  'probe-egress-attempt': 'Tool tried to reach a non-loopback address',
+  'probe-unknown-host': 'Tool looked up a host outside the mock APIs',
+  'probe-run-problem': 'A probe run did not complete normally',
+} as const satisfies Partial<Record<FindingKind, string>>;
+export type ProbeRuleId = keyof typeof PROBE_TITLES;
 
-function make(ruleId: ProbeRuleId, severity: Severity, location: Location, message: string, extra: Partial<Finding> = {}): Finding {
-  return {
-    id: findingId(ruleId, location),
-    ruleId,
-    category: PROBE_RULES[ruleId].category,
-    severity,
-    title: PROBE_RULES[ruleId].title,
-    message,
-    location,
-    related: [],
-    decoded: [],
-    excerpt: '',
-    ...extra,
-  };
+/** A probe finding; its severity comes from the policy, so traits that are worth nothing make none. */
+function make(ruleId: ProbeRuleId, t: Traits, identity: string[], location: Location, message: string, extra: Partial<Finding> = {}): Finding[] {
+  const f = createFinding({ kind: ruleId, traits: t, identity, title: PROBE_TITLES[ruleId], message, location, ...extra });
+  return f ? [f] : [];
 }
 
 function requestLocation(label: string, path: string, c: Cell): Location {
@@ -98,7 +93,8 @@ export function differenceFindings(diffs: Difference[], baselineLabel: string, s
       const [o, n] = pair.split('→') as [string, string];
       return { encoding: 'persona-diff', text: `${o}→${n} (${describeString(o, 4)} → ${describeString(n, 4)})` };
     });
-    out.push(make(ruleId, d.severity, requestLocation(labels[0]!, d.path, first), message, { related, decoded, excerpt: visible(first.context) }));
+    const identity = [`path=${d.path}`, `change=${d.kind}`, setPart('pairs', labels.map((l) => `${d.cells[l]!.oldText}→${d.cells[l]!.newText}`)), setPart('follows', d.follows)];
+    out.push(...make(ruleId, differenceTraits(d.verdict, d.follows), identity, requestLocation(labels[0]!, d.path, first), message, { related, decoded, excerpt: visible(first.context) }));
   }
   return out;
 }
@@ -134,10 +130,10 @@ export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>): 
   }
   const out: Finding[] = [];
   for (const [target, e] of egress) {
-    out.push(make('probe-egress-attempt', 'high', { file: `network:${e.runs[0]}`, offset: 0, line: 1, column: 1 }, `Attempt to reach ${target} (${e.how}) in ${e.runs.length} run(s): ${e.runs.join('; ')}. The sandbox has no route off loopback, so nothing left the machine.`, { excerpt: target }));
+    out.push(...make('probe-egress-attempt', traits({ runIssue: 'egress-attempt' }), [`target=${target}`], { file: `network:${e.runs[0]}`, offset: 0, line: 1, column: 1 }, `Attempt to reach ${target} (${e.how}) in ${e.runs.length} run(s): ${e.runs.join('; ')}. The sandbox has no route off loopback, so nothing left the machine.`, { excerpt: target }));
   }
   for (const [host, labels] of unknown) {
-    out.push(make('probe-unknown-host', 'medium', { file: `dns:${host}`, offset: 0, line: 1, column: 1 }, `The tool tried to resolve ${host}, which is not one of the mocked API hosts (answered REFUSED) in ${labels.length} run(s): ${labels.join('; ')}.`, { excerpt: host }));
+    out.push(...make('probe-unknown-host', traits({ runIssue: 'unknown-host' }), [`host=${host}`], { file: `dns:${host}`, offset: 0, line: 1, column: 1 }, `The tool tried to resolve ${host}, which is not one of the mocked API hosts (answered REFUSED) in ${labels.length} run(s): ${labels.join('; ')}.`, { excerpt: host }));
   }
   return out;
 }
@@ -146,9 +142,9 @@ export function runProblemFindings(runs: LabelledRun[]): Finding[] {
   const out: Finding[] = [];
   runs.forEach(({ label, run }, i) => {
     const loc: Location = { file: `run:${label}#${i}`, offset: 0, line: 1, column: 1 };
-    if (run.leftoverPids.length) out.push(make('probe-run-problem', 'high', loc, `Processes of the run survived it: ${run.leftoverPids.join(', ')}.`));
-    if (run.timedOut) out.push(make('probe-run-problem', 'low', { ...loc, column: 2 }, `The tool did not finish within the time limit and was killed; its requests until then are compared.`));
-    if (run.requests.length === 0 && !run.setupError) out.push(make('probe-run-problem', 'info', { ...loc, column: 3 }, `The tool sent no request to the mock APIs (exit ${run.exitCode ?? run.signal}); stderr: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}`));
+    if (run.leftoverPids.length) out.push(...make('probe-run-problem', traits({ runIssue: 'surviving-process' }), [`run=${label}`, 'problem=surviving-process'], loc, `Processes of the run survived it: ${run.leftoverPids.join(', ')}.`));
+    if (run.timedOut) out.push(...make('probe-run-problem', traits({ runIssue: 'timeout' }), [`run=${label}`, 'problem=timeout'], { ...loc, column: 2 }, `The tool did not finish within the time limit and was killed; its requests until then are compared.`));
+    if (run.requests.length === 0 && !run.setupError) out.push(...make('probe-run-problem', traits({ runIssue: 'no-request' }), [`run=${label}`, 'problem=no-request'], { ...loc, column: 3 }, `The tool sent no request to the mock APIs (exit ${run.exitCode ?? run.signal}); stderr: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}`));
   });
   return out;
 }

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { sortFindings, type Finding } from '../model/finding.js';
+import { distinguishFingerprints } from '../model/fingerprint.js';
 import type { Report } from '../model/report.js';
 import { UserError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
@@ -156,7 +157,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),
       runs,
       differences,
-      findings: sortFindings(findings),
+      findings: distinguishFingerprints(sortFindings(findings)),
       stats: {
         ms: Date.now() - started,
         runs: results.length,

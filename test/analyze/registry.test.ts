@@ -22,7 +22,7 @@ test('every rule file is registered, in sorted order, with id = file name', () =
 test('every rule is documented in docs/rules.md and has a test table', () => {
   const docs = readFileSync(join(root, 'docs', 'rules.md'), 'utf8');
   for (const r of RULES) {
-    assert.ok(docs.includes(`## ${r.meta.id}`), `docs/rules.md lacks ${r.meta.id}`);
+    assert.ok(docs.includes(`### ${r.meta.id}\n`), `docs/rules.md lacks ${r.meta.id}`);
     assert.ok(r.meta.docs.length > 40, `${r.meta.id} docs too short`);
     assert.ok(existsSync(join(root, 'test', 'analyze', 'rules', `${r.meta.id}.test.ts`)), `no test table for ${r.meta.id}`);
   }

@@ -110,6 +110,20 @@ describe('real registry packages (TELLTALE_E2E=1)', { skip: SKIP, concurrency: 1
     assert.match(rep.target.integrity ?? '', /^sha512-/);
   });
 
+  it('@anthropic-ai/claude-code@2.1.92: the covert channel keeps its fingerprint from 2.1.91 although it moved', async (t) => {
+    const a = report(await audit(['@anthropic-ai/claude-code@2.1.91', '--format', 'json']));
+    const r = await audit(['@anthropic-ai/claude-code@2.1.92', '--format', 'json']);
+    const b = report(r);
+    record(t, 'claude-code@2.1.92', r, b);
+    const ca = assertCovertChannel(a, /^cli\.js$/);
+    const cb = assertCovertChannel(b, /^cli\.js$/);
+    assert.notDeepEqual([ca.location.line, ca.location.column], [cb.location.line, cb.location.column]);
+    assert.equal(cb.fingerprint, ca.fingerprint);
+    // Different findings of one report never share a fingerprint.
+    const prints = b.findings.map((f) => f.fingerprint);
+    assert.equal(new Set(prints).size, prints.length);
+  });
+
   it('@anthropic-ai/claude-code@2.1.90: nothing at high or critical, exit 0', async (t) => {
     const r = await audit(['@anthropic-ai/claude-code@2.1.90', '--format', 'json']);
     const rep = report(r);

@@ -4,6 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openExecutable, type ContainerResult } from '../../src/acquire/executables/index.js';
+import { audit } from '../../src/audit/audit.js';
+import { mkdir } from 'node:fs/promises';
 import { buildElf, buildMacho, buildPe } from './fixtures.js';
 
 let dir: string;
@@ -49,5 +51,17 @@ describe('runtimes we recognise but cannot open', () => {
     const inside = buildPe([{ name: '.rdata', data: Buffer.concat([Buffer.alloc(2 * 1024 * 1024), Buffer.from('pkg/prelude'), Buffer.alloc(2 * 1024 * 1024)]) }]);
     const result = await openBuffer(inside);
     assert.equal(result.kind, 'none');
+  });
+});
+
+describe('audit of a package carrying a packed runtime', () => {
+  it('reports it as a packed-runtime finding ranked by the policy', async () => {
+    const pkg = join(dir, 'pkg-with-nexe');
+    await mkdir(join(pkg, 'bin'), { recursive: true });
+    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'packed-tool', version: '1.0.0', bin: { tool: 'bin/tool' } }));
+    await writeFile(join(pkg, 'bin', 'tool'), Buffer.concat([base, Buffer.from('console.log(1)'), Buffer.from('<nexe~~sentinel>'), f64(14), f64(0)]));
+    const report = await audit(pkg, { offline: true });
+    const f = report.findings.filter((x) => x.ruleId === 'packed-runtime');
+    assert.deepEqual(f.map((x) => [x.severity, x.policy.row, x.location.file]), [['medium', 'packed-runtime', 'bin/tool']]);
   });
 });

@@ -15,7 +15,7 @@ export function factsFor(code: string, rules: Rule[]): { facts: Facts; inventory
   const facts = emptyFacts();
   const inventory = new InventoryCollector();
   const w = new Walker(
-    { file: 'test.js', text: code, graph, facts, inventory, slice: (s) => code.slice(s.start, s.end), report: () => {} },
+    { file: 'test.js', text: code, graph, facts, inventory, slice: (s) => code.slice(s.start, s.end) },
     { maxDepth: 2000 },
   );
   w.use(rules.map((r) => r.create(w.makeContext())));

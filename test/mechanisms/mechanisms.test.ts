@@ -117,14 +117,15 @@ test('region targeting: a zone compared with region data that changes where requ
   assert.ok(f[0]!.title.includes('CN'), f[0]!.title);
 });
 
-test('invisible mark chosen by time zone and sent in a header is high', () => {
+test('invisible mark chosen by time zone and sent in a header is critical (policy row covert-choice-leaves)', () => {
   const code = `
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const tag = tz.startsWith("Asia/") ? "\\u200b" : "";
     fetch("https://api.example.com", { headers: { "x-client": "cli" + tag } });`;
   const f = significant(code);
   assert.equal(f[0]?.ruleId, 'covert-channel-mechanism');
-  assert.equal(f[0]?.severity, 'high');
+  assert.equal(f[0]?.severity, 'critical');
+  assert.equal(f[0]?.policy.row, 'covert-choice-leaves');
   assert.ok(f[0]!.related.some((e) => e.role === 'choice' && e.note.includes('U+200B')), JSON.stringify(f[0]!.related));
 });
 
@@ -211,4 +212,13 @@ test('quiet: encoding a file or configured credentials is not hidden exfiltratio
     const auth = btoa(process.env.PROXY_USER + ":" + process.env.PROXY_PASSWORD);
     fetch(process.env.UPLOAD_URL, { method: "POST", headers: { authorization: "Basic " + auth }, body });`;
   assert.deepEqual(significant(code).map((x) => x.ruleId), []);
+});
+
+test('hidden data: an encoded string of readable text is low, one of region data medium', () => {
+  const text = `const notice = Buffer.from("${Buffer.from('please contact the maintainers for access').toString('base64')}", "base64").toString();`;
+  const low = significant(text);
+  assert.deepEqual(low.map((f) => [f.ruleId, f.severity, f.policy.row, f.decoded[0]?.text]), [['hidden-data', 'low', 'hidden-text', 'please contact the maintainers for access']]);
+  const zones = `const z = Buffer.from("${Buffer.from('Europe/Minsk,Asia/Pyongyang,Europe/Moscow').toString('base64')}", "base64").toString();`;
+  const medium = significant(zones);
+  assert.deepEqual(medium.map((f) => [f.ruleId, f.severity, f.policy.row]), [['hidden-data', 'medium', 'hidden-region-data']]);
 });

@@ -77,10 +77,12 @@ describe('analyzeDifferences', () => {
   it('makes findings that point at the persona request and tie to static evidence', () => {
     const { diffs, baseLabel } = run(covertTool, personas);
     const staticFinding: Finding = {
-      id: 'lookalike-choice@cli.js:1:10',
-      ruleId: 'lookalike-choice',
+      id: 'covert-channel-mechanism@cli.js:1:10',
+      ruleId: 'covert-channel-mechanism',
       category: 'covert-channel',
       severity: 'high',
+      policy: { row: 'covert-choice-conditioned', reason: 'r' },
+      fingerprint: 'f1',
       title: 't',
       message: 'm',
       location: { file: 'cli.js', offset: 9, line: 1, column: 10 },
@@ -95,7 +97,7 @@ describe('analyzeDifferences', () => {
     assert.equal(lookalike.location.file, 'request:tz=UTC,host=api.example.cn,lang=en_US.UTF-8:POST /v1/messages(m)#0.body.messages[0].content');
     assert.equal(lookalike.location.column, 6);
     assert.equal(lookalike.category, 'covert-channel');
-    assert.match(lookalike.message, /Tied to static finding lookalike-choice@cli\.js:1:10$/);
+    assert.match(lookalike.message, /Tied to static finding covert-channel-mechanism@cli\.js:1:10$/);
     assert.ok(lookalike.related.some((r) => r.role === 'context' && r.location.file === 'cli.js'));
     const format = findings.find((f) => f.decoded.some((d) => d.text.includes('U+002F')))!;
     assert.doesNotMatch(format.message, /Tied to/);
@@ -139,5 +141,14 @@ describe('networkFindings', () => {
         ['probe-unknown-host', 'medium', 'telemetry.example.org'],
       ],
     );
+  });
+});
+
+describe('differenceFindings severity', () => {
+  it('a visible change that follows the zone is a region-dependent finding ranked by the policy', () => {
+    const cell = { oldText: 'eu', newText: 'ap', offset: 9, line: 1, column: 10, codePoint: 9, baseOffset: 9, explained: false, context: 'endpoint=ap', baseContext: 'endpoint=eu', contextAt: 9, baseContextAt: 9 };
+    const d = { id: 'D1', path: 'POST /v1/messages(m)#0.body.metadata', kind: 'text' as const, cells: { 'tz=Asia/Tokyo': cell }, follows: ['tz' as const], verdict: 'region-dependent' as const, severity: 'medium' as const, occurrences: 1 };
+    const [f] = differenceFindings([d as never], 'tz=UTC');
+    assert.deepEqual([f?.ruleId, f?.severity, f?.policy.row], ['probe-region-dependent', 'medium', 'region-dependent-observed']);
   });
 });

@@ -47,7 +47,6 @@ export default defineRule({
   meta: {
     id: 'encoded-string',
     category: 'hidden-data',
-    severity: 'low',
     description: 'Encoded string literals and the decoding code around them (base64, hex, char codes, XOR).',
     docs:
       'String literals that look like base64/base64url/hex, arrays of character codes and `String.fromCharCode(...)` ' +

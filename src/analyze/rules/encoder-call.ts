@@ -7,7 +7,6 @@ export default defineRule({
   meta: {
     id: 'encoder-call',
     category: 'hidden-data',
-    severity: 'info',
     description: 'Code that encodes data on its way out: btoa, toString("base64"/"hex"), XOR with char codes.',
     docs:
       'Encoding is normal for binary payloads, but a fingerprint (host name, user name, time zone, machine id) that is ' +

@@ -34,7 +34,6 @@ export default defineRule({
   meta: {
     id: 'env-read',
     category: 'fingerprint',
-    severity: 'info',
     description: 'Environment variables the code reads, classified by what their names say they hold.',
     docs:
       'Every `process.env.NAME` read (also `process.env["NAME"]` and destructuring) is listed in the inventory. ' +

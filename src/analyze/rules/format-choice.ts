@@ -29,7 +29,6 @@ export default defineRule({
   meta: {
     id: 'format-choice',
     category: 'covert-channel',
-    severity: 'info',
     description: 'A choice between two formats of the same value that differ by one substituted character (e.g. a date separator).',
     docs:
       'Recognises `cond ? x.replace(/-/g, "/") : x` (either order) and `cond ? "-" : "/"`-style choices between ' +

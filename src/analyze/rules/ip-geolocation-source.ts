@@ -13,7 +13,6 @@ export default defineRule({
   meta: {
     id: 'ip-geolocation-source',
     category: 'fingerprint',
-    severity: 'info',
     description: 'URLs of IP geolocation or public-IP lookup services.',
     docs:
       "A request to an IP geolocation or public-IP service reveals the user's network location and country. " +

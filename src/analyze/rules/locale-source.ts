@@ -5,7 +5,6 @@ export default defineRule({
   meta: {
     id: 'locale-source',
     category: 'fingerprint',
-    severity: 'info',
     description: "Reads of the user's locale and language.",
     docs:
       'Recognised reads: `Intl.*().resolvedOptions().locale`, `navigator.language` / `navigator.languages`, ' +

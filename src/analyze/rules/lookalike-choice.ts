@@ -64,7 +64,6 @@ export default defineRule({
   meta: {
     id: 'lookalike-choice',
     category: 'covert-channel',
-    severity: 'info',
     description: 'A choice between strings that render alike (homoglyphs) or differ only by invisible characters.',
     docs:
       'A typographic apostrophe in UI text is normal; code that *chooses* between an ASCII apostrophe and its ' +

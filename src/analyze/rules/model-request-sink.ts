@@ -9,7 +9,6 @@ export default defineRule({
   meta: {
     id: 'model-request-sink',
     category: 'exfiltration',
-    severity: 'info',
     description: 'Objects shaped like LLM API requests (messages/system/prompt with model, max_tokens, tools...).',
     docs:
       'Whatever reaches `messages`, `system`, `prompt`, `contents` or `input` of a request to a model API is sent to ' +

@@ -23,7 +23,6 @@ export default defineRule({
   meta: {
     id: 'network-endpoints',
     category: 'exfiltration',
-    severity: 'info',
     description: 'URLs and host names the code contains (inventory, not findings).',
     docs:
       'Every http(s)/ws(s) URL in string and template literals, and every literal that is a bare host name, goes to ' +

@@ -9,7 +9,6 @@ export default defineRule({
   meta: {
     id: 'network-sink',
     category: 'exfiltration',
-    severity: 'info',
     description: 'Places where data leaves for the network: fetch, http/https/undici/axios/got requests, WebSocket, sendBeacon.',
     docs:
       'Recognised sinks: `fetch(...)` (global or as a method), `axios(...)`, request methods of http, https, http2, ' +

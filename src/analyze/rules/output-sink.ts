@@ -10,7 +10,6 @@ export default defineRule({
   meta: {
     id: 'output-sink',
     category: 'exfiltration',
-    severity: 'info',
     description: 'Local outputs: console and terminal writes, files written, child processes started.',
     docs:
       'These are where data goes that is *not* the network: `console.*`, `process.stdout/stderr.write`, fs writes and ' +

@@ -6,7 +6,6 @@ export default defineRule({
   meta: {
     id: 'prose-template',
     category: 'covert-channel',
-    severity: 'info',
     description: 'Template literals that read as sentences: text built for a person or a model.',
     docs:
       'A template literal whose fixed parts hold at least three words is text. When an environment-dependent ' +

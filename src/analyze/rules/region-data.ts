@@ -9,7 +9,6 @@ export default defineRule({
   meta: {
     id: 'region-data',
     category: 'region-targeting',
-    severity: 'info',
     description: 'String literals that name a region: IANA time zones, locale tags with a region, country-code domains.',
     docs:
       'Region data is recognised from maintained data (time zone → country from the IANA database via ' +

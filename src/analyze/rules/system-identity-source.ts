@@ -24,7 +24,6 @@ export default defineRule({
   meta: {
     id: 'system-identity-source',
     category: 'fingerprint',
-    severity: 'info',
     description: 'Reads of host name, user name, network interfaces (MAC addresses), machine identifiers and container markers.',
     docs:
       'Recognises `os.hostname()`, `os.userInfo()`, `os.networkInterfaces()`, platform details, the literal paths and ' +

@@ -5,7 +5,6 @@ export default defineRule({
   meta: {
     id: 'timezone-source',
     category: 'fingerprint',
-    severity: 'info',
     description: "Reads of the user's time zone.",
     docs:
       'The time zone is a strong region signal. Recognised reads: `Intl.DateTimeFormat().resolvedOptions().timeZone`, ' +

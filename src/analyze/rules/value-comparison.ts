@@ -40,7 +40,6 @@ export default defineRule({
   meta: {
     id: 'value-comparison',
     category: 'region-targeting',
-    severity: 'info',
     description: 'Comparisons and membership tests, the places where a fingerprint can be matched against region data.',
     docs:
       'Records equality tests (`===`, `==`, `!==`, `!=`) and membership tests (`includes`, `endsWith`, `startsWith`, ' +

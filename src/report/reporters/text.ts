@@ -78,6 +78,7 @@ function renderFinding(f: Finding, c: (code: string, s: string) => string): stri
   out.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())} ${c('\x1b[1m', printable(f.title))}  [${f.ruleId}]`);
   out.push(`  at ${loc(f.location)}`);
   out.push(`  ${printable(f.message)}`);
+  out.push(c('\x1b[2m', `  ${f.severity} because: ${f.policy.reason} [${f.policy.row}]`));
   for (const d of f.decoded) out.push(`  decoded (${d.encoding}): ${printable(clip(d.text, 600))}`);
   for (const r of f.related) {
     out.push(`    ${r.role.padEnd(9)} ${loc(r.location)}  ${printable(clip(r.note, 240))}`);

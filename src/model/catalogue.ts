@@ -1,0 +1,257 @@
+// The finding catalogue: every kind of finding a telltale report can contain — static mechanisms,
+// package rules, notes about the analysis itself, and the probe's — with what it means and which rows
+// of the severity policy can rank it. Adding a kind means adding it here (the compiler then asks for
+// its metadata), producing it through createFinding, documenting it (docs/rules.md is generated from
+// this table) and testing it (test/model/catalogue.test.ts checks both).
+
+import type { Category } from './finding.js';
+import type { PolicyRowId } from './severity-policy.js';
+
+export const FINDING_KINDS = [
+  'acquire-problem',
+  'analysis-error',
+  'container-error',
+  'covert-channel-mechanism',
+  'depth-limit',
+  'file-error',
+  'fingerprint-sent',
+  'hidden-data',
+  'hidden-exfiltration',
+  'install-scripts',
+  'invalid-utf8',
+  'obfuscated-fingerprinting',
+  'packed-runtime',
+  'parse-error',
+  'probe-covert-channel',
+  'probe-egress-attempt',
+  'probe-region-dependent',
+  'probe-run-problem',
+  'probe-unknown-host',
+  'region-targeting',
+  'rule-error',
+  'size-limit',
+  'time-limit',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** Who produces a kind: the static flow analysis, the package manifest, the audit pipeline itself, or the probe. */
+export type Producer = 'static' | 'package' | 'internal' | 'probe';
+
+export interface KindMeta {
+  producer: Producer;
+  category: Category;
+  /** The kind in a few words (a finding's own title says more). */
+  name: string;
+  /** One line. */
+  description: string;
+  /** What it looks for and why it matters; rendered into docs/rules.md. */
+  docs: string;
+  /** The rows of the severity policy that can rank it (the policy decides which, from the finding's traits). */
+  rows: readonly PolicyRowId[];
+}
+
+const INTERNAL: Pick<KindMeta, 'producer' | 'category' | 'rows'> = { producer: 'internal', category: 'internal', rows: ['internal'] };
+
+export const CATALOGUE = {
+  'covert-channel-mechanism': {
+    producer: 'static',
+    category: 'covert-channel',
+    name: 'Covert channel',
+    description: 'A fingerprint decides, unnoticeably, what the code produces: look-alike or invisible characters, or a format change.',
+    docs:
+      'The mechanism the tool was built around, found by kind: the code reads a fingerprint (time zone, locale, configured ' +
+      'host, user or host name, machine id, …), possibly compares it with region data or with a list stored encoded, and ' +
+      'depending on the answer chooses between strings that look the same to a reader (look-alike apostrophes, ' +
+      'invisible characters) or changes a format (a date separator). Choices that flow together form one finding. The ' +
+      'evidence chain shows each source, comparison, decoded list, choice and format change, the text that carries the ' +
+      'difference and where it goes. Critical when the output leaves the machine (a request, or text kept as request ' +
+      'context); high when the decision uses region or hidden data but no request was traced; nothing when the choice is ' +
+      'only shown locally (a terminal fallback).',
+    rows: ['covert-choice-leaves', 'hidden-region-decision-leaves', 'region-decision-effect', 'install-time', 'covert-choice-conditioned', 'covert-choice-no-effect', 'covert-choice-displayed'],
+  },
+  'region-targeting': {
+    producer: 'static',
+    category: 'region-targeting',
+    name: 'Region targeting',
+    description: "Behaviour depends on the user's region: a fingerprint compared with region data or a hidden list.",
+    docs:
+      'A time zone, locale, IP-geolocation answer, or (against hidden data) a host or identity, compared with region data ' +
+      '(zones, UTC offsets, locale tags, country codes, country-code domains) or with a decoded list. Comparisons close ' +
+      'to each other form one finding. Critical when the list is hidden and the outcome changes what leaves the machine; ' +
+      'high with any side effect; medium when no effect was traced; nothing when region data only formats values.',
+    rows: ['hidden-region-decision-leaves', 'region-decision-effect', 'install-time', 'hidden-region-decision', 'region-partition', 'region-decision-no-effect', 'region-format-only'],
+  },
+  'hidden-exfiltration': {
+    producer: 'static',
+    category: 'exfiltration',
+    name: 'Hidden exfiltration',
+    description: 'A fingerprint is encoded (base64, hex, XOR) on its way into a request.',
+    docs:
+      'Encoding is normal for binary payloads, but a host name, user name, time zone or machine id that goes through an ' +
+      'encoder before it is sent is hidden from whoever inspects the traffic. It replaces the plain fingerprint-sent ' +
+      'finding for the same source.',
+    rows: ['encoded-fingerprint-sent', 'install-time'],
+  },
+  'fingerprint-sent': {
+    producer: 'static',
+    category: 'fingerprint',
+    name: 'Fingerprint sent',
+    description: 'A fingerprint (user or host name, machine id, MAC, time zone, locale) flows into a request in the clear.',
+    docs:
+      'A value read from a fingerprint source reaches a network or model request within a few flow steps. It is not ' +
+      'hidden; the reviewer checks whether it is disclosed. A configured endpoint used for requests is not a fingerprint ' +
+      'sent (that is what it is for).',
+    rows: ['identity-to-telemetry', 'identity-from-install-or-background', 'install-time'],
+  },
+  'obfuscated-fingerprinting': {
+    producer: 'static',
+    category: 'hidden-data',
+    name: 'Obfuscated fingerprinting',
+    description: 'Encoded data decodes to the names of fingerprint sources (APIs, files, variables).',
+    docs:
+      'Code that stores the names of the things it reads (`/etc/machine-id`, `networkInterfaces`, `USERNAME`) encoded ' +
+      'hides its fingerprinting from a reader and from scanners that look for those names.',
+    rows: ['hidden-source-names'],
+  },
+  'hidden-data': {
+    producer: 'static',
+    category: 'hidden-data',
+    name: 'Hidden data',
+    description: 'An encoded string literal that decodes to readable text, or to region data.',
+    docs:
+      'base64, hex, character codes, escape runs, reversed literals and XOR (with the key the code names, or found by ' +
+      'brute force) are decoded without running anything; the plaintext is shown. Region data hidden this way is medium ' +
+      'even when no decision using it was found; other readable text is low. Images, fonts, wasm and tables stay quiet.',
+    rows: ['hidden-region-data', 'hidden-text'],
+  },
+  'install-scripts': {
+    producer: 'package',
+    category: 'install-script',
+    name: 'Install script',
+    description: 'Install-time lifecycle scripts (preinstall, install, postinstall, prepare).',
+    docs:
+      "npm runs preinstall, install and postinstall on every install, with the user's privileges, before anyone has " +
+      'looked at the code. Each is reported (low), and raised to medium when the command downloads or decodes code. ' +
+      '`prepare` runs only for git and local installs and is listed as info. The files the scripts run are entry ' +
+      'points of their own; they are audited like every other file of the package.',
+    rows: ['install-script-fetches-code', 'install-script', 'git-only-script'],
+  },
+  'packed-runtime': {
+    producer: 'package',
+    category: 'packed-runtime',
+    name: 'Packed runtime',
+    description: 'An executable with a packed runtime (pkg, nexe, deno) whose JavaScript telltale cannot open.',
+    docs: 'The JavaScript inside such an executable was not audited; the reviewer has to obtain it another way.',
+    rows: ['packed-runtime'],
+  },
+  'parse-error': {
+    ...INTERNAL,
+    name: 'Parse error',
+    description: 'A file could not be parsed as JavaScript and was not analysed.',
+    docs: 'The parser rejected the file; nothing in it was analysed. The message says where and why.',
+  },
+  'analysis-error': {
+    ...INTERNAL,
+    name: 'Analysis error',
+    description: 'The analysis of one file failed; the audit went on with the others.',
+    docs: 'An internal failure while walking or correlating one file. Other files are unaffected.',
+  },
+  'rule-error': {
+    ...INTERNAL,
+    name: 'Rule error',
+    description: 'One detector failed on one file; the other detectors still ran.',
+    docs: 'A crash inside one detector is caught and reported with the detector id and the offset; the walk goes on.',
+  },
+  'depth-limit': {
+    ...INTERNAL,
+    name: 'Depth limit',
+    description: 'The AST nesting limit was reached; deeper parts of the file were not analysed.',
+    docs: 'Nesting beyond the configured depth (2,000 by default) is skipped so a hostile file cannot exhaust the stack.',
+  },
+  'size-limit': {
+    ...INTERNAL,
+    name: 'Size limit',
+    description: 'A file over the size limit for JavaScript was not analysed.',
+    docs: 'Files over the limit (64 MB by default, `--max-file-mb`) are listed, not analysed.',
+  },
+  'time-limit': {
+    ...INTERNAL,
+    name: 'Time limit',
+    description: 'The analysis of one file ran over its time budget and was stopped.',
+    docs: 'Each file is analysed in a worker thread with a time budget; a file that runs over it is stopped and reported.',
+  },
+  'invalid-utf8': {
+    ...INTERNAL,
+    name: 'Invalid UTF-8',
+    description: 'A file is not valid UTF-8; invalid bytes were replaced before analysis.',
+    docs: 'Invalid byte sequences are replaced with U+FFFD, so offsets after them may differ from a byte view of the file.',
+  },
+  'file-error': {
+    ...INTERNAL,
+    name: 'File error',
+    description: 'A file could not be read or audited.',
+    docs: 'Reading or classifying one file failed; the audit went on with the others.',
+  },
+  'acquire-problem': {
+    ...INTERNAL,
+    name: 'Entry skipped',
+    description: 'An entry of the package was skipped while reading it (unsafe path, link, device, over a limit).',
+    docs: 'Tarball and folder entries that could escape the extraction folder, links, devices and entries over the limits are refused and listed.',
+  },
+  'container-error': {
+    ...INTERNAL,
+    name: 'Container error',
+    description: 'An executable could not be opened to look for embedded JavaScript.',
+    docs: 'A truncated or corrupted executable; what could be read is reported, the rest is listed here.',
+  },
+  'probe-covert-channel': {
+    producer: 'probe',
+    category: 'covert-channel',
+    name: 'Covert channel (observed)',
+    description: 'A request changes unnoticeably (invisible, look-alike or format-only) with the simulated user.',
+    docs:
+      'Seen by running the tool once per simulated user against mock APIs and diffing what it sent code point by code ' +
+      'point: a difference nobody reading the request would notice, not explained by the persona itself.',
+    rows: ['covert-choice-leaves'],
+  },
+  'probe-region-dependent': {
+    producer: 'probe',
+    category: 'region-targeting',
+    name: 'Region-dependent request (observed)',
+    description: 'A request changes visibly with the simulated user, and the persona does not explain the change.',
+    docs: 'A difference between personas that is not a rendering of the persona’s own setting (its zone, locale, host, names).',
+    rows: ['region-dependent-observed', 'explained-by-persona'],
+  },
+  'probe-egress-attempt': {
+    producer: 'probe',
+    category: 'exfiltration',
+    name: 'Egress attempt (observed)',
+    description: 'The tool tried to reach a non-loopback address during a sealed probe run.',
+    docs: 'The sandbox has no route off loopback, so nothing left the machine; the attempt itself is recorded.',
+    rows: ['probe-egress-attempt'],
+  },
+  'probe-unknown-host': {
+    producer: 'probe',
+    category: 'exfiltration',
+    name: 'Unknown host (observed)',
+    description: 'The tool looked up a host outside the mocked APIs during a probe run.',
+    docs: 'Names the tool tried to resolve that are not among the mocked API hosts (the DNS stub refused them).',
+    rows: ['probe-unknown-host'],
+  },
+  'probe-run-problem': {
+    producer: 'probe',
+    category: 'internal',
+    name: 'Probe run problem',
+    description: 'A probe run did not complete normally (surviving processes, time-out, no request).',
+    docs: 'Processes that survived a run are high; a run that timed out is low; a run without any request is info.',
+    rows: ['probe-surviving-process', 'probe-timeout', 'probe-no-request'],
+  },
+} as const satisfies Record<FindingKind, KindMeta>;
+
+export function kindMeta(kind: FindingKind): KindMeta {
+  return CATALOGUE[kind];
+}
+
+export function isFindingKind(s: string): s is FindingKind {
+  return (FINDING_KINDS as readonly string[]).includes(s);
+}
