@@ -3,20 +3,13 @@
 // the walker, which would leave the whole file unanalysed), and a thread can be stopped when a file's analysis
 // exceeds its time budget.
 import { parentPort } from 'node:worker_threads';
-import { analyzeJsWithSandbox, type FileResult } from '../analyze/analyze-file.js';
+import { analyzeJsWithSandbox } from '../analyze/analyze-file.js';
+import { READY, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
 import { createSandbox, type Sandbox } from '../decode/sandbox.js';
 
 // Decoders extracted from the package run in QuickJS (its own worker, started on first use).
 let sandbox: Sandbox | null = null;
 
-export interface AnalysisRequest {
-  id: number;
-  file: string;
-  text: string;
-  maxAstDepth: number;
-}
-
-export type AnalysisResponse = { id: number; ok: true; result: FileResult } | { id: number; ok: false; error: string };
 
 parentPort?.on('message', async (req: AnalysisRequest) => {
   let res: AnalysisResponse;
@@ -28,3 +21,5 @@ parentPort?.on('message', async (req: AnalysisRequest) => {
   }
   parentPort!.postMessage(res);
 });
+
+parentPort?.postMessage(READY);

@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, type AcquiredTarget, type Limits, type PackageFile } fr
 import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, readPackageJson, type RootManifest } from '../acquire/index.js';
 import { openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
 import { internalFinding, type FileResult } from '../analyze/analyze-file.js';
-import type { AnalysisRequest, AnalysisResponse } from './analysis-worker.js';
+import { READY, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
 import { mergeItems } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
 import { TOOL_VERSION } from '../version.js';
@@ -73,14 +73,36 @@ function firstLineOf(e: unknown): string {
  */
 export class AnalysisHost {
   private worker: Worker | null = null;
+  /** Resolves when the current worker has loaded its modules (false: it died first). */
+  private ready: Promise<boolean> = Promise.resolve(false);
   private nextId = 1;
 
-  analyze(file: string, text: string, maxAstDepth: number, timeMs: number): Promise<Analysis> {
+  private start(): Worker {
+    const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB } });
+    this.ready = new Promise<boolean>((resolve) => {
+      const onMessage = (m: unknown): void => {
+        if (m !== READY) return;
+        w.off('message', onMessage);
+        resolve(true);
+      };
+      w.on('message', onMessage);
+      w.once('exit', () => resolve(false));
+      w.once('error', () => resolve(false));
+    });
+    return w;
+  }
+
+  async analyze(file: string, text: string, maxAstDepth: number, timeMs: number): Promise<Analysis> {
     let w: Worker;
     try {
-      w = this.worker ??= new Worker(new URL('./analysis-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB } });
+      w = this.worker ??= this.start();
     } catch (e) {
-      return Promise.resolve({ ok: false, reason: 'error', message: `cannot start the analysis thread: ${firstLineOf(e)}` });
+      return { ok: false, reason: 'error', message: `cannot start the analysis thread: ${firstLineOf(e)}` };
+    }
+    // Starting a thread and loading its modules is not the file's work: its budget starts after that.
+    if (!(await this.ready)) {
+      this.discard(w);
+      return { ok: false, reason: 'error', message: 'the analysis thread could not start' };
     }
     const id = this.nextId++;
     return new Promise<Analysis>((resolve) => {

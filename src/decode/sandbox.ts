@@ -85,7 +85,7 @@ export function createSandbox(): Sandbox {
       };
       const timer = setTimeout(() => {
         kill(w);
-        done({ ok: false, error: `time limit exceeded (${limits.ms} ms)` });
+        done({ ok: false, error: `time limit exceeded (${limits.ms} ms wall clock)` });
       }, budget);
       w.on('message', onMessage);
       w.on('error', onError);
@@ -100,6 +100,7 @@ export function createSandbox(): Sandbox {
       return Promise.resolve({ ok: false, error: `decoder: longer than ${MAX_CODE_CHARS} characters` });
     }
     const resolved: Required<SandboxLimits> = {
+      ticks: limits?.ticks ?? DEFAULT_SANDBOX_LIMITS.ticks,
       ms: limits?.ms ?? DEFAULT_SANDBOX_LIMITS.ms,
       memoryBytes: limits?.memoryBytes ?? DEFAULT_SANDBOX_LIMITS.memoryBytes,
     };

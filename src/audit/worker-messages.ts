@@ -1,0 +1,14 @@
+// What the audit and its analysis thread (analysis-worker.ts) say to each other.
+import type { FileResult } from '../analyze/analyze-file.js';
+
+export interface AnalysisRequest {
+  id: number;
+  file: string;
+  text: string;
+  maxAstDepth: number;
+}
+
+export type AnalysisResponse = { id: number; ok: true; result: FileResult } | { id: number; ok: false; error: string };
+
+/** Sent once the worker's modules are loaded: a file's time budget starts after it, not at thread start. */
+export const READY = 'telltale-analysis-worker-ready';
