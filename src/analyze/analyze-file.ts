@@ -7,7 +7,7 @@ import { noteFinding } from '../model/create-finding.js';
 import type { Inventory } from '../model/report.js';
 import { parseJs } from '../parse/parse.js';
 import { FlowGraph } from '../flow/graph.js';
-import { emptyFacts } from '../flow/facts.js';
+import { CONTROL_BITS, emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
 import { Walker } from './walker.js';
 import { RULES } from './registry.js';
@@ -90,7 +90,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
     } };
   }
 
-  const graph = new FlowGraph();
+  const graph = new FlowGraph(CONTROL_BITS);
   const facts = emptyFacts();
   const inventory = new InventoryCollector();
   const failures = new Map<string, string>();

@@ -22,6 +22,8 @@ export const BIT_ZONE = 1 << 20;
 export const BIT_LOCALE = 1 << 21;
 /** A fingerprint after it went through an encoder. */
 export const BIT_ENCODED = 1 << 22;
+/** Bits that travel along control edges: a decision taints what its branches produce; values do not. */
+export const CONTROL_BITS = BIT_TARGETING;
 
 export interface Span {
   start: number;

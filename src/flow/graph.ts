@@ -34,6 +34,9 @@ const WEAK_COST = 6;
 const HUB_DEGREE = 64;
 
 export class FlowGraph {
+  /** @param controlBits taint bits that travel along control edges (decisions), as opposed to values. */
+  constructor(private readonly controlBits = 0) {}
+
   // Growable typed arrays: a 13 MB bundle makes about a million nodes and several million edges, and
   // plain arrays of that size cost far more in copying and garbage collection.
   private parent = new Int32Array(1 << 16);
@@ -51,8 +54,6 @@ export class FlowGraph {
   private inStart: Int32Array = new Int32Array(0);
   private inEdges: Int32Array = new Int32Array(0);
   private inKind: Uint8Array = new Uint8Array(0);
-  /** Taint bits that travel along control edges (decisions), as opposed to values. */
-  controlCarry = 0;
   mask: Int32Array = new Int32Array(0);
   private frozen = false;
 
@@ -111,7 +112,7 @@ export class FlowGraph {
     if (from !== to) this.pushEdge(from, to, weak ? 1 : 0);
   }
 
-  /** `to` is decided by the branch test `from` (implicit flow): carries only `controlCarry` bits. */
+  /** `to` is decided by the branch test `from` (implicit flow): carries only the control bits. */
   controlEdge(from: number, to: number): void {
     if (from !== to) this.pushEdge(from, to, 2);
   }
@@ -197,12 +198,12 @@ export class FlowGraph {
 
   /**
    * Adds `bits` at each seed and pushes them forward, at most `budget` steps away. A strong edge
-   * costs 1, a weak one WEAK_COST, a control edge 1 (and only for `controlCarry` bits). Nodes with
+   * costs 1, a weak one WEAK_COST, a control edge 1 (and only for the control bits). Nodes with
    * more than HUB_DEGREE outgoing edges (shared property names, globals) receive taint but do not
    * pass it on: through them everything would reach everything, which says nothing.
    */
   propagate(seeds: Iterable<number>, bits: number, budget = DEFAULT_BUDGET): void {
-    const dist = this.distances(seeds, budget, (bits & this.controlCarry) !== 0);
+    const dist = this.distances(seeds, budget, (bits & this.controlBits) !== 0);
     const mask = this.mask;
     for (let i = 0; i < dist.length; i++) if (dist[i]! <= budget) mask[i] = mask[i]! | bits;
   }
@@ -319,7 +320,7 @@ export class FlowGraph {
       }
     }
     const found: number[][] = [];
-    const followControl = (bit & this.controlCarry) !== 0;
+    const followControl = (bit & this.controlBits) !== 0;
     let settled = 0;
     for (let f = 0; f < buckets.length && settled < limit; f++) {
       const bucket = buckets[f];

@@ -1,6 +1,6 @@
 import { analyzeJs, type FileResult } from '../../src/analyze/analyze-file.js';
 import { FlowGraph } from '../../src/flow/graph.js';
-import { emptyFacts, type Facts } from '../../src/flow/facts.js';
+import { CONTROL_BITS, emptyFacts, type Facts } from '../../src/flow/facts.js';
 import { Walker } from '../../src/analyze/walker.js';
 import { InventoryCollector } from '../../src/analyze/inventory.js';
 import { parseJs } from '../../src/parse/parse.js';
@@ -11,7 +11,7 @@ import { sortFindings, type Finding } from '../../src/model/finding.js';
 export function factsFor(code: string, rules: Rule[]): { facts: Facts; inventory: InventoryCollector; graph: FlowGraph } {
   const parsed = parseJs(code);
   if (!parsed.ok) throw new Error('fixture does not parse: ' + parsed.message);
-  const graph = new FlowGraph();
+  const graph = new FlowGraph(CONTROL_BITS);
   const facts = emptyFacts();
   const inventory = new InventoryCollector();
   const w = new Walker(

@@ -1,0 +1,122 @@
+// What every correlation stage reads: the file, its flow graph and facts, indexes from graph nodes to
+// facts, and the evidence searches. Stages take this object and return their results explicitly;
+// the only state kept here is caches of pure queries (distance fields, traced sources).
+
+import type { Evidence, EvidenceRole, Finding, Decoded } from '../model/finding.js';
+import type { FindingKind } from '../model/catalogue.js';
+import { createFinding } from '../model/create-finding.js';
+import type { Traits } from '../model/traits.js';
+import { sourceBit, type DataFact, type Facts, type SinkFact, type SourceFact, type Span, type TextFact, type EncoderFact } from '../flow/facts.js';
+import type { FlowGraph, Val } from '../flow/graph.js';
+import { excerpt, type LineIndex } from '../files/lines.js';
+import { MAX_DATA_DIST, MAX_LITERAL_DIST, SOURCE_POOL, SOURCES_PER_KIND, TRACE_LIMIT } from './limits.js';
+
+export interface CorrelateInput {
+  file: string;
+  text: string;
+  lines: LineIndex;
+  graph: FlowGraph;
+  facts: Facts;
+  /** Property-name nodes, for evidence such as "stored as property `x`". */
+  properties: Map<number, string>;
+}
+
+/** Facts by the representative graph node that carries them. */
+export type NodeIndex<T> = Map<number, T[]>;
+
+export interface Context extends CorrelateInput {
+  sourceAt: NodeIndex<SourceFact>;
+  dataAt: NodeIndex<DataFact>;
+  sinkAt: NodeIndex<SinkFact>;
+  textAt: NodeIndex<TextFact>;
+  encoderAt: NodeIndex<EncoderFact>;
+  /** Distance of every node from the nearest fingerprint read (set by the taint stage). */
+  fpDist: Int32Array;
+  /** Distance of every node from the nearest region or hidden literal (set by the taint stage). */
+  dataDist: Int32Array;
+  /** Distance of every node to the nearest sink, walking backwards (computed on first use). */
+  sinkDist(): Int32Array;
+  /** Fingerprint sources a value derives from, nearest first (memoised: comparisons share operands). */
+  sourcesReaching(v: Val, bits: number): SourceFact[];
+  /** Region or hidden data a value derives from, close enough to be what it is compared with. */
+  dataReaching(v: Val, bits: number): DataFact[];
+  evidence(role: EvidenceRole, at: Span, note: string): Evidence;
+  /** A finding of `kind` anchored at `at`; null when the severity policy says the traits are worth none. */
+  finding(kind: FindingKind, t: Traits, identity: string[], title: string, message: string, at: Span, related: Evidence[], decoded: Decoded[]): Finding | null;
+}
+
+function indexBy<T extends { node: number }>(g: FlowGraph, items: T[]): NodeIndex<T> {
+  const m = new Map<number, T[]>();
+  for (const it of items) {
+    if (it.node < 0) continue;
+    const r = g.find(it.node);
+    const list = m.get(r);
+    if (list) list.push(it);
+    else m.set(r, [it]);
+  }
+  return m;
+}
+
+export function createContext(inp: CorrelateInput): Context {
+  const g = inp.graph;
+  const sourceMemo = new Map<string, SourceFact[]>();
+  let sinkDistCache: Int32Array | null = null;
+  const ctx: Context = {
+    ...inp,
+    sourceAt: indexBy(g, inp.facts.sources),
+    dataAt: indexBy(g, inp.facts.data),
+    sinkAt: indexBy(g, inp.facts.sinks),
+    textAt: indexBy(g, inp.facts.texts),
+    encoderAt: indexBy(g, inp.facts.encoders),
+    fpDist: new Int32Array(0),
+    dataDist: new Int32Array(0),
+    sinkDist: () => (sinkDistCache ??= g.distancesBack(inp.facts.sinks.map((s) => s.node), undefined, true)),
+    sourcesReaching(v, bits) {
+      const key = `${bits}:${v.map((n) => g.find(n)).join(',')}`;
+      const memo = sourceMemo.get(key);
+      if (memo) return memo;
+      const out: SourceFact[] = [];
+      for (const path of g.traceBack(v, bits, (n) => ctx.sourceAt.has(n), { limit: TRACE_LIMIT, guide: ctx.fpDist })) {
+        for (const s of ctx.sourceAt.get(path[path.length - 1]!)!) if (sourceBit(s.kind) & bits && !out.includes(s)) out.push(s);
+      }
+      sourceMemo.set(key, out);
+      return out;
+    },
+    dataReaching(v, bits) {
+      const out: DataFact[] = [];
+      for (const path of g.traceBack(v, bits, (n) => ctx.dataAt.has(n), { limit: TRACE_LIMIT, guide: ctx.dataDist })) {
+        for (const d of ctx.dataAt.get(path[path.length - 1]!)!) {
+          // Literal region data must sit at the comparison (a zone compared with a constant, or a set of
+          // them); a literal used elsewhere (a locale passed to a formatter) is not what is compared.
+          // Decoded data may travel through its decoder first.
+          if (path.length - 1 > (d.kind === 'hidden' ? MAX_DATA_DIST : MAX_LITERAL_DIST)) continue;
+          if (!out.includes(d)) out.push(d);
+        }
+      }
+      return out;
+    },
+    evidence: (role, at, note) => ({ role, location: inp.lines.locate(at.start), note, excerpt: excerpt(inp.text, at.start, at.end) }),
+    finding: (kind, t, identity, title, message, at, related, decoded) =>
+      createFinding({ kind, traits: t, identity, title, message, location: inp.lines.locate(at.start), related, decoded, excerpt: excerpt(inp.text, at.start, at.end, 240) }),
+  };
+  return ctx;
+}
+
+/**
+ * The sources to show as evidence: among the first found (cheapest flow paths), those closest in the
+ * file to `anchor` (a mechanism is usually one module), a few of each kind.
+ */
+export function nearest(sources: SourceFact[], anchor?: number): SourceFact[] {
+  const perKind = new Map<string, number>();
+  const pool = sources.slice(0, SOURCE_POOL);
+  if (anchor !== undefined) pool.sort((a, b) => Math.abs(a.start - anchor) - Math.abs(b.start - anchor));
+  return pool.filter((s) => {
+    const n = perKind.get(s.kind) ?? 0;
+    perKind.set(s.kind, n + 1);
+    return n < SOURCES_PER_KIND;
+  });
+}
+
+export function addOnce(list: Evidence[], e: Evidence): void {
+  if (!list.some((x) => x.role === e.role && x.location.offset === e.location.offset)) list.push(e);
+}

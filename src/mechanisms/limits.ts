@@ -1,0 +1,28 @@
+// How far the correlation looks, in flow steps (edges of the value-flow graph), and how much work an
+// evidence search may do. Every bound of the mechanisms stage is named here.
+
+/** Nodes an evidence search may settle before it gives up. */
+export const TRACE_LIMIT = 20_000;
+/** How far a compared value may be from the fingerprint read. */
+export const MAX_SOURCE_DIST = 20;
+/** How far compared data may be from the literal (or decoded literal) it came from. */
+export const MAX_DATA_DIST = 24;
+/** Clear-text region data must sit at the comparison: a zone compared with a constant, or a set of them. */
+export const MAX_LITERAL_DIST = 6;
+/** A number is a UTC offset only this close to getTimezoneOffset(). */
+export const MAX_OFFSET_DIST = 4;
+/** How far from a region comparison a request may be and still count as its effect. */
+export const MAX_EFFECT_DIST = 16;
+/** How far a fingerprint may travel to a sink and still be reported as sent. */
+export const MAX_SEND_DIST = 10;
+/** Decoded text shorter than this is not treated as a list to match against, nor reported alone. */
+export const MIN_HIDDEN_MATCH = 12;
+/** Choices whose outputs meet within this many steps are one mechanism (several tricks). */
+export const CHOICE_GROUP_STEPS = 8;
+/** How far from a choice the prose that carries it may be, and from that prose the property it is stored in. */
+export const TEXT_NEAR_STEPS = 6;
+/** Targeting comparisons closer than this many characters in the file form one region-targeting finding. */
+export const CLUSTER_CHARS = 400;
+/** Sources shown as evidence: the first this many found, at most SOURCES_PER_KIND of each kind. */
+export const SOURCE_POOL = 16;
+export const SOURCES_PER_KIND = 2;

@@ -1,0 +1,25 @@
+// Stage 1: push fingerprint sources, region data and hidden data forward through the flow graph, and
+// measure how far every node is from a fingerprint read and from region/hidden data.
+
+import { BIT_HIDDEN, BIT_LOCALE, BIT_REGION, BIT_ZONE, FINGERPRINT_BITS, sourceBit } from '../flow/facts.js';
+import type { Context } from './context.js';
+
+export function propagateTaint(ctx: Context): void {
+  const { graph: g, facts: f } = ctx;
+  const byKind = new Map<number, number[]>();
+  for (const s of f.sources) {
+    // Capability sources (platform, CI) are inventory: nothing downstream reads their taint.
+    if (s.node < 0 || !(sourceBit(s.kind) & FINGERPRINT_BITS)) continue;
+    const bit = sourceBit(s.kind);
+    const list = byKind.get(bit);
+    if (list) list.push(s.node);
+    else byKind.set(bit, [s.node]);
+  }
+  for (const [bit, nodes] of byKind) g.propagate(nodes, bit);
+  g.propagate(f.data.filter((d) => d.kind === 'region' || d.countries.length > 0).map((d) => d.node), BIT_REGION);
+  g.propagate(f.data.filter((d) => d.regionKind === 'timezone' || d.regionKind === 'utc-offset').map((d) => d.node), BIT_ZONE);
+  g.propagate(f.data.filter((d) => d.regionKind === 'locale' || d.regionKind === 'country-code').map((d) => d.node), BIT_LOCALE);
+  g.propagate(f.data.filter((d) => d.kind === 'hidden').map((d) => d.node), BIT_HIDDEN);
+  ctx.fpDist = g.distances(f.sources.filter((s) => s.node >= 0 && sourceBit(s.kind) & FINGERPRINT_BITS).map((s) => s.node));
+  ctx.dataDist = g.distances(f.data.filter((d) => d.kind === 'hidden' || d.countries.length > 0).map((d) => d.node));
+}

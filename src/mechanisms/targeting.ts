@@ -1,0 +1,87 @@
+// Stage 2: targeting comparisons — a fingerprint on one side, region data or hidden data of a kind it
+// can match on the other, both read a short way off. Their results taint what they decide.
+
+import { BIT_HIDDEN, BIT_LOCALE, BIT_REGION, BIT_TARGETING, BIT_ZONE, FINGERPRINT_BITS, sourceBit, type CompareFact, type DataFact, type SourceFact } from '../flow/facts.js';
+import type { Val } from '../flow/graph.js';
+import { nearest, type Context } from './context.js';
+import { MAX_DATA_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
+
+export interface Targeting {
+  compare: CompareFact;
+  sources: SourceFact[];
+  data: DataFact[];
+}
+
+export interface TargetingResult {
+  list: Targeting[];
+  /** By the representative node of the comparison's result. */
+  at: Map<number, Targeting>;
+  /** Distance of every node from a targeting comparison, along values and decisions (first use). */
+  dist(): Int32Array;
+}
+
+export function findTargeting(ctx: Context): TargetingResult {
+  const { graph: g, facts: f } = ctx;
+  let offsetDistCache: Int32Array | null = null;
+  const offsetDist = () =>
+    (offsetDistCache ??= g.distances(f.sources.filter((s) => s.node >= 0 && s.detail.includes('getTimezoneOffset')).map((s) => s.node), MAX_OFFSET_DIST));
+  const list: Targeting[] = [];
+  const at = new Map<number, Targeting>();
+  for (const c of f.compares) {
+    const sides = fingerprintAndData(g.maskOf(c.left), g.maskOf(c.right), c);
+    if (!sides) continue;
+    const [fpSide, dataSide] = sides;
+    if (!kindsCanMatch(g.maskOf(fpSide), g.maskOf(dataSide))) continue;
+    // Both ends must be close: the value read and the data it is matched against flow a short way.
+    if (g.distOf(ctx.fpDist, fpSide) > MAX_SOURCE_DIST || g.distOf(ctx.dataDist, dataSide) > MAX_DATA_DIST) continue;
+    const sources = nearest(ctx.sourcesReaching(fpSide, FINGERPRINT_BITS & g.maskOf(fpSide)), c.start);
+    const candidates = ctx.dataReaching(dataSide, BIT_REGION | BIT_HIDDEN);
+    // A value is matched against data of its own kind: a zone against zones, a locale against locale
+    // tags, an IP location against any region; a host, name or machine id against data that was hidden.
+    const matched = sources.filter((s) => candidates.some((d) => matches(s, d)));
+    if (matched.length === 0) continue;
+    const data = candidates.filter((d) => matched.some((s) => matches(s, d)));
+    // A number is a UTC offset only right next to getTimezoneOffset() (else it is a char code, a size…).
+    if (data.every((d) => d.regionKind === 'utc-offset') && g.distOf(offsetDist(), fpSide) > MAX_OFFSET_DIST) continue;
+    const t = { compare: c, sources: matched, data };
+    list.push(t);
+    at.set(g.find(c.node), t);
+  }
+  g.propagate(
+    list.map((t) => t.compare.node),
+    BIT_TARGETING,
+  );
+  let distCache: Int32Array | null = null;
+  return { list, at, dist: () => (distCache ??= g.distances(list.map((t) => t.compare.node), undefined, true)) };
+}
+
+function fingerprintAndData(lm: number, rm: number, c: CompareFact): [Val, Val] | null {
+  if (lm & FINGERPRINT_BITS && rm & (BIT_REGION | BIT_HIDDEN)) return [c.left, c.right];
+  if (rm & FINGERPRINT_BITS && lm & (BIT_REGION | BIT_HIDDEN)) return [c.right, c.left];
+  return null;
+}
+
+/** The mask-level version of `matches`: can any source on one side meet data of its kind on the other? */
+function kindsCanMatch(fp: number, data: number): boolean {
+  return (
+    (data & BIT_HIDDEN) !== 0 ||
+    ((fp & sourceBit('timezone')) !== 0 && (data & BIT_ZONE) !== 0) ||
+    ((fp & sourceBit('locale')) !== 0 && (data & BIT_LOCALE) !== 0) ||
+    ((fp & sourceBit('ip-geolocation')) !== 0 && (data & BIT_REGION) !== 0)
+  );
+}
+
+function matches(source: SourceFact, d: DataFact): boolean {
+  // Short decoded words (parser keyword tables) are not data worth matching a user against.
+  if (d.kind === 'hidden') return d.text.length >= MIN_HIDDEN_MATCH;
+  switch (source.kind) {
+    case 'timezone':
+      return d.regionKind === 'timezone' || (d.regionKind === 'utc-offset' && source.detail.includes('getTimezoneOffset'));
+    case 'locale':
+      return d.regionKind === 'locale' || d.regionKind === 'country-code';
+    case 'ip-geolocation':
+      return d.countries.length > 0;
+    default:
+      return false;
+  }
+}

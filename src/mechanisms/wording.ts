@@ -1,0 +1,142 @@
+// Every word the mechanisms stage writes into a report: labels of sources and effects, and the titles
+// and messages of each finding kind. Producers pass facts; the sentences are made here.
+
+import type { SinkFact, SourceKind } from '../flow/facts.js';
+import { countryName } from '../data/region.js';
+
+export const SOURCE_LABEL: Record<SourceKind, string> = {
+  timezone: 'time zone',
+  locale: 'locale',
+  'host-url': 'configured URL/host',
+  hostname: 'host name',
+  username: 'user name',
+  'machine-id': 'machine identifier',
+  'network-interfaces': 'network interfaces (MAC addresses)',
+  'ip-geolocation': 'IP geolocation',
+  'ci-container': 'CI/container marker',
+  platform: 'platform',
+};
+
+export function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
+
+export function labels(kinds: Iterable<SourceKind>): string {
+  return [...new Set(kinds)].map((k) => SOURCE_LABEL[k]).join(' and ');
+}
+
+export function sinkNoun(s: SinkFact): string {
+  switch (s.kind) {
+    case 'model-request':
+      return 'a request to a model API';
+    case 'network':
+      return 'a network request';
+    case 'file':
+      return 'a file write';
+    case 'process':
+      return 'a child process';
+    case 'console':
+      return 'terminal output';
+    case 'dom':
+      return 'the page (DOM)';
+    case 'media':
+      return 'media playback';
+    case 'exit':
+      return 'the process exit';
+    case 'delay':
+      return 'a delay';
+  }
+}
+
+export function sinkNote(s: SinkFact): string {
+  return `sent to ${sinkNoun(s)} via ${s.detail}`;
+}
+
+export function countryLabel(code: string): string {
+  const n = countryName(code);
+  return n ? `${code} ${n}` : code;
+}
+
+export function countryNote(codes: string[]): string {
+  return codes.length ? ` → ${codes.slice(0, 5).map(countryLabel).join(', ')}` : '';
+}
+
+export function listPreview(text: string): string {
+  const items = text.split(/[,\n;|]+/).filter(Boolean);
+  return items.length > 1 ? `${items.length} items: ${items.slice(0, 4).join(', ')}${items.length > 4 ? ', …' : ''}` : clip(text, 60);
+}
+
+export function readsNote(kind: SourceKind, detail: string): string {
+  return `reads the ${SOURCE_LABEL[kind]}: ${clip(detail, 120)}`;
+}
+
+export interface CovertWords {
+  sources: SourceKind[];
+  targeting: boolean;
+  hidden: boolean;
+  choiceNotes: string[];
+  techniques: ('lookalike' | 'invisible' | 'format')[];
+  text: { text: string; storedAs: string | null } | null;
+  sink: SinkFact | null;
+  inferredText: boolean;
+}
+
+export function covertTitle(w: CovertWords): string {
+  const fp = labels(w.sources);
+  const techniques = [
+    w.techniques.includes('lookalike') ? 'look-alike characters' : '',
+    w.techniques.includes('invisible') ? 'invisible characters' : '',
+    w.techniques.includes('format') ? 'a format change' : '',
+  ].filter(Boolean);
+  const where = w.sink ? sinkNoun(w.sink) : w.inferredText ? 'text kept for a request' : 'its output';
+  return `Covert channel: the ${fp} hidden in ${where} with ${techniques.join(' and ')}`;
+}
+
+export function covertMessage(w: CovertWords): string {
+  const fp = labels(w.sources);
+  const many = new Set(w.sources).size > 1;
+  return [
+    `The code reads the ${fp}` +
+      (w.targeting ? `, compares ${many ? 'them' : 'it'} with ${w.hidden ? 'lists stored encoded (decoded below) and region data' : 'region data'}` : '') +
+      `, and depending on the answer ${w.choiceNotes.join('; ')}.`,
+    w.text ? `The difference is carried by the text \`${clip(w.text.text, 100)}\`${w.text.storedAs ? ` (stored as \`${w.text.storedAs}\`)` : ''}, where a reader would not notice it.` : '',
+    w.sink ? `It reaches ${sinkNoun(w.sink)} (${w.sink.detail}).` : w.inferredText ? 'That text is kept as data for a request (inferred; no direct network call was traced).' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+export function regionTargetingTitle(sources: SourceKind[], hidden: boolean, countries: string[]): string {
+  return `Behaviour depends on the user's ${labels(sources)} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${countries.length ? ' (' + countries.slice(0, 6).map(countryLabel).join(', ') + ')' : ''}`;
+}
+
+export function regionTargetingMessage(sources: SourceKind[], hidden: boolean, sink: SinkFact | null): string {
+  return `The ${labels(sources)} is compared with ${hidden ? 'a list that is stored encoded' : 'region-specific values'}; the outcome decides what the code does${sink ? ` and reaches ${sinkNoun(sink)}` : ''}.`;
+}
+
+export function exfiltrationTitle(sources: SourceKind[], encoder: string, sink: SinkFact): string {
+  return `The ${labels(sources)} is encoded (${encoder}) and sent in ${sinkNoun(sink)}`;
+}
+
+export function exfiltrationMessage(sources: SourceKind[], encoder: string, sink: SinkFact): string {
+  const label = labels(sources);
+  return `A value read from the ${label} goes through ${encoder} before it reaches ${sinkNoun(sink)} (${sink.detail}): whoever inspects the traffic sees an encoded string, not the ${label}.`;
+}
+
+export function sentTitle(kind: SourceKind, sink: SinkFact): string {
+  return `The ${SOURCE_LABEL[kind]} flows into ${sinkNoun(sink)}`;
+}
+
+export function sentMessage(kind: SourceKind, detail: string, sink: SinkFact): string {
+  return `A value read from the ${SOURCE_LABEL[kind]} (${clip(detail, 80)}) can reach ${sinkNoun(sink)} (${sink.detail}). It is not hidden; check whether it is disclosed.`;
+}
+
+export function hiddenTitle(namesSource: string | undefined, countries: string[]): string {
+  if (namesSource) return `Encoded string hides a fingerprint source name (${namesSource})`;
+  if (countries.length > 0) return `Encoded string hides region data (${countries.slice(0, 6).map(countryLabel).join(', ')})`;
+  return 'Encoded string decodes to readable text';
+}
+
+export function hiddenMessage(encoding: string | undefined, text: string): string {
+  return `Decoded (${encoding}): ${clip(text, 300)}`;
+}
