@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { fetchPackage } from '../src/acquire/index.js';
 import { parseJs } from '../src/parse/parse.js';
-import { analyzeJs } from '../src/analyze/analyze-file.js';
+import { analyzeJs } from '../src/audit/analyze-file.js';
 import { audit } from '../src/audit/audit.js';
 import { open } from 'node:fs/promises';
 

@@ -68,9 +68,8 @@ export interface RuleContext {
   constantOf(node: number): number | undefined;
 }
 
-// Node shapes are ESTree as produced by meriyah; rules narrow them locally.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyNode = any;
+export type { AnyNode } from '../parse/parse.js';
+import type { AnyNode } from '../parse/parse.js';
 
 export interface Visitor {
   Literal?(node: AnyNode, ev: Eval): void;

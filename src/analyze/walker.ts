@@ -1,30 +1,16 @@
-// The one walk over a file's AST. It resolves scopes, builds the value-flow graph and calls every
-// rule's visitor for the node it has just evaluated, so detectors and data flow share a single pass.
-//
-// Scopes are resolved in the same pass: a name read before its declaration (hoisting, functions
-// declared later in the module) gets a placeholder node that is merged with the declaration when
-// the enclosing scope closes.
+// The one walk over a file's AST. It evaluates every expression into the value-flow graph and calls
+// every rule's visitor for the node it has just evaluated, so detectors and data flow share a single
+// pass. Scopes (walk/scopes.ts), functions and call resolution (walk/functions.ts) and the runtime's
+// built-ins (walk/builtins.ts) are resolved in the same pass.
 
-import type { AnyNode, CallEval, Eval, FunctionExit, RuleContext, Visitor } from './rule.js';
+import type { AnyNode, Eval, FunctionExit, RuleContext, Visitor } from './rule.js';
 import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
-
-interface Scope {
-  /** Declared names; created on the first declaration (most block scopes declare nothing). */
-  vars: Map<string, number> | null;
-  pending: Map<string, number> | null;
-  parent: Scope | null;
-  isFunction: boolean;
-  depth: number;
-}
-
-interface FnInfo {
-  params: number[];
-  rest: number;
-  ret: number;
-  /** Node standing for the function object; carries its returns so wrappers pass them on. */
-  value: number;
-}
+import { constString, isFunctionNode, propKey } from './ast.js';
+import { Scopes, type Scope } from './walk/scopes.js';
+import { Functions, type FnInfo } from './walk/functions.js';
+import { BUILTIN_METHODS, modelBuiltinCall, RUNTIME_GLOBALS } from './walk/builtins.js';
+import { EvalRecord } from './walk/eval-record.js';
 
 interface Frame {
   fn: FnInfo;
@@ -33,48 +19,10 @@ interface Frame {
   testCount: number;
 }
 
-interface CallRecord {
-  callee: number; // binding node or -1
-  prop: string | null;
-  receiver: Val;
-  calleeVal: Val;
-  args: Val[];
-  result: number;
-}
-
-/**
- * Standard globals whose values are the runtime's own. Reads of them (when the file declares no such
- * name) carry nothing of the package, so the walk makes no flow node for them or their members.
- */
-const GLOBALS = new Set(
-  (
-    'Object Array Math JSON Number String Boolean Symbol Promise Reflect Proxy Error TypeError RangeError ' +
-    'SyntaxError Map Set WeakMap WeakSet WeakRef Date RegExp BigInt Uint8Array Int8Array Uint16Array Int16Array ' +
-    'Uint32Array Int32Array Float32Array Float64Array BigInt64Array BigUint64Array ArrayBuffer SharedArrayBuffer ' +
-    'DataView Atomics Function isNaN isFinite parseInt parseFloat encodeURIComponent decodeURIComponent ' +
-    'encodeURI decodeURI console setTimeout clearTimeout setInterval clearInterval setImmediate clearImmediate ' +
-    'queueMicrotask structuredClone Infinity NaN globalThis AbortController AbortSignal TextEncoder TextDecoder ' +
-    'URLSearchParams Event EventTarget'
-  ).split(' '),
-);
-
-/** Names of built-in methods; calls to them are never resolved to same-named functions of the file. */
-const BUILTIN_METHODS = new Set(
-  (
-    'replace replaceAll split join slice substring substr trim trimStart trimEnd toLowerCase toUpperCase ' +
-    'includes indexOf lastIndexOf startsWith endsWith match matchAll search test exec charAt charCodeAt ' +
-    'codePointAt concat padStart padEnd repeat normalize localeCompare toString valueOf map filter reduce ' +
-    'reduceRight forEach some every find findIndex findLast findLastIndex flatMap flat sort reverse push pop ' +
-    'shift unshift splice fill keys values entries get set has add delete then catch finally call apply bind ' +
-    'from of assign freeze create defineProperty stringify parse resolve reject all allSettled race any ' +
-    'toFixed toISOString getTime now'
-  ).split(' '),
-);
-
-const CALLBACK_ELEMENT_METHODS = new Set([
-  'map', 'filter', 'forEach', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'then',
-]);
-const RESULT_IS_RECEIVER = new Set(['filter', 'find', 'findLast', 'sort', 'slice', 'reverse', 'concat']);
+/** Branch tests recorded per function for FunctionExit (more say nothing new about a decoder). */
+const MAX_TESTS_PER_FUNCTION = 64;
+/** Enclosing branch tests that control an assignment (the innermost ones decide it). */
+const CONTROL_DEPTH = 2;
 
 export interface WalkLimits {
   maxDepth: number;
@@ -89,20 +37,15 @@ type Hook = keyof Visitor;
 
 export class Walker {
   readonly graph: FlowGraph;
-  private scope: Scope;
+  private readonly scopes: Scopes;
+  private readonly functions: Functions;
   private frame: Frame | null = null;
   private readonly props = new Map<string, Val>();
   private readonly propWrites = new Set<number>();
-  private readonly propFns = new Map<string, number[]>();
-  private readonly fnRefs = new Map<number, number[]>();
-  private readonly fns: FnInfo[] = [];
-  private readonly calls: CallRecord[] = [];
   private readonly constants = new Map<number, number>();
   private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
   private extra: number[] | null = null;
   private readonly ev: EvalRecord;
-  /** Per name, the bindings in scope as [depth, node] pairs, innermost last: one lookup per read. */
-  private readonly visible = new Map<string, (number | Val)[]>();
   /** Nodes of the branch tests enclosing the current statement (innermost last). */
   private readonly control: number[] = [];
   private depth = 0;
@@ -114,7 +57,8 @@ export class Walker {
     private readonly limits: WalkLimits,
   ) {
     this.graph = ctxBase.graph;
-    this.scope = { vars: null, pending: null, parent: null, isFunction: true, depth: 0 };
+    this.scopes = new Scopes(this.graph);
+    this.functions = new Functions(this.graph);
     this.ev = new EvalRecord(this.graph);
   }
 
@@ -167,116 +111,17 @@ export class Walker {
   }
 
   run(program: AnyNode): WalkOutcome {
-    this.hoist(program.body, this.scope);
+    this.hoist(program.body, this.scopes.current);
     const programFn: FnInfo = { params: [], rest: -1, ret: this.graph.node(0), value: this.graph.node(0) };
     this.frame = { fn: programFn, constReturns: null, tests: NONE, testCount: 0 };
     for (const s of program.body) this.stmt(s);
-    this.closeScope(this.scope);
+    this.scopes.close(this.scopes.current);
     for (const h of this.hooks.ProgramExit ?? []) h();
-    this.finishCalls();
+    this.functions.finish();
     return { depthExceeded: this.depthExceeded, nodes: this.nodes };
   }
 
   // ---------------------------------------------------------------- scopes
-
-  private pushScope(isFunction: boolean): Scope {
-    this.scope = { vars: null, pending: null, parent: this.scope, isFunction, depth: this.scope.depth + 1 };
-    return this.scope;
-  }
-
-  private popScope(): void {
-    const s = this.scope;
-    this.closeScope(s);
-    if (s.vars) {
-      for (const name of s.vars.keys()) {
-        const st = this.visible.get(name)!;
-        // Entries are [depth, value] pairs ordered by depth; this scope's is the top one.
-        for (let i = st.length - 2; i >= 0; i -= 2) {
-          if (st[i] === s.depth) {
-            st.splice(i, 2);
-            break;
-          }
-        }
-      }
-    }
-    this.scope = s.parent!;
-  }
-
-  private closeScope(s: Scope): void {
-    if (!s.pending) return;
-    const parent = s.parent;
-    for (const [name, ph] of s.pending) {
-      const own = s.vars?.get(name);
-      if (own !== undefined) {
-        this.graph.union(own, ph);
-        continue;
-      }
-      if (!parent) continue; // a global
-      const declared = parent.vars?.get(name);
-      if (declared !== undefined) {
-        this.graph.union(declared, ph);
-        continue;
-      }
-      const pp = (parent.pending ??= new Map());
-      const other = pp.get(name);
-      if (other !== undefined) this.graph.union(other, ph);
-      else pp.set(name, ph);
-    }
-    s.pending = null;
-  }
-
-  private declare(name: string, at: number, scope = this.scope): number {
-    const vars = (scope.vars ??= new Map());
-    const existing = vars.get(name);
-    if (existing !== undefined) return existing;
-    const n = this.graph.node(at);
-    vars.set(name, n);
-    // Make it visible, below any inner scope's binding of the same name (a `var` declared from a block).
-    let st = this.visible.get(name);
-    if (!st) this.visible.set(name, (st = []));
-    let i = st.length;
-    while (i > 0 && (st[i - 2] as number) > scope.depth) i -= 2;
-    // The binding's one-element value is made once here and shared by every read of the name.
-    const v: Val = [n];
-    if (i === st.length) st.push(scope.depth, v);
-    else st.splice(i, 0, scope.depth, v);
-    const ph = scope.pending?.get(name);
-    if (ph !== undefined) {
-      this.graph.union(n, ph);
-      scope.pending!.delete(name);
-    }
-    return n;
-  }
-
-  private functionScope(): Scope {
-    let s = this.scope;
-    while (!s.isFunction && s.parent) s = s.parent;
-    return s;
-  }
-
-  private lookup(name: string, at: number): number {
-    const st = this.visible.get(name);
-    if (st !== undefined && st.length > 0) return (st[st.length - 1] as Val)[0]!;
-    return this.unresolved(name, at);
-  }
-
-  /** The value of reading `name`: shared for declared names, so a read allocates nothing. */
-  private lookupVal(name: string, at: number): Val {
-    const st = this.visible.get(name);
-    if (st !== undefined && st.length > 0) return st[st.length - 1] as Val;
-    return [this.unresolved(name, at)];
-  }
-
-  /** A name not (yet) declared in any enclosing scope: a placeholder merged when its declaration closes. */
-  private unresolved(name: string, at: number): number {
-    const pend = (this.scope.pending ??= new Map());
-    let ph = pend.get(name);
-    if (ph === undefined) {
-      ph = this.graph.node(at);
-      pend.set(name, ph);
-    }
-    return ph;
-  }
 
   /** Declares hoisted names (function declarations, `var`) of a statement list up front. */
   private hoist(body: AnyNode[], scope: Scope): void {
@@ -286,8 +131,8 @@ export class Walker {
       if (!d) continue;
       if (d.type === 'FunctionDeclaration' && d.id) this.declareFunction(d, scope);
       else if (d.type === 'VariableDeclaration' && d.kind === 'var') {
-        for (const dec of d.declarations) if (dec.id.type === 'Identifier') this.declare(dec.id.name, dec.start, this.functionScope());
-      } else if (d.type === 'ClassDeclaration' && d.id) this.declare(d.id.name, d.start, scope);
+        for (const dec of d.declarations) if (dec.id.type === 'Identifier') this.scopes.declare(dec.id.name, dec.start, this.scopes.functionScope());
+      } else if (d.type === 'ClassDeclaration' && d.id) this.scopes.declare(d.id.name, d.start, scope);
     }
   }
 
@@ -357,18 +202,18 @@ export class Walker {
         this.varDecl(node);
         break;
       case 'FunctionDeclaration': {
-        const pre = this.hoisted.has(node.start);
+        const pre = this.functions.at(node.start) !== undefined;
         const fn = this.func(node);
         if (node.id && !pre) {
-          const b = this.lookupOrDeclareHoisted(node.id.name, node.start);
-          this.addFnRef(b, fn);
-          this.graph.edge(this.fns[fn]!.value, b);
+          const b = this.scopes.ownOrDeclare(node.id.name, node.start);
+          this.functions.addRef(b, fn);
+          this.graph.edge(this.functions.info(fn).value, b);
         }
         break;
       }
       case 'ClassDeclaration': {
         const v = this.classNode(node);
-        if (node.id) this.graph.flowInto(v, this.declare(node.id.name, node.start));
+        if (node.id) this.graph.flowInto(v, this.scopes.declare(node.id.name, node.start));
         break;
       }
       case 'ReturnStatement': {
@@ -394,7 +239,7 @@ export class Walker {
         this.block(node.body);
         break;
       case 'ForStatement':
-        this.pushScope(false);
+        this.scopes.push(false);
         if (node.init) {
           if (node.init.type === 'VariableDeclaration') this.varDecl(node.init);
           else this.expr(node.init);
@@ -402,18 +247,18 @@ export class Walker {
         if (node.test) this.test(this.expr(node.test));
         if (node.update) this.expr(node.update);
         this.stmt(node.body);
-        this.popScope();
+        this.scopes.pop();
         break;
       case 'ForInStatement':
       case 'ForOfStatement': {
-        this.pushScope(false);
+        this.scopes.push(false);
         const right = this.expr(node.right);
         if (node.left.type === 'VariableDeclaration') {
           const kind = node.left.kind;
           for (const d of node.left.declarations) this.bindPattern(d.id, right, kind);
         } else this.assignTarget(node.left, right);
         this.stmt(node.body);
-        this.popScope();
+        this.scopes.pop();
         break;
       }
       case 'WhileStatement':
@@ -424,7 +269,7 @@ export class Walker {
       case 'SwitchStatement': {
         const d = this.expr(node.discriminant);
         this.test(d);
-        this.pushScope(false);
+        this.scopes.push(false);
         this.underTest(d, () => {
           for (const c of node.cases) {
             if (c.test) this.test(this.graph.join(d, this.expr(c.test)));
@@ -432,16 +277,16 @@ export class Walker {
             for (const s of c.consequent) this.stmt(s);
           }
         });
-        this.popScope();
+        this.scopes.pop();
         break;
       }
       case 'TryStatement':
         this.stmt(node.block);
         if (node.handler) {
-          this.pushScope(false);
+          this.scopes.push(false);
           if (node.handler.param) this.bindPattern(node.handler.param, NONE, 'let');
           this.block(node.handler.body.body);
-          this.popScope();
+          this.scopes.pop();
         }
         this.stmt(node.finalizer);
         break;
@@ -463,7 +308,7 @@ export class Walker {
         else this.expr(node.declaration);
         break;
       case 'ImportDeclaration':
-        for (const sp of node.specifiers) this.declare(sp.local.name, sp.start);
+        for (const sp of node.specifiers) this.scopes.declare(sp.local.name, sp.start);
         break;
       case 'StaticBlock':
         this.block(node.body);
@@ -475,13 +320,8 @@ export class Walker {
     this.depth--;
   }
 
-  private lookupOrDeclareHoisted(name: string, at: number): number {
-    const own = this.scope.vars?.get(name);
-    return own !== undefined ? own : this.declare(name, at);
-  }
-
   private hoistLexical(body: AnyNode[]): void {
-    for (const s of body) if (s.type === 'FunctionDeclaration' && s.id) this.declareFunction(s, this.scope);
+    for (const s of body) if (s.type === 'FunctionDeclaration' && s.id) this.declareFunction(s, this.scopes.current);
   }
 
   /**
@@ -489,35 +329,20 @@ export class Walker {
    * before its body is walked are resolved on the spot instead of being kept for later.
    */
   private declareFunction(d: AnyNode, scope: Scope): void {
-    const b = this.declare(d.id.name, d.start, scope);
-    if (this.hoisted.has(d.start)) return;
-    const fn = this.newFn(d);
-    this.hoisted.set(d.start, fn);
-    this.addFnRef(b, fn);
-    this.graph.edge(this.fns[fn]!.value, b);
+    const b = this.scopes.declare(d.id.name, d.start, scope);
+    if (this.functions.at(d.start) !== undefined) return;
+    const fn = this.functions.create(d);
+    this.functions.addRef(b, fn);
+    this.graph.edge(this.functions.info(fn).value, b);
   }
 
-  private newFn(node: AnyNode): number {
-    const graph = this.graph;
-    const info: FnInfo = { params: [], rest: -1, ret: graph.node(node.start), value: graph.node(node.start) };
-    for (const p of node.params) {
-      const pn = graph.node(p.start);
-      if (p.type === 'RestElement') info.rest = pn;
-      else info.params.push(pn);
-    }
-    graph.edge(info.ret, info.value);
-    this.fns.push(info);
-    return this.fns.length - 1;
-  }
 
-  /** Function ids by the start offset of their AST node (no two function nodes start at one offset). */
-  private readonly hoisted = new Map<number, number>();
 
   private block(body: AnyNode[]): void {
-    this.pushScope(false);
+    this.scopes.push(false);
     this.hoistLexical(body);
     for (const s of body) this.stmt(s);
-    this.popScope();
+    this.scopes.pop();
   }
 
   private varDecl(node: AnyNode): void {
@@ -535,7 +360,7 @@ export class Walker {
   /** Edges from the enclosing branch tests into `to`: what a branch assigns is decided by its test. */
   private controlled(to: number): void {
     const c = this.control;
-    for (let i = Math.max(0, c.length - 2); i < c.length; i++) this.graph.controlEdge(c[i]!, to);
+    for (let i = Math.max(0, c.length - CONTROL_DEPTH); i < c.length; i++) this.graph.controlEdge(c[i]!, to);
   }
 
   /** Walks `body` with `test` as its controlling condition. */
@@ -551,7 +376,7 @@ export class Walker {
 
   private test(v: Val): void {
     const frame = this.frame!;
-    if (v.length === 0 || frame.testCount >= 64) return;
+    if (v.length === 0 || frame.testCount >= MAX_TESTS_PER_FUNCTION) return;
     frame.testCount++;
     frame.tests = this.graph.join(frame.tests, v);
   }
@@ -572,10 +397,10 @@ export class Walker {
   private bindPattern(p: AnyNode, v: Val, kind: string, init?: AnyNode): number | null {
     switch (p.type) {
       case 'Identifier': {
-        const scope = kind === 'var' ? this.functionScope() : this.scope;
-        const b = this.declare(p.name, p.start, scope);
+        const scope = kind === 'var' ? this.scopes.functionScope() : this.scopes.current;
+        const b = this.scopes.declare(p.name, p.start, scope);
         this.graph.flowInto(v, b);
-        if (init) this.noteFnRef(b, init);
+        if (init) this.functions.noteInit(b, init);
         return b;
       }
       case 'ObjectPattern':
@@ -604,7 +429,7 @@ export class Walker {
   private assignTarget(t: AnyNode, v: Val): void {
     switch (t.type) {
       case 'Identifier': {
-        const b = this.lookup(t.name, t.start);
+        const b = this.scopes.lookup(t.name, t.start);
         this.graph.flowInto(v, b);
         if (this.control.length > 0) this.controlled(b);
         return;
@@ -669,13 +494,13 @@ export class Walker {
 
   private func(node: AnyNode): number {
     const graph = this.graph;
-    const id = this.hoisted.get(node.start) ?? this.newFn(node);
-    const info = this.fns[id]!;
+    const id = this.functions.create(node);
+    const info = this.functions.info(id);
     const savedFrame = this.frame;
-    const savedScope = this.scope;
+    const savedScope = this.scopes.current;
     this.frame = { fn: info, constReturns: [], tests: NONE, testCount: 0 };
-    this.pushScope(true);
-    if (node.type === 'FunctionExpression' && node.id) this.declare(node.id.name, node.start);
+    this.scopes.push(true);
+    if (node.type === 'FunctionExpression' && node.id) this.scopes.declare(node.id.name, node.start);
     let positional = 0;
     for (const p of node.params) {
       const pn = p.type === 'RestElement' ? info.rest : info.params[positional++]!;
@@ -683,7 +508,7 @@ export class Walker {
     }
     const body = node.body;
     if (body.type === 'BlockStatement') {
-      this.hoist(body.body, this.scope);
+      this.hoist(body.body, this.scopes.current);
       for (const s of body.body) this.stmt(s);
     } else {
       const v = this.expr(body);
@@ -691,8 +516,8 @@ export class Walker {
       this.noteReturn(this.frame, body);
     }
     const frame = this.frame;
-    this.popScope();
-    this.scope = savedScope;
+    this.scopes.pop();
+    this.scopes.current = savedScope;
     this.frame = savedFrame;
     if (this.hooks.FunctionExit) {
       const exit: FunctionExit = {
@@ -706,29 +531,13 @@ export class Walker {
     return id;
   }
 
-  private addFnRef(binding: number, fn: number): void {
-    const list = this.fnRefs.get(binding);
-    if (list) list.push(fn);
-    else this.fnRefs.set(binding, [fn]);
-  }
-
-  /** Remembers `x = function/arrow` so calls of `x(...)` bind arguments to parameters. */
-  private noteFnRef(binding: number, init: AnyNode): void {
-    if (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression') {
-      const fn = this.lastFnFor.get(init.start);
-      if (fn !== undefined) this.addFnRef(binding, fn);
-    }
-  }
-
-  /** Function expressions evaluated so far, by start offset (looked up right after evaluation). */
-  private readonly lastFnFor = new Map<number, number>();
 
   private classNode(node: AnyNode): Val {
     const graph = this.graph;
     const cls = graph.node(node.start);
     if (node.superClass) graph.flowInto(this.expr(node.superClass), cls);
-    this.pushScope(false);
-    if (node.id && node.type === 'ClassExpression') this.declare(node.id.name, node.start);
+    this.scopes.push(false);
+    if (node.id && node.type === 'ClassExpression') this.scopes.declare(node.id.name, node.start);
     for (const m of node.body.body) {
       if (m.type === 'StaticBlock') {
         this.block(m.body);
@@ -738,22 +547,14 @@ export class Walker {
       const key = m.key && !m.computed ? (m.key.type === 'Identifier' ? m.key.name : constString(m.key)) : null;
       if (m.type === 'MethodDefinition' && m.value) {
         const fn = this.func(m.value);
-        if (key !== null) this.addPropFn(key, fn);
+        if (key !== null) this.functions.addMethod(key, fn);
       } else if (m.value) {
         const v = this.expr(m.value);
         if (key !== null) this.writeProp(key, v);
       }
     }
-    this.popScope();
+    this.scopes.pop();
     return graph.one(cls);
-  }
-
-  private addPropFn(name: string, fn: number): void {
-    const list = this.propFns.get(name);
-    // Only the first two are kept: a method name defined more than once cannot be resolved by name.
-    if (list) {
-      if (list.length < 2) list.push(fn);
-    } else this.propFns.set(name, [fn]);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -777,10 +578,9 @@ export class Walker {
       case 'Identifier': {
         const name = node.name;
         if (name === 'undefined') return NONE;
-        const st = this.visible.get(name);
         // Built-in globals (Math, JSON, Object, …) carry no data of the package's: no node for them.
-        if ((st === undefined || st.length === 0) && GLOBALS.has(name)) return this.hooks.Identifier ? this.after('Identifier', node, NONE) : NONE;
-        const v = this.lookupVal(name, node.start);
+        if (RUNTIME_GLOBALS.has(name) && !this.scopes.isVisible(name)) return this.hooks.Identifier ? this.after('Identifier', node, NONE) : NONE;
+        const v = this.scopes.lookupVal(name, node.start);
         return this.hooks.Identifier ? this.after('Identifier', node, v) : v;
       }
       case 'Literal':
@@ -806,8 +606,7 @@ export class Walker {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression': {
         const fn = this.func(node);
-        this.lastFnFor.set(node.start, fn);
-        return graph.one(this.fns[fn]!.value);
+        return graph.one(this.functions.info(fn).value);
       }
       case 'ClassExpression':
         return this.classNode(node);
@@ -834,17 +633,17 @@ export class Walker {
       case 'AssignmentExpression': {
         const right = this.expr(node.right);
         const t = node.left;
-        if (t.type === 'Identifier' && (node.right.type === 'FunctionExpression' || node.right.type === 'ArrowFunctionExpression')) {
-          const b = this.lookup(t.name, t.start);
-          this.noteFnRef(b, node.right);
+        if (t.type === 'Identifier' && isFunctionNode(node.right)) {
+          const b = this.scopes.lookup(t.name, t.start);
+          this.functions.noteInit(b, node.right);
         }
-        if (t.type === 'MemberExpression' && !t.computed && (node.right.type === 'FunctionExpression' || node.right.type === 'ArrowFunctionExpression')) {
-          const fn = this.lastFnFor.get(node.right.start);
-          if (fn !== undefined) this.addPropFn(t.property.name, fn);
+        if (t.type === 'MemberExpression' && !t.computed && isFunctionNode(node.right)) {
+          const fn = this.functions.at(node.right.start);
+          if (fn !== undefined) this.functions.addMethod(t.property.name, fn);
         }
         this.assignTarget(t, right);
         if (node.operator === '=') return right;
-        return t.type === 'Identifier' ? graph.join(graph.one(this.lookup(t.name, t.start)), right) : right;
+        return t.type === 'Identifier' ? graph.join(graph.one(this.scopes.lookup(t.name, t.start)), right) : right;
       }
       case 'ConditionalExpression': {
         const test = this.expr(node.test);
@@ -908,13 +707,13 @@ export class Walker {
       let v: Val;
       if (p.kind === 'get' || p.kind === 'set' || p.method) {
         const fn = this.func(valueNode);
-        if (key !== null) this.addPropFn(key, fn);
-        v = graph.one(this.fns[fn]!.ret);
+        if (key !== null) this.functions.addMethod(key, fn);
+        v = graph.one(this.functions.info(fn).ret);
       } else {
         v = this.expr(valueNode);
-        if (key !== null && (valueNode.type === 'FunctionExpression' || valueNode.type === 'ArrowFunctionExpression')) {
-          const fn = this.lastFnFor.get(valueNode.start);
-          if (fn !== undefined) this.addPropFn(key, fn);
+        if (key !== null && isFunctionNode(valueNode)) {
+          const fn = this.functions.at(valueNode.start);
+          if (fn !== undefined) this.functions.addMethod(key, fn);
         }
       }
       if (key !== null) this.writeProp(key, v);
@@ -962,7 +761,7 @@ export class Walker {
       name = prop;
       calleeVal = prop !== null ? graph.one(this.propNode(prop)) : NONE;
     } else if (callee.type === 'Identifier') {
-      binding = this.lookup(callee.name, callee.start);
+      binding = this.scopes.lookup(callee.name, callee.start);
       calleeVal = graph.one(binding);
       name = callee.name;
     } else calleeVal = this.expr(callee);
@@ -972,19 +771,19 @@ export class Walker {
     for (const a of node.arguments) {
       const av = this.expr(a.type === 'SpreadElement' ? a.argument : a);
       args.push(av);
-      if (fnArg === undefined && (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression')) fnArg = this.lastFnFor.get(a.start);
+      if (fnArg === undefined && isFunctionNode(a)) fnArg = this.functions.at(a.start);
     }
 
     const result = graph.node(node.start);
     if (prop !== null && BUILTIN_METHODS.has(prop)) {
-      this.builtinCall(prop, receiver, args, fnArg, result);
-    } else if (binding !== -1 && this.fnRefs.has(binding)) {
+      modelBuiltinCall(graph, prop, receiver, args, fnArg !== undefined ? this.functions.info(fnArg) : undefined, result);
+    } else if (binding !== -1 && this.functions.known(binding)) {
       // A function already known (hoisted declarations, earlier `const f = () => …`): bind now.
-      this.bindCall(this.fnRefs.get(binding)!, args, result);
+      this.functions.bind(this.functions.known(binding)!, args, result);
     } else {
-      this.calls.push({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result });
+      this.functions.record({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result });
       // A wrapper called with a function (memoize, once, lazy) hands back something that yields its returns.
-      if (fnArg !== undefined) graph.edge(this.fns[fnArg]!.value, result);
+      if (fnArg !== undefined) graph.edge(this.functions.info(fnArg).value, result);
     }
     let v: Val = graph.one(result);
     const hook = node.type === 'NewExpression' ? 'NewExpression' : 'CallExpression';
@@ -999,179 +798,5 @@ export class Walker {
     return v;
   }
 
-  private builtinCall(prop: string, receiver: Val, args: Val[], fnArg: number | undefined, result: number): void {
-    const graph = this.graph;
-    if (fnArg !== undefined && CALLBACK_ELEMENT_METHODS.has(prop)) {
-      const fn = this.fns[fnArg]!;
-      if (fn.params[0] !== undefined) graph.flowInto(receiver, fn.params[0]);
-      graph.edge(fn.ret, result);
-      if (RESULT_IS_RECEIVER.has(prop)) graph.flowInto(receiver, result);
-      return;
-    }
-    if (fnArg !== undefined && (prop === 'reduce' || prop === 'reduceRight')) {
-      const fn = this.fns[fnArg]!;
-      if (fn.params[1] !== undefined) graph.flowInto(receiver, fn.params[1]);
-      if (fn.params[0] !== undefined) {
-        graph.edge(fn.ret, fn.params[0]);
-        if (args[1]) graph.flowInto(args[1], fn.params[0]);
-      }
-      graph.edge(fn.ret, result);
-      return;
-    }
-    if (prop === 'push' || prop === 'unshift' || prop === 'add' || prop === 'set' || prop === 'splice' || prop === 'fill') {
-      for (const a of args) for (const r of receiver) graph.flowInto(a, r);
-    }
-    graph.flowInto(receiver, result);
-    for (const a of args) graph.flowInto(a, result);
-  }
-
-  /** Arguments flow into the parameters of each possible callee, its return into the call's result. */
-  private bindCall(targets: number[], args: Val[], result: number): void {
-    const graph = this.graph;
-    for (const t of targets) {
-      const fn = this.fns[t]!;
-      for (let i = 0; i < args.length; i++) {
-        const p = i < fn.params.length ? fn.params[i] : fn.rest >= 0 ? fn.rest : undefined;
-        if (p !== undefined) graph.flowInto(args[i]!, p);
-      }
-      graph.edge(fn.ret, result);
-    }
-  }
-
-  /** Resolves recorded calls now that every declaration is known. */
-  private finishCalls(): void {
-    const graph = this.graph;
-    const refs = new Map<number, number[]>();
-    for (const [b, list] of this.fnRefs) {
-      const r = graph.find(b);
-      const existing = refs.get(r);
-      refs.set(r, existing ? existing.concat(list) : list);
-    }
-    for (const c of this.calls) {
-      let targets: number[] | undefined;
-      if (c.callee !== -1) targets = refs.get(graph.find(c.callee));
-      else if (c.prop !== null) {
-        // By name only when exactly one function of the file has that method name.
-        const byName = this.propFns.get(c.prop);
-        if (byName && byName.length === 1 && c.prop.length > 2) targets = byName;
-      }
-      if (targets && targets.length > 0) {
-        this.bindCall(targets, c.args, c.result);
-      } else {
-        // An unknown function's result may derive from its arguments and receiver. The callee's own
-        // value counts only for plain identifiers (`lazy()` where lazy = memo(() => ...)); for methods
-        // it would be every same-named method of the file.
-        if (c.callee !== -1) graph.flowInto(c.calleeVal, c.result);
-        graph.flowInto(c.receiver, c.result);
-        for (const a of c.args) graph.flowInto(a, c.result);
-      }
-    }
-    this.calls.length = 0;
-  }
 }
 
-/**
- * What a visitor is told about the node it visits (`Eval`, `CallEval` and the per-type extras), as
- * one reusable record so the walk allocates nothing per visit.
- */
-const NO_ARGS: Val[] = [];
-
-class EvalRecord {
-  node: AnyNode = null;
-  current: Val = NONE;
-  receiver: Val = NONE;
-  args: Val[] = [];
-  name: string | null = null;
-  callee: AnyNode = null;
-  private pathCache: string | null | undefined = undefined;
-  object: Val = NONE;
-  left: Val = NONE;
-  right: Val = NONE;
-  test: Val = NONE;
-  consequent: Val = NONE;
-  alternate: Val = NONE;
-
-  constructor(private readonly graph: FlowGraph) {}
-
-  get value(): Val {
-    return this.current;
-  }
-
-  get path(): string | null {
-    if (this.pathCache === undefined) this.pathCache = this.callee ? calleePath(this.callee) : null;
-    return this.pathCache;
-  }
-
-  asNode(): number {
-    const cur = this.current;
-    if (cur.length === 1) return cur[0]!;
-    const n = this.graph.node(this.node.start);
-    this.graph.flowInto(cur, n);
-    this.current = this.graph.one(n);
-    return n;
-  }
-
-  reset(): void {
-    this.node = null;
-    this.callee = null;
-    this.pathCache = undefined;
-    this.name = null;
-    this.receiver = this.object = this.left = this.right = this.test = this.consequent = this.alternate = NONE;
-    this.args = NO_ARGS;
-  }
-}
-
-/** The value of a string literal or an expression-free template literal. */
-export function constString(node: AnyNode): string | null {
-  if (!node) return null;
-  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
-  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? null;
-  return null;
-}
-
-function propKey(p: AnyNode): string | null {
-  if (p.computed) return constString(p.key);
-  if (p.key.type === 'Identifier') return p.key.name;
-  if (p.key.type === 'Literal') return String(p.key.value);
-  return null;
-}
-
-/** `a.b.c` for a chain of identifiers and static members, else null. */
-export function calleePath(node: AnyNode): string | null {
-  const parts: string[] = [];
-  let cur = node;
-  for (let i = 0; i < 8; i++) {
-    if (cur.type === 'ChainExpression') cur = cur.expression;
-    if (cur.type === 'Identifier') {
-      parts.push(cur.name);
-      return parts.reverse().join('.');
-    }
-    if (cur.type === 'ThisExpression') {
-      parts.push('this');
-      return parts.reverse().join('.');
-    }
-    if (cur.type === 'MemberExpression') {
-      const key = cur.computed ? constString(cur.property) : cur.property.name;
-      if (key === null || key === undefined) return null;
-      parts.push(key);
-      cur = cur.object;
-      continue;
-    }
-    if (cur.type === 'CallExpression' || cur.type === 'NewExpression') {
-      // require('os').hostname → os.hostname
-      if (cur.callee.type === 'Identifier' && cur.callee.name === 'require' && cur.arguments[0]) {
-        const mod = constString(cur.arguments[0]);
-        if (mod !== null) {
-          parts.push(mod.replace(/^node:/, ''));
-          return parts.reverse().join('.');
-        }
-      }
-      const inner = calleePath(cur.callee);
-      if (inner === null) return null;
-      parts.push(inner + '()');
-      return parts.reverse().join('.');
-    }
-    return null;
-  }
-  return null;
-}

@@ -3,7 +3,7 @@
 // the walker, which would leave the whole file unanalysed), and a thread can be stopped when a file's analysis
 // exceeds its time budget.
 import { parentPort } from 'node:worker_threads';
-import { analyzeJsWithSandbox } from '../analyze/analyze-file.js';
+import { analyzeJsWithSandbox } from './analyze-file.js';
 import { READY, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
 import { createSandbox, type Sandbox } from '../decode/sandbox.js';
 

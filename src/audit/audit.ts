@@ -10,7 +10,7 @@ import { emptyInventory, type BinaryItem, type Report } from '../model/report.js
 import { DEFAULT_LIMITS, type AcquiredTarget, type Limits, type PackageFile } from '../acquire/types.js';
 import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, readPackageJson, type RootManifest } from '../acquire/index.js';
 import { openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
-import { internalFinding, type FileResult } from '../analyze/analyze-file.js';
+import { internalFinding, type FileResult } from './analyze-file.js';
 import { READY, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
 import { mergeItems } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';

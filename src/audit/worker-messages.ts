@@ -1,5 +1,5 @@
 // What the audit and its analysis thread (analysis-worker.ts) say to each other.
-import type { FileResult } from '../analyze/analyze-file.js';
+import type { FileResult } from './analyze-file.js';
 
 export interface AnalysisRequest {
   id: number;

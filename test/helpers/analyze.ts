@@ -1,4 +1,4 @@
-import { analyzeJs, type FileResult } from '../../src/analyze/analyze-file.js';
+import { analyzeJs, type FileResult } from '../../src/audit/analyze-file.js';
 import { FlowGraph } from '../../src/flow/graph.js';
 import { CONTROL_BITS, emptyFacts, type Facts } from '../../src/flow/facts.js';
 import { Walker } from '../../src/analyze/walker.js';

@@ -2,7 +2,7 @@
 // it returns is analysed like any decoded data.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeJs, analyzeJsWithSandbox } from '../../src/analyze/analyze-file.js';
+import { analyzeJs, analyzeJsWithSandbox } from '../../src/audit/analyze-file.js';
 import { createSandbox } from '../../src/decode/sandbox.js';
 
 const sandbox = createSandbox();
