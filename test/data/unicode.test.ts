@@ -4,10 +4,15 @@ import {
   charName,
   confusableWith,
   describeCodePoint,
+  describeString,
   formatVariantOf,
   invisibleChars,
+  isInvisible,
+  isOddSpace,
   lookalikeGroup,
+  rendersAsNothing,
   skeleton,
+  visible,
 } from '../../src/data/unicode.js';
 
 describe('confusableWith', () => {
@@ -95,4 +100,41 @@ describe('formatVariantOf', () => {
     ['a-b', 'a--b'],
   ];
   for (const [a, b] of none) it(`${a} / ${b} → null`, () => assert.equal(formatVariantOf(a, b), null));
+});
+
+describe('one Unicode module for static analysis and the probe', () => {
+  it('skeletons follow UTS #39: default-ignorable code points are removed before mapping', () => {
+    assert.equal(skeleton('Today\u2019s\u200b'), "Today's");
+    assert.equal(skeleton('pa\u00ADy\u2060pal'), 'paypal');
+  });
+
+  it('ships confusables data newer than Unicode 10: mappings added by 13.0 are known', () => {
+    // Not in the Unicode 10 data the project used before.
+    assert.equal(skeleton('\u{1FBF3}'), '3'); // SEGMENTED DIGIT THREE
+    assert.equal(skeleton('\u1472'), 'b'); // CANADIAN SYLLABICS KA
+    assert.ok(confusableWith('build 3', 'build \u{1FBF3}'));
+  });
+
+  it('does not know what Unicode 14–17 added (no package on the registry ships newer data): listed here', () => {
+    // From confusables.txt 17.0.0 and not in the 13.0.0 data the registry's newest package ships. When a
+    // package with newer data exists, switch to it and turn these assertions around.
+    const newer: [number, string][] = [
+      [0x0582, 'i'], // ARMENIAN SMALL LETTER YIWN
+      [0x1004, 'c'], // MYANMAR LETTER NGA
+      [0x2c82, 'B'], // COPTIC CAPITAL LETTER VIDA
+      [0x0969, '3'], // DEVANAGARI DIGIT THREE
+    ];
+    for (const [cp, prototype] of newer) {
+      const ch = String.fromCodePoint(cp);
+      assert.notEqual(skeleton(ch), prototype, `${describeCodePoint(cp)} is now known: update the data note in src/data/unicode.ts`);
+    }
+  });
+
+  it('tells spaces that look like a space from characters that render as nothing', () => {
+    assert.deepEqual([isOddSpace(0x00a0), rendersAsNothing(0x00a0), isInvisible(0x00a0)], [true, false, true]);
+    assert.deepEqual([isOddSpace(0x200b), rendersAsNothing(0x200b), isInvisible(0x200b)], [false, true, true]);
+    assert.deepEqual([isOddSpace(0x41), rendersAsNothing(0x41), isInvisible(0x41)], [false, false, false]);
+    assert.equal(describeString('\u2019\u0027'), 'U+2019 RIGHT SINGLE QUOTATION MARK, U+0027 APOSTROPHE');
+    assert.equal(visible('a\u00a0b'), 'a⟨U+00A0⟩b');
+  });
 });

@@ -109,7 +109,7 @@ describe('SEA header generations', () => {
 });
 
 describe('real SEA injected with postject', () => {
-  it('opens the main script of an injected copy of this node', { timeout: 60_000 }, async (t) => {
+  it('opens the main script of an injected copy of this node', { timeout: 600_000 }, async (t) => {
     if (!nodeBlob) return t.skip(nodeBlobProblem);
     if (process.platform !== 'linux') return t.skip('postject injection is exercised on Linux only');
     let cli: string;
@@ -120,7 +120,7 @@ describe('real SEA injected with postject', () => {
     }
     const exe = join(dir, 'app');
     await copyFile(process.execPath, exe);
-    await run(process.execPath, [cli, exe, 'NODE_SEA_BLOB', join(dir, 'sea-prep.blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { timeout: 60_000 });
+    await run(process.execPath, [cli, exe, 'NODE_SEA_BLOB', join(dir, 'sea-prep.blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { timeout: 600_000 });
     const result = await openExecutable({ path: 'bin/app', size: 0, diskPath: exe, read: () => Promise.reject(new Error('not read whole')) });
     await assertSea(result, 'elf', 'main.js');
   });

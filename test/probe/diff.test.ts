@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeChar, skeleton, visible } from '../../src/probe/chars.js';
+import { describeCodePoint, skeleton, visible } from '../../src/data/unicode.js';
 import { classifyChange, classifyHunks, diffCodePoints, diffFields, flattenRequests, learnVolatile, maskValue, type FieldMap } from '../../src/probe/diff.js';
 import type { CapturedRequest } from '../../src/probe/mock-llm.js';
 
@@ -125,8 +125,8 @@ describe('volatility', () => {
 
 describe('character facts', () => {
   it('names characters and builds skeletons from the confusables data', () => {
-    assert.equal(describeChar(0x2019), 'U+2019 RIGHT SINGLE QUOTATION MARK');
-    assert.equal(describeChar(0x200b), 'U+200B ZERO WIDTH SPACE');
+    assert.equal(describeCodePoint(0x2019), 'U+2019 RIGHT SINGLE QUOTATION MARK');
+    assert.equal(describeCodePoint(0x200b), 'U+200B ZERO WIDTH SPACE');
     assert.equal(skeleton('Today\u2019s\u200b'), "Today's");
     assert.equal(visible('a\u200bb\n'), 'a⟨U+200B⟩b⏎');
   });

@@ -1,3 +1,0 @@
-declare module 'unicode-name' {
-  export function unicodeName(char: string | number): string | undefined;
-}
