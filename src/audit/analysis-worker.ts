@@ -10,8 +10,7 @@ import { createSandbox, type Sandbox } from '../decode/sandbox.js';
 // Decoders extracted from the package run in QuickJS (its own worker, started on first use).
 let sandbox: Sandbox | null = null;
 
-
-parentPort?.on('message', async (req: AnalysisRequest) => {
+async function handle(req: AnalysisRequest): Promise<void> {
   let res: AnalysisResponse;
   try {
     sandbox ??= createSandbox();
@@ -20,6 +19,9 @@ parentPort?.on('message', async (req: AnalysisRequest) => {
     res = { id: req.id, ok: false, error: String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300) };
   }
   parentPort!.postMessage(res);
-});
+}
+
+// handle() reports every failure as a response; nothing is left to reject.
+parentPort?.on('message', (req: AnalysisRequest) => void handle(req));
 
 parentPort?.postMessage(READY);

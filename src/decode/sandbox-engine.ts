@@ -96,6 +96,7 @@ export function runInRuntime(
     try {
       runtime.dispose();
     } catch (e) {
+      // eslint-disable-next-line no-unsafe-finally -- an aborted WebAssembly instance must replace any result
       throw new ModuleAbortedError(e instanceof Error ? e.message : String(e));
     }
   }

@@ -22,7 +22,7 @@ function serve(): void {
   if (!port) throw new Error('sandbox-worker must run as a worker thread');
   let mod: Promise<QuickJSWASMModule> | undefined;
 
-  port.on('message', async (req: SandboxRequest) => {
+  const handle = async (req: SandboxRequest): Promise<void> => {
     let result: EvalResult;
     try {
       mod ??= newQuickJSWASMModule();
@@ -32,7 +32,9 @@ function serve(): void {
       result = { ok: false, error: `sandbox: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200) };
     }
     port.postMessage({ id: req.id, result } satisfies SandboxResponse);
-  });
+  };
+  // handle() answers every request, failures included; nothing is left to reject.
+  port.on('message', (req: SandboxRequest) => void handle(req));
 }
 
 serve();

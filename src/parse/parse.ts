@@ -2,7 +2,6 @@
 import { parseModule, parseScript } from 'meriyah';
 
 // ESTree nodes as meriyah produces them; the analysis narrows them where it reads them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyNode = any;
 
 export type ParseResult = { ok: true; ast: AnyNode; sourceType: 'module' | 'script' } | { ok: false; message: string; offset: number };

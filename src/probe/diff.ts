@@ -74,7 +74,7 @@ export function flattenRequests(reqs: CapturedRequest[]): FieldMap {
     for (const [n, vs] of headers) out.set(`${key}.headers${pathKey(n)}`, vs.join('\n'));
     if (r.body) {
       let parsed: unknown;
-      let isJson = false;
+      let isJson: boolean;
       try {
         parsed = JSON.parse(r.body);
         isJson = true;

@@ -46,7 +46,7 @@ function outsideRoutes(): number {
 
 function pollKernelSockets(seen: Map<string, KernelSocket>): void {
   for (const proto of ['tcp', 'tcp6', 'udp', 'udp6'] as const) {
-    let text = '';
+    let text: string;
     try {
       text = fs.readFileSync(`/proc/net/${proto}`, 'utf8');
     } catch {

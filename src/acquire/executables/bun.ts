@@ -250,7 +250,7 @@ async function readNames(reader: RangeReader, start: number, names: Pointer[]): 
 
 /** Embedded names are attacker-chosen; control characters would corrupt reports and terminals. */
 function displayName(raw: Buffer): string {
-  // eslint-disable-next-line no-control-regex
+   
   return raw.toString('utf8').replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
 }
 

@@ -239,7 +239,7 @@ function seaResult(blob: SeaBlob, format: ExecutableFormat, file: Container): Co
 
 function seaModule(file: Container, name: string, span: Span, entryPoint: boolean, hasBytecode: boolean): EmbeddedModule {
   const source = file.source;
-  // eslint-disable-next-line no-control-regex
+   
   const embeddedPath = name.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   return {
     path: `${file.path}!${embeddedPath}`,

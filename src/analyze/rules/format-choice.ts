@@ -1,5 +1,5 @@
 import { defineRule, type AnyNode } from '../rule.js';
-import { calleeName, calleeObject, constString, span, unwrapChain } from '../ast.js';
+import { calleeName, calleeObject, constString, unwrapChain } from '../ast.js';
 import { formatVariantOf } from '../../data/unicode.js';
 
 /** For `x.replace(/-/g, "/")` (or replaceAll with strings): the single-character substitution. */

@@ -1,5 +1,4 @@
 import { defineRule } from '../rule.js';
-import { span } from '../ast.js';
 import { classifyRegionString } from '../../data/region.js';
 
 const REGION_SHAPED = /[/._-]/;
