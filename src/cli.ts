@@ -17,6 +17,15 @@ Usage:
                                         a .tgz tarball, a folder, or a single .js file
   telltale probe <target> [options] -- <tool args>
                                         run the tool in a sealed sandbox once per simulated user and diff what it sends
+  telltale diff <older> <newer> [options]
+                                        what changed between two releases (specs, tarballs or folders); exit 1 when
+                                        the newer one adds a finding at or above --fail-on
+  telltale history <name> [--range R] [--since DATE] [--workers N] [--queue URL] [options]
+                                        every release in a range audited (cached), a timeline per finding
+  telltale history <name> --bisect <kind or fingerprint> [--range R]
+                                        the first and last release carrying a finding, in O(log n) audits
+  telltale worker --redis <url> [--concurrency N] [--dead-letters]
+                                        run queued history audits (BullMQ on Redis) on this machine
   telltale rules [--format text|json]   list every finding kind, its severity rows, and the detectors
   telltale --version
 
@@ -28,6 +37,12 @@ Audit options:
   --cache <dir>           package cache (default: $TELLTALE_CACHE or ~/.cache/telltale)
   --quiet                 no progress on stderr
   --verbose               show info findings and the full inventory
+
+diff and history take the audit options above, and:
+  --fail-on-any           history: exit 1 when any release (not only the newest) has a finding at or above --fail-on
+  --workers N             history: audit processes at once (default: up to 4, one per core)
+  --queue <redis-url>     history: run the audits on \`telltale worker\` processes instead
+  Results are cached in <cache>/results.sqlite by tarball integrity and analyzer version (docs/history.md).
 `;
 
 interface Io {
@@ -50,6 +65,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (command === 'probe') {
     const { probeCommand } = await import('./probe/command.js');
     return probeCommand(rest, io);
+  }
+  if (command === 'diff' || command === 'history') {
+    const { diffCommand, historyCommand } = await import('./history/command.js');
+    return command === 'diff' ? diffCommand(rest, io) : historyCommand(rest, io);
+  }
+  if (command === 'worker') {
+    const { workerCommand } = await import('./jobs/worker-command.js');
+    return workerCommand(rest, io);
   }
   if (command !== 'audit') throw new UserError(`unknown command "${command}" (try: telltale --help)`);
   return auditCommand(rest, io);

@@ -46,8 +46,21 @@ const NETWORK_CODES = new Set([
   'ERR_SOCKET_TIMEOUT', 'FETCH_ERROR', 'EPIPE',
 ]);
 
+/** Options for pacote: the package cache under `cacheDir`, the configured registry, never lifecycle scripts. */
+export function pacoteOptions(opts: { cacheDir?: string; offline?: boolean }) {
+  return {
+    cache: join(opts.cacheDir ?? defaultCacheDir(), '_cacache'),
+    offline: opts.offline === true,
+    registry: process.env.npm_config_registry || 'https://registry.npmjs.org/',
+    fullMetadata: false,
+    ignoreScripts: true,
+    fetchRetries: 1,
+    timeout: 60_000,
+  };
+}
+
 /** One line for the user from a pacote / npm-registry-fetch error. */
-function fetchFailure(spec: string, err: unknown): UserError {
+export function fetchFailure(spec: string, err: unknown): UserError {
   const code = (err as { code?: unknown }).code;
   let reason: string;
   if (code === 'ETARGET') reason = 'no matching version';
@@ -69,15 +82,7 @@ function fetchFailure(spec: string, err: unknown): UserError {
 export async function fetchPackage(spec: string, opts: FetchOptions = {}): Promise<FetchedPackage> {
   parseRegistrySpec(spec);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const pacoteOpts = {
-    cache: join(opts.cacheDir ?? defaultCacheDir(), '_cacache'),
-    offline: opts.offline === true,
-    registry: process.env.npm_config_registry || 'https://registry.npmjs.org/',
-    fullMetadata: false,
-    ignoreScripts: true,
-    fetchRetries: 1,
-    timeout: 60_000,
-  };
+  const pacoteOpts = pacoteOptions(opts);
 
   opts.onProgress?.(`resolving ${spec}`);
   let manifest: Awaited<ReturnType<typeof pacote.manifest>>;

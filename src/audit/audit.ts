@@ -2,14 +2,13 @@
 // JavaScript file → package-level rules → one report. Per-file failures become findings.
 
 import { open } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Finding } from '../model/finding.js';
 import { sortFindings } from '../model/finding.js';
 import { emptyInventory, type BinaryItem, type Report } from '../model/report.js';
 import { DEFAULT_LIMITS, type AcquiredTarget, type Limits, type PackageFile } from '../acquire/types.js';
-import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, readPackageJson, type RootManifest } from '../acquire/index.js';
-import { openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
+import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, pacoteOptions, readPackageJson, type RootManifest } from '../acquire/index.js';
+import { checkPlatform, openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
 import { internalFinding, type FileResult } from './analyze-file.js';
 import { READY, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
 import { mergeItems } from '../analyze/inventory.js';
@@ -304,25 +303,12 @@ function finishFindings(findings: Finding[]): Finding[] {
   return distinguishFingerprints(sortFindings(findings));
 }
 
-/** Rejects a `--platform` that names no platform before anything is fetched, whatever the target kind. */
-async function checkPlatform(platform: string | undefined): Promise<void> {
-  if (platform === undefined) return;
-  await findPlatformPackages({ name: 'x' }, platform, () => Promise.reject(new Error('not fetched')));
-}
-
 /** A stub whose real code ships in per-platform optional dependencies: audit the platform build(s). */
 async function followPlatformPackages(manifest: RootManifest, opts: AuditOptions, limits: Limits, auditor: Auditor, progress: (m: string) => void): Promise<void> {
   if (!manifest.optionalDependencies || Object.keys(manifest.optionalDependencies).length === 0) return;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The same cache and registry fetchPackage uses, so --cache, --offline and TELLTALE_CACHE hold for manifests too.
-  const pacoteOpts = {
-    cache: join(cacheDir, '_cacache'),
-    offline: opts.offline === true,
-    registry: process.env.npm_config_registry || 'https://registry.npmjs.org/',
-    fullMetadata: false,
-    fetchRetries: 1,
-    timeout: 60_000,
-  };
+  const pacoteOpts = pacoteOptions({ cacheDir, offline: opts.offline });
   const fetchManifest = async (s: string) => {
     const m = await pacote.manifest(s, pacoteOpts);
     return { name: m.name, version: m.version, os: (m as { os?: string[] }).os, cpu: (m as { cpu?: string[] }).cpu, libc: (m as { libc?: string[] }).libc };

@@ -10,7 +10,7 @@ import { DecompressionError, decompress, sniffCompression, zstdDeclaredSize, typ
 
 export { ContainerError } from './errors.js';
 export { sniffExecutable, type ExecutableFormat } from './image.js';
-export { findPlatformPackages, type PlatformManifest, type PlatformPackage } from './platform-packages.js';
+export { checkPlatform, findPlatformPackages, type PlatformManifest, type PlatformPackage } from './platform-packages.js';
 
 export interface ContainerResult {
   kind: 'bun' | 'node-sea' | 'pkg' | 'nexe' | 'deno' | 'none';

@@ -64,6 +64,12 @@ export async function findPlatformPackages(
   return chosen ? [strip(chosen)] : [];
 }
 
+/** Rejects a `--platform` that names no platform before anything is fetched, whatever the target kind. */
+export async function checkPlatform(platform: string | undefined): Promise<void> {
+  if (platform === undefined) return;
+  await findPlatformPackages({ name: 'x' }, platform, () => Promise.reject(new Error('not fetched')));
+}
+
 function parsePlatform(text: string): { os: string; cpu: string; musl: boolean } {
   const m = /^([a-z0-9]+)-([a-z0-9_]+)(?:-(musl|glibc|gnu))?$/i.exec(text.trim());
   if (!m) throw new UserError(`unknown platform "${text}": use os-cpu such as linux-x64, darwin-arm64, win32-x64, linux-x64-musl, or all`);

@@ -9,7 +9,7 @@ export interface TextOptions {
   verbose?: boolean;
 }
 
-const SEVERITY_COLOR: Record<Severity, string> = {
+export const SEVERITY_COLOR: Record<Severity, string> = {
   critical: '\x1b[1;97;41m',
   high: '\x1b[1;31m',
   medium: '\x1b[33m',
@@ -17,7 +17,7 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: '\x1b[2m',
 };
 
-function loc(l: Location): string {
+export function loc(l: Location): string {
   return `${l.file}:${l.line}:${l.column}`;
 }
 
@@ -26,7 +26,7 @@ export function printable(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function clip(s: string, n: number): string {
+export function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + '…' : s;
 }
 
@@ -73,7 +73,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
-function renderFinding(f: Finding, c: (code: string, s: string) => string): string[] {
+export function renderFinding(f: Finding, c: (code: string, s: string) => string): string[] {
   const out: string[] = [];
   out.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())} ${c('\x1b[1m', printable(f.title))}  [${f.ruleId}]`);
   out.push(`  at ${loc(f.location)}`);
