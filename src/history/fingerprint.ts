@@ -2,8 +2,8 @@
 // same when lines shift and identifiers are renamed by a new minification.
 //
 // TEMPORARY: the finding catalogue (issue 7) adds `fingerprint` to every finding. Until it is on main, this
-// derives one from what a finding says (kind, category, the title with numbers blanked, the evidence roles, and
-// for hidden data the decoded text), never from names or offsets. When the field lands, delete everything here
+// derives one from what a finding says (kind, category, the title with numbers blanked, and for hidden data the
+// decoded text), never from names or offsets. When the field lands, delete everything here
 // but `return f.fingerprint`.
 import { createHash } from 'node:crypto';
 import type { Finding } from '../model/finding.js';
@@ -11,8 +11,7 @@ import type { Finding } from '../model/finding.js';
 export function fingerprintOf(f: Finding): string {
   const own = (f as { fingerprint?: unknown }).fingerprint;
   if (typeof own === 'string' && own !== '') return own;
-  const roles = [...new Set(f.related.map((e) => e.role))].sort();
   const decoded = f.category === 'hidden-data' ? f.decoded.map((d) => d.text).sort() : [];
-  const parts = [f.ruleId, f.category, f.title.replace(/\d+/g, '#'), roles.join(','), ...decoded];
+  const parts = [f.ruleId, f.category, f.title.replace(/\d+/g, '#'), ...decoded];
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
 }

@@ -27,7 +27,8 @@ export async function scratchDirs(root: string): Promise<Scratch> {
   return s;
 }
 
-export function runCli(args: string[], env: { home: string; cache: string; tmp: string }, timeoutMs = 60_000): Promise<CliResult> {
+/** `extraEnv` adds variables (e.g. `npm_config_registry` for a registry on loopback). */
+export function runCli(args: string[], env: { home: string; cache: string; tmp: string }, timeoutMs = 60_000, extraEnv: Record<string, string> = {}): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
@@ -35,7 +36,7 @@ export function runCli(args: string[], env: { home: string; cache: string; tmp: 
       [CLI, ...args],
       {
         cwd: env.home,
-        env: { PATH: process.env.PATH ?? '', HOME: env.home, TELLTALE_CACHE: env.cache, TMPDIR: env.tmp, NO_COLOR: '1' },
+        env: { PATH: process.env.PATH ?? '', HOME: env.home, TELLTALE_CACHE: env.cache, TMPDIR: env.tmp, NO_COLOR: '1', ...extraEnv },
         maxBuffer: 256 * 1024 * 1024,
         timeout: timeoutMs,
         encoding: 'utf8',
