@@ -18,7 +18,7 @@ export interface FakeRelease {
   unpublished?: boolean;
   /** The tarball served does not match its integrity. */
   corrupt?: boolean;
-  /** The tarball is held back until `release(version)`. */
+  /** The tarball is held back until `release(name, version)`. */
   held?: boolean;
 }
 
@@ -29,7 +29,7 @@ export interface FakeRegistry {
   /** Emits `tarball` with (name, version) when a tarball is requested. */
   events: EventEmitter;
   integrity(name: string, version: string): string;
-  release(version: string): void;
+  release(name: string, version: string): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function startFakeRegistry(packages: Record<string, FakeRelease[]>)
       if (r.held) {
         let release!: () => void;
         const open = new Promise<void>((res) => (release = res));
-        gates.set(r.version, { open, release });
+        gates.set(`${name}@${r.version}`, { open, release });
       }
     }
   }
@@ -96,7 +96,7 @@ export async function startFakeRegistry(packages: Record<string, FakeRelease[]>)
         const body = rel.corrupt ? Buffer.concat([b.body, Buffer.from('tampered')]) : b.body;
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
       };
-      const gate = gates.get(version!);
+      const gate = gates.get(`${name}@${version}`);
       if (gate) void gate.open.then(send);
       else send();
       return;
@@ -113,7 +113,7 @@ export async function startFakeRegistry(packages: Record<string, FakeRelease[]>)
     requests,
     events,
     integrity: (name, version) => built.get(`${name}@${version}`)!.integrity,
-    release: (version) => gates.get(version)?.release(),
+    release: (name, version) => gates.get(`${name}@${version}`)?.release(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const g of gates.values()) g.release();
