@@ -152,7 +152,7 @@ export async function historyCommand(args: string[], io: CommandIo): Promise<num
     ...(o.maxFileMb !== undefined ? { maxFileMb: o.maxFileMb } : {}),
   });
   const started = performance.now();
-  const progress: ProgressSink = io.isTTY && !o.quiet ? new TerminalProgress(list.releases.length, io.stderr) : NO_PROGRESS;
+  const progress: ProgressSink = io.isTTY && !o.quiet ? new TerminalProgress(values.bisect !== undefined ? undefined : list.releases.length, io.stderr) : NO_PROGRESS;
   const color = io.isTTY && o.format === 'text' && !process.env.NO_COLOR;
   const metaBase = { name: list.name, ...(range ? { range } : {}), ...(values.since ? { since: values.since } : {}), workers, backend: values.queue !== undefined ? ('queue' as const) : ('local' as const), failOn: o.failOn };
   const query = values.bisect?.trim();

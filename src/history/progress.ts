@@ -19,15 +19,19 @@ export function formatDuration(ms: number): string {
 }
 
 /** The line for a moment of the run; pure, so the format is tested without a terminal. */
-export function progressLine(s: { total: number; cached: number; audited: number; failed: number; running: string[]; elapsedMs: number; auditMs: number }): string {
+export function progressLine(s: { total?: number; cached: number; audited: number; failed: number; running: string[]; elapsedMs: number; auditMs: number }): string {
   const done = s.cached + s.audited + s.failed;
+  const running = s.running.length ? ` · ${s.running.slice(0, 3).join(', ')}${s.running.length > 3 ? ` +${s.running.length - 3}` : ''}` : '';
+  if (s.total === undefined) {
+    // Bisect: how many audits it will take is not known in advance, so there is no bar and no ETA.
+    return [`${done} audited`, s.cached ? `${s.cached} cached` : '', s.failed ? `${s.failed} failed` : '', formatDuration(s.elapsedMs)].filter(Boolean).join(' · ') + running;
+  }
   const filled = s.total ? Math.round((done / s.total) * WIDTH) : WIDTH;
   const bar = '█'.repeat(filled) + '░'.repeat(WIDTH - filled);
   // Throughput of real audits so far (cached results are instant and say nothing about the rest).
   const remaining = s.total - done;
   const eta = s.audited + s.failed > 0 && remaining > 0 ? ` ETA ${formatDuration((s.auditMs / (s.audited + s.failed)) * remaining)}` : '';
   const parts = [`${bar} ${done}/${s.total}`, s.cached ? `${s.cached} cached` : '', s.failed ? `${s.failed} failed` : '', formatDuration(s.elapsedMs) + eta];
-  const running = s.running.length ? ` · ${s.running.slice(0, 3).join(', ')}${s.running.length > 3 ? ` +${s.running.length - 3}` : ''}` : '';
   return parts.filter(Boolean).join(' · ') + running;
 }
 
@@ -42,7 +46,8 @@ export class TerminalProgress implements ProgressSink {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly total: number,
+    /** Undefined when the number of audits is not known in advance (bisect). */
+    private readonly total: number | undefined,
     private readonly write: (s: string) => void,
   ) {
     this.timer = setInterval(() => this.draw(), 1000);

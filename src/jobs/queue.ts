@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Report } from '../model/report.js';
 import { UserError } from '../model/errors.js';
 import { firstLineOf, jobOptions, type AuditJob, type JobOutcome, type JobSettings } from './audit-job.js';
@@ -28,6 +29,23 @@ interface PackedOutcome {
   analyzer: string;
   ms: number;
   report: string;
+}
+
+/**
+ * One PING with no reconnection: BullMQ's own connections retry forever (right for a worker riding out a Redis
+ * restart, wrong for a user who mistyped the URL), so reachability is checked first.
+ */
+async function ping(url: string, timeoutMs: number): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new UserError(`cannot reach Redis at ${url}: ${firstLineOf(e)}`);
+  } finally {
+    client.disconnect();
+  }
 }
 
 export function checkRedisUrl(url: string): { url: string } {
@@ -53,19 +71,9 @@ export class QueueBackend implements JobBackend {
 
   /** Connects, or says in one line that Redis cannot be reached. */
   static async open(url: string, analyzer: string, timeoutMs = 10_000): Promise<QueueBackend> {
+    await ping(checkRedisUrl(url).url, timeoutMs);
     const backend = new QueueBackend(url, analyzer);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UserError(`cannot reach Redis at ${url} within ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    try {
-      await Promise.race([Promise.all([backend.queue.waitUntilReady(), backend.events.waitUntilReady()]), timeout]);
-    } catch (e) {
-      await backend.close();
-      throw e instanceof UserError ? e : new UserError(`cannot reach Redis at ${url}: ${firstLineOf(e)}`);
-    } finally {
-      clearTimeout(timer);
-    }
+    await Promise.all([backend.queue.waitUntilReady(), backend.events.waitUntilReady()]);
     return backend;
   }
 
