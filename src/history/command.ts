@@ -89,8 +89,15 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-function service(backend: JobBackend, o: Common): AuditService {
-  return new AuditService({ backend, cache: ResultCache.open(o.cacheDir), analyzer: analyzerVersion() });
+/** The cache is opened first: a cache this telltale cannot use stops the command before any process or connection exists. */
+async function service(o: Common, makeBackend: () => Promise<JobBackend>): Promise<AuditService> {
+  const cache = ResultCache.open(o.cacheDir);
+  try {
+    return new AuditService({ backend: await makeBackend(), cache, analyzer: analyzerVersion() });
+  } catch (e) {
+    cache.close();
+    throw e;
+  }
 }
 
 export async function diffCommand(args: string[], io: CommandIo): Promise<number> {
@@ -98,7 +105,7 @@ export async function diffCommand(args: string[], io: CommandIo): Promise<number
   if (positionals.length !== 2) throw new UserError('diff takes two targets: the older and the newer (try: telltale --help)');
   const o = await common(values);
   const jobs = await Promise.all(positionals.map((spec) => jobForSpec(spec, o)));
-  const svc = service(new LocalPool({ workers: 2, settings: { cacheDir: o.cacheDir, offline: o.offline } }), o);
+  const svc = await service(o, async () => new LocalPool({ workers: 2, settings: { cacheDir: o.cacheDir, offline: o.offline } }));
   let results;
   try {
     results = await Promise.all(jobs.map((j) => svc.audit(j)));
@@ -143,8 +150,10 @@ export async function historyCommand(args: string[], io: CommandIo): Promise<num
     const gone = list.unpublished.length ? ` (${list.unpublished.length} matching version${list.unpublished.length === 1 ? ' was' : 's were'} unpublished)` : '';
     throw new UserError(`no release of ${name} matches ${[range ? `"${range}"` : '', since ? `--since ${values.since}` : ''].filter(Boolean).join(' and ') || 'anything'}${gone}`);
   }
-  const backend: JobBackend = values.queue !== undefined ? await (await import('../jobs/queue.js')).QueueBackend.open(values.queue, analyzerVersion()) : new LocalPool({ workers, settings: { cacheDir: o.cacheDir, offline: o.offline } });
-  const svc = service(backend, o);
+  const queueUrl = values.queue;
+  const svc = await service(o, async () =>
+    queueUrl !== undefined ? (await import('../jobs/queue.js')).QueueBackend.open(queueUrl, analyzerVersion()) : new LocalPool({ workers, settings: { cacheDir: o.cacheDir, offline: o.offline } }),
+  );
   const jobFor: JobFor = (r): AuditJob => ({
     spec: `${list.name}@${r.version}`,
     platform: o.platform,

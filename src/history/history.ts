@@ -38,6 +38,11 @@ export async function auditAll(list: ReleaseList, service: AuditService, jobFor:
   return Promise.all(list.releases.map(async (release) => ({ release, result: await auditRelease(release, service, jobFor, progress) })));
 }
 
+/** Whether a release's absence of a finding means anything: not when the audit failed or was cut short by a limit. */
+export function settled(r: AuditResult): boolean {
+  return r.status !== 'failed' && !r.incomplete?.length;
+}
+
 /** Findings a timeline and a gate look at: info findings are notes about the audit, not about the package. */
 export function significantFindings(result: AuditResult, verbose: boolean): Finding[] {
   return result.status === 'failed' ? [] : result.report.findings.filter((f) => verbose || f.severity !== 'info');
@@ -50,7 +55,7 @@ export function buildTimeline(audits: ReleaseAudit[], verbose: boolean): Timelin
       const fp = fingerprintOf(f);
       let row = rows.get(fp);
       if (!row) {
-        row = { fingerprint: fp, ruleId: f.ruleId, severity: f.severity, title: f.title, presence: audits.map((a) => (a.result.status === 'failed' ? undefined : false)) };
+        row = { fingerprint: fp, ruleId: f.ruleId, severity: f.severity, title: f.title, presence: audits.map((a) => (settled(a.result) ? false : undefined)) };
         rows.set(fp, row);
       }
       row.presence[i] = true;
@@ -110,7 +115,8 @@ export async function bisectReleases(list: ReleaseList, query: string, service: 
     const result = await auditRelease(release, service, jobFor, progress);
     audits.set(i, { release, result });
     if (result.status === 'failed') return 'unknown';
-    return result.report.findings.some((f) => matchesQuery(f, query)) ? 'present' : 'absent';
+    if (result.report.findings.some((f) => matchesQuery(f, query))) return 'present';
+    return settled(result) ? 'absent' : 'unknown';
   };
   const outcome = await bisect(list.releases.length, probe);
   return { outcome, audits };

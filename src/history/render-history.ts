@@ -92,7 +92,10 @@ export function renderHistoryText(v: HistoryView, o: TextOptions): string {
       r.publishedAfter ? `published after ${r.publishedAfter}` : '',
       r.deprecated ? `deprecated: ${printable(r.deprecated.slice(0, 80))}` : '',
     ].filter(Boolean);
-    const what = a.result.status === 'failed' ? c('\x1b[33m', `not audited: ${printable(a.result.error)}`) : counts(significantFindings(a.result, o.verbose));
+    const what =
+      a.result.status === 'failed'
+        ? c('\x1b[33m', `not audited: ${printable(a.result.error)}`)
+        : counts(significantFindings(a.result, o.verbose)) + (a.result.incomplete?.length ? c('\x1b[33m', ` — incomplete, not cached: ${printable(a.result.incomplete.join('; '))}`) : '');
     rows.push({ version: r.version, cells: [r.version, day(r.published), status(a.result), what + (notes.length ? `  (${notes.join('; ')})` : '')] });
   }
   for (const u of list.unpublished) rows.push({ version: u.version, cells: [u.version, day(u.published), 'unpublished', 'removed from the registry; not audited'] });
@@ -134,6 +137,7 @@ function auditJson(a: ReleaseAudit, verbose: boolean) {
     ...a.release,
     status: r.status,
     ms: r.ms,
+    ...(r.status !== 'failed' && r.incomplete?.length ? { incomplete: r.incomplete } : {}),
     ...(r.status === 'failed'
       ? { error: r.error }
       : {

@@ -8,8 +8,20 @@ import type { CacheKey, ResultCache } from './cache.js';
 import type { JobBackend } from './pool.js';
 
 export type AuditResult =
-  | { job: AuditJob; status: 'cached' | 'audited'; report: Report; ms: number }
+  | { job: AuditJob; status: 'cached' | 'audited'; report: Report; ms: number; /** Load-dependent limits hit (see below); such a result is not cached. */ incomplete?: string[] }
   | { job: AuditJob; status: 'failed'; error: string; ms: number };
+
+/**
+ * Limits whose outcome depends on the machine rather than on the package: the per-file time limit (a busy machine
+ * or several audits at once slow each file down) and running out of memory. A report that hit one is incomplete:
+ * it is returned, but not cached, so the next run audits that release again instead of trusting a partial answer
+ * forever. Deterministic limits (file size, nesting depth) are part of the answer and are cached.
+ */
+export function loadDependentLimits(report: Report): string[] {
+  return report.findings
+    .filter((f) => f.ruleId === 'time-limit' || (f.ruleId === 'analysis-error' && /out of memory|thread stopped/i.test(f.message)))
+    .map((f) => `${f.location.file}: ${f.ruleId === 'time-limit' ? 'per-file time limit' : f.message}`);
+}
 
 export interface AuditServiceOptions {
   backend: JobBackend;
@@ -44,6 +56,8 @@ export class AuditService {
       // A queue worker running other code would fill the cache with reports this analyzer did not produce.
       return { job, status: 'failed', error: `audited by analyzer ${out.analyzer}, not ${this.opts.analyzer}: update the worker`, ms: out.ms };
     }
+    const incomplete = loadDependentLimits(out.report);
+    if (incomplete.length) return { job, status: 'audited', report: out.report, ms: out.ms, incomplete };
     if (key && this.opts.cache) {
       const integrity = out.report.target.integrity ?? key.integrity;
       this.opts.cache.put({ ...key, integrity }, out.report, out.ms);

@@ -9,6 +9,7 @@ import { ResultCache } from '../../src/jobs/cache.js';
 import type { JobBackend } from '../../src/jobs/pool.js';
 import { AuditService } from '../../src/jobs/service.js';
 import { emptyInventory } from '../../src/model/report.js';
+import type { Finding } from '../../src/model/finding.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
 
 class CountingBackend implements JobBackend {
@@ -16,17 +17,23 @@ class CountingBackend implements JobBackend {
   constructor(
     private readonly analyzer: string,
     private readonly fail = new Set<string>(),
+    private readonly slow = new Set<string>(),
   ) {}
   async run(job: AuditJob): Promise<JobOutcome> {
     this.runs.push(job.spec);
     await new Promise((r) => setTimeout(r, 5));
     if (this.fail.has(job.spec)) return { ok: false, error: 'cannot fetch', analyzer: this.analyzer, ms: 1 };
     const [name, version] = job.spec.split('@') as [string, string];
+    const location = { file: 'cli.js', offset: 0, line: 1, column: 1 };
+    // A busy machine: the per-file time limit cut the audit of this one short.
+    const findings: Finding[] = this.slow.has(job.spec)
+      ? [{ id: 'time-limit@cli.js:1:1', ruleId: 'time-limit', category: 'internal', severity: 'info', title: 't', message: 'stopped', location, related: [], decoded: [], excerpt: '' }]
+      : [];
     return {
       ok: true,
       analyzer: this.analyzer,
       ms: 7,
-      report: { tool: { name: 'telltale', version: '0' }, target: { spec: job.spec, kind: 'registry', name, version, integrity: job.integrity }, findings: [], inventory: emptyInventory(), stats: { files: 0, bytes: 0, ms: 7, limits: [] } },
+      report: { tool: { name: 'telltale', version: '0' }, target: { spec: job.spec, kind: 'registry', name, version, integrity: job.integrity }, findings, inventory: emptyInventory(), stats: { files: 0, bytes: 0, ms: 7, limits: [] } },
     };
   }
   async close() {}
@@ -76,6 +83,19 @@ describe('AuditService', () => {
       assert.equal(r.status, 'failed');
       assert.equal(r.status === 'failed' && r.error, 'cannot fetch');
       assert.equal(backend.runs.length, 1, 'a failed job is tried again on the next run');
+    }
+  });
+
+  it('an audit cut short by the time limit is returned as incomplete and audited again next time', async () => {
+    const dir = join(root, 'slow');
+    for (let i = 0; i < 2; i++) {
+      const backend = new CountingBackend('x', new Set(), new Set(['pkg@6.0.0']));
+      const svc = new AuditService({ backend, cache: ResultCache.open(dir), analyzer: 'x' });
+      const r = await svc.audit(job('6.0.0'));
+      await svc.close();
+      assert.equal(r.status, 'audited');
+      assert.deepEqual(r.status === 'audited' && r.incomplete, ['cli.js: per-file time limit']);
+      assert.equal(backend.runs.length, 1);
     }
   });
 
