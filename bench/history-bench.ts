@@ -7,7 +7,7 @@
 //   BENCH_WORKERS=N (default 2)
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,54 +30,60 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 interface HistoryOut {
-  releases: { version: string; status: string; ms: number; findings?: { ruleId: string }[] }[];
+  releases: { version: string; status: string; ms: number; incomplete?: string[]; findings?: { ruleId: string }[] }[];
   timeline: { ruleId: string; present: string[] }[];
+}
+
+const OUT = fileURLToPath(new URL('../../bench/results/history.json', import.meta.url));
+
+/** Written after every step, so a long run that is stopped still leaves what it measured. */
+async function save(result: Record<string, unknown>): Promise<void> {
+  await writeFile(OUT, JSON.stringify(result, null, 2) + '\n');
 }
 
 async function main(): Promise<void> {
   await mkdir(cache, { recursive: true });
-  const history = ['history', PKG, '--range', HISTORY_RANGE, '--workers', workers, '--platform', 'linux-x64', '--format', 'json'];
   console.error(`cache: ${cache}`);
-  const cold = await run(history);
-  console.error(`history cold: exit ${cold.code}, ${cold.ms} ms ${cold.stderr.trim()}`);
-  const warm = await run(history);
-  console.error(`history warm: exit ${warm.code}, ${warm.ms} ms`);
-  const h = JSON.parse(cold.stdout) as HistoryOut;
-  const hw = JSON.parse(warm.stdout) as HistoryOut;
-  const covert = h.timeline.find((t) => t.ruleId === KIND);
-
-  const bisect = await run(['history', PKG, '--range', BISECT_RANGE, '--bisect', KIND, '--workers', workers, '--platform', 'linux-x64', '--format', 'json']);
-  console.error(`bisect: exit ${bisect.code}, ${bisect.ms} ms ${bisect.stderr.trim()}`);
-  const b = bisect.code === 0 || bisect.code === 1 ? (JSON.parse(bisect.stdout) as Record<string, unknown>) : { error: bisect.stderr.trim() };
+  const result: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, workers: Number(workers), package: PKG, loadAverageAtStart: loadavg()[0] };
 
   const up = await run(['diff', `${PKG}@2.1.90`, `${PKG}@2.1.91`, '--format', 'json']);
   const down = await run(['diff', `${PKG}@2.1.91`, `${PKG}@2.1.90`, '--format', 'json']);
-  const added = (out: string) => (JSON.parse(out) as { findings: { added: { ruleId: string; severity: string }[] } }).findings.added.map((f) => `${f.severity} ${f.ruleId}`);
-  const removed = (out: string) => (JSON.parse(out) as { findings: { removed: { ruleId: string; severity: string }[] } }).findings.removed.map((f) => `${f.severity} ${f.ruleId}`);
-
-  const result = {
-    date: new Date().toISOString(),
-    node: process.version,
-    workers: Number(workers),
-    package: PKG,
-    history: {
-      range: HISTORY_RANGE,
-      releases: h.releases.length,
-      coldMs: cold.ms,
-      coldExit: cold.code,
-      audited: h.releases.filter((r) => r.status === 'audited').length,
-      failed: h.releases.filter((r) => r.status === 'failed').map((r) => r.version),
-      medianAuditMs: median(h.releases.filter((r) => r.status === 'audited').map((r) => r.ms)),
-      warmMs: warm.ms,
-      warmCached: hw.releases.filter((r) => r.status === 'cached').length,
-      covertChannelIn: covert ? { first: covert.present[0], last: covert.present[covert.present.length - 1], releases: covert.present.length } : null,
-    },
-    bisect: { range: BISECT_RANGE, kind: KIND, ms: bisect.ms, exit: bisect.code, ...pick(b, ['first', 'last', 'before', 'after', 'gaps', 'audits', 'cached', 'releases', 'failed', 'error']) },
-    diff: { up: { exit: up.code, ms: up.ms, added: up.code <= 1 ? added(up.stdout) : up.stderr.trim() }, down: { exit: down.code, ms: down.ms, removed: down.code <= 1 ? removed(down.stdout) : down.stderr.trim() } },
+  const listed = (out: string, side: 'added' | 'removed') => (JSON.parse(out) as { findings: Record<string, { ruleId: string; severity: string }[]> }).findings[side]!.map((f) => `${f.severity} ${f.ruleId}`);
+  result.diff = {
+    up: { exit: up.code, ms: up.ms, added: up.code <= 1 ? listed(up.stdout, 'added') : up.stderr.trim() },
+    down: { exit: down.code, ms: down.ms, removed: down.code <= 1 ? listed(down.stdout, 'removed') : down.stderr.trim() },
   };
-  const out = fileURLToPath(new URL('../../bench/results/history.json', import.meta.url));
-  await writeFile(out, JSON.stringify(result, null, 2) + '\n');
-  console.log(JSON.stringify(result, null, 2));
+  console.error(`diff: ${JSON.stringify(result.diff)}`);
+  await save(result);
+
+  const history = ['history', PKG, '--range', HISTORY_RANGE, '--workers', workers, '--platform', 'linux-x64', '--format', 'json'];
+  const cold = await run(history);
+  const warm = await run(history);
+  const h = JSON.parse(cold.stdout) as HistoryOut;
+  const hw = JSON.parse(warm.stdout) as HistoryOut;
+  const covert = h.timeline.find((t) => t.ruleId === KIND);
+  result.history = {
+    range: HISTORY_RANGE,
+    releases: h.releases.length,
+    coldMs: cold.ms,
+    coldExit: cold.code,
+    audited: h.releases.filter((r) => r.status === 'audited').length,
+    incomplete: h.releases.filter((r) => r.incomplete).map((r) => r.version),
+    failed: h.releases.filter((r) => r.status === 'failed').map((r) => r.version),
+    medianAuditMs: median(h.releases.filter((r) => r.status === 'audited').map((r) => r.ms)),
+    warmMs: warm.ms,
+    warmCached: hw.releases.filter((r) => r.status === 'cached').length,
+    covertChannelIn: covert ? { first: covert.present[0], last: covert.present[covert.present.length - 1], releases: covert.present.length } : null,
+  };
+  console.error(`history: ${JSON.stringify(result.history)}`);
+  await save(result);
+
+  const bisect = await run(['history', PKG, '--range', BISECT_RANGE, '--bisect', KIND, '--workers', workers, '--platform', 'linux-x64', '--format', 'json']);
+  const b = bisect.code === 0 || bisect.code === 1 ? (JSON.parse(bisect.stdout) as Record<string, unknown>) : { error: bisect.stderr.trim() };
+  result.bisect = { range: BISECT_RANGE, kind: KIND, ms: bisect.ms, exit: bisect.code, ...pick(b, ['first', 'last', 'before', 'after', 'gaps', 'audits', 'cached', 'releases', 'failed', 'error', 'audited']) };
+  console.error(`bisect: ${JSON.stringify(result.bisect)}`);
+  result.loadAverageAtEnd = loadavg()[0];
+  await save(result);
 }
 
 function median(xs: number[]): number {
