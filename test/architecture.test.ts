@@ -17,8 +17,8 @@ const LAYERS: string[][] = [
   ['analyze'],
   ['mechanisms'],
   ['audit'],
-  ['report'],
-  ['probe'],
+  ['report', 'jobs'],
+  ['probe', 'history'],
   ['cli'],
   ['bin'],
 ];

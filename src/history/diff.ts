@@ -1,8 +1,8 @@
 // What changed between two audits of a package: findings matched by fingerprint (new, removed, changed severity
-// or evidence), and what the package can learn and where it can talk to, section by section.
+// or evidence), and what the package can learn and where it can talk to, section by section. The fingerprint
+// (src/model/fingerprint.ts) is the same across releases whatever the minifier renamed or moved.
 import { atLeast, severityRank, type Finding, type Severity } from '../model/finding.js';
 import type { Report, TargetInfo } from '../model/report.js';
-import { fingerprintOf } from './fingerprint.js';
 
 export interface FindingChange {
   fingerprint: string;
@@ -60,7 +60,7 @@ function setChange(before: Iterable<string>, after: Iterable<string>): SetChange
 function byFingerprint(findings: Finding[]): Map<string, Finding[]> {
   const m = new Map<string, Finding[]>();
   for (const f of findings) {
-    const fp = fingerprintOf(f);
+    const fp = f.fingerprint;
     const list = m.get(fp);
     if (list) list.push(f);
     else m.set(fp, [f]);

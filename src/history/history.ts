@@ -4,7 +4,6 @@ import { atLeast, severityRank, type Finding, type Severity } from '../model/fin
 import type { AuditJob } from '../jobs/audit-job.js';
 import type { AuditResult, AuditService } from '../jobs/service.js';
 import { bisect, type BisectOutcome, type Presence } from './bisect.js';
-import { fingerprintOf } from './fingerprint.js';
 import type { ProgressSink } from './progress.js';
 import type { Release, ReleaseList } from './releases.js';
 
@@ -52,7 +51,7 @@ export function buildTimeline(audits: ReleaseAudit[], verbose: boolean): Timelin
   const rows = new Map<string, TimelineRow>();
   audits.forEach(({ result }, i) => {
     for (const f of significantFindings(result, verbose)) {
-      const fp = fingerprintOf(f);
+      const fp = f.fingerprint;
       let row = rows.get(fp);
       if (!row) {
         row = { fingerprint: fp, ruleId: f.ruleId, severity: f.severity, title: f.title, presence: audits.map((a) => (settled(a.result) ? false : undefined)) };
@@ -95,10 +94,13 @@ export function failsGate(audits: ReleaseAudit[], failOn: Severity): boolean {
   return audits.some((a) => significantFindings(a.result, true).some((f) => atLeast(f.severity, failOn)));
 }
 
-/** True when the report carries the finding: by kind (rule id), by fingerprint, or by a fingerprint prefix of 8+ hex digits. */
+/**
+ * True when the report carries the finding: by kind, by fingerprint, or by a fingerprint prefix of 8+ hex digits.
+ * A second finding about the same thing in one report carries the fingerprint with `:2`; it matches too.
+ */
 export function matchesQuery(f: Finding, query: string): boolean {
   if (f.ruleId === query) return true;
-  const fp = fingerprintOf(f);
+  const fp = f.fingerprint.split(':')[0]!;
   return fp === query || (/^[0-9a-f]{8,}$/i.test(query) && fp.startsWith(query.toLowerCase()));
 }
 

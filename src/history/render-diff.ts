@@ -3,7 +3,6 @@ import type { Finding, Severity } from '../model/finding.js';
 import type { TargetInfo } from '../model/report.js';
 import { clip, loc, printable, renderFinding, SEVERITY_COLOR } from '../report/reporters/text.js';
 import { DIFF_SECTIONS, SECTION_TITLES, type ReportDiff } from './diff.js';
-import { fingerprintOf } from './fingerprint.js';
 
 export interface DiffRenderOptions {
   color: boolean;
@@ -89,7 +88,7 @@ export function renderDiffJson(d: ReportDiff, o: DiffRenderOptions, tool: { name
           unchanged: d.findings.unchanged.length,
         },
         inventory: d.sections,
-        gate: { failOn: o.failOn, findings: o.gate.map((f) => fingerprintOf(f)) },
+        gate: { failOn: o.failOn, findings: o.gate.map((f) => f.fingerprint) },
       },
       null,
       2,

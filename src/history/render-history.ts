@@ -3,7 +3,6 @@ import semver from 'semver';
 import { SEVERITIES, type Finding, type Severity } from '../model/finding.js';
 import { printable, SEVERITY_COLOR } from '../report/reporters/text.js';
 import type { AuditResult } from '../jobs/service.js';
-import { fingerprintOf } from './fingerprint.js';
 import { presenceRuns, significantFindings, type BisectRun, type ReleaseAudit, type TimelineRow } from './history.js';
 import { formatDuration } from './progress.js';
 import { colorizer } from './render-diff.js';
@@ -142,7 +141,7 @@ function auditJson(a: ReleaseAudit, verbose: boolean) {
       ? { error: r.error }
       : {
           integrity: r.report.target.integrity ?? a.release.integrity,
-          findings: significantFindings(r, verbose).map((f) => ({ fingerprint: fingerprintOf(f), ruleId: f.ruleId, severity: f.severity, title: f.title, location: f.location })),
+          findings: significantFindings(r, verbose).map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, severity: f.severity, title: f.title, location: f.location })),
         }),
   };
 }

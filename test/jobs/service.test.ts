@@ -10,6 +10,7 @@ import type { JobBackend } from '../../src/jobs/pool.js';
 import { AuditService } from '../../src/jobs/service.js';
 import { emptyInventory } from '../../src/model/report.js';
 import type { Finding } from '../../src/model/finding.js';
+import { internalFinding } from '../../src/audit/analyze-file.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
 
 class CountingBackend implements JobBackend {
@@ -24,11 +25,9 @@ class CountingBackend implements JobBackend {
     await new Promise((r) => setTimeout(r, 5));
     if (this.fail.has(job.spec)) return { ok: false, error: 'cannot fetch', analyzer: this.analyzer, ms: 1 };
     const [name, version] = job.spec.split('@') as [string, string];
-    const location = { file: 'cli.js', offset: 0, line: 1, column: 1 };
+    const location = { file: 'cli.js' };
     // A busy machine: the per-file time limit cut the audit of this one short.
-    const findings: Finding[] = this.slow.has(job.spec)
-      ? [{ id: 'time-limit@cli.js:1:1', ruleId: 'time-limit', category: 'internal', severity: 'info', title: 't', message: 'stopped', location, related: [], decoded: [], excerpt: '' }]
-      : [];
+    const findings: Finding[] = this.slow.has(job.spec) ? [internalFinding(location.file, 'time-limit', 't', 'stopped')] : [];
     return {
       ok: true,
       analyzer: this.analyzer,
