@@ -114,6 +114,8 @@ export async function diffCommand(args: string[], io: CommandIo): Promise<number
   }
   const [before, after] = results.map((r, i) => {
     if (r.status === 'failed') throw new UserError(`cannot audit ${positionals[i]}: ${r.error}`);
+    // A gate must not pass on an audit that stopped early: what it did not read may be what changed.
+    if (r.incomplete?.length) throw new UserError(`the audit of ${positionals[i]} was cut short (${r.incomplete.join('; ')}); nothing was cached, run again on a less busy machine`);
     return r.report;
   });
   const d = diffReports(before!, after!);
