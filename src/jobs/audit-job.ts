@@ -62,6 +62,14 @@ export async function runAuditJob(job: AuditJob, settings: JobSettings, analyzer
   }
 }
 
+/** What the pool sends an audit process (src/bin/audit-job.ts), and what it answers. */
+export interface JobRequest {
+  job: AuditJob;
+  settings: JobSettings;
+}
+
+export type JobMessage = { type: 'progress'; message: string } | { type: 'done'; outcome: JobOutcome };
+
 /** SRI sha512 of a file (tarballs given by path have no registry integrity). */
 export function fileIntegrity(path: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,6 @@
-// The local worker pool: at most N audit processes at a time, one fresh process per job (job-process.ts).
+// The local worker pool: at most N audit processes at a time, one fresh process per job (src/bin/audit-job.ts).
 import { fork, type ChildProcess } from 'node:child_process';
-import type { AuditJob, JobOutcome, JobSettings } from './audit-job.js';
-import type { JobMessage, JobRequest } from './job-process.js';
+import type { AuditJob, JobMessage, JobOutcome, JobRequest, JobSettings } from './audit-job.js';
 
 /** Where jobs run: the local pool or a queue. */
 export interface JobBackend {
@@ -15,7 +14,7 @@ export interface PoolOptions {
   settings: JobSettings;
   /** A job still running after this long is stopped and reported as failed. */
   jobTimeoutMs?: number;
-  /** The script each process runs; tests substitute one that crashes. */
+  /** The script each process runs (default src/bin/audit-job.ts); tests substitute one that crashes. */
   entry?: URL;
 }
 
@@ -49,7 +48,7 @@ export class LocalPool implements JobBackend {
     if (this.closed) return Promise.resolve(failed('the pool was closed'));
     let child: ChildProcess;
     try {
-      child = fork(this.opts.entry ?? new URL('./job-process.js', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      child = fork(this.opts.entry ?? new URL('../bin/audit-job.js', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     } catch (e) {
       return Promise.resolve(failed(`cannot start an audit process: ${(e as Error).message}`));
     }
