@@ -5,11 +5,12 @@ export type FileKind = 'js' | 'package-json' | 'binary' | 'other';
 /** How much of a file `classifyFile` needs to see. */
 export const CLASSIFY_HEAD_BYTES = 8192;
 
-const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx']);
+/** What runtimes load as code: JavaScript, JSX, and TypeScript that Node, Bun and Deno run by stripping its types. */
+const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts']);
 const BINARY_EXTENSIONS = new Set(['.node', '.so', '.dylib', '.dll', '.exe', '.wasm']);
 /** Extensions Node never runs as a script: classified 'other' unless the bytes are a known executable format. */
 const OTHER_EXTENSIONS = new Set([
-  '.md', '.markdown', '.txt', '.rst', '.json', '.json5', '.jsonc', '.map', '.ts', '.tsx', '.mts', '.cts',
+  '.md', '.markdown', '.txt', '.rst', '.json', '.json5', '.jsonc', '.map', '.tsx',
   '.css', '.scss', '.sass', '.less', '.html', '.htm', '.xml', '.yml', '.yaml', '.toml', '.ini', '.csv', '.lock',
   '.png', '.jpg', '.jpeg', '.gif', '.svg', '.ico', '.webp', '.bmp', '.avif', '.woff', '.woff2', '.ttf', '.otf', '.eot',
   '.sh', '.bash', '.ps1', '.bat', '.cmd', '.py', '.rb', '.pl', '.c', '.h', '.cc', '.cpp', '.hpp', '.rs', '.go',

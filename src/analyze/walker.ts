@@ -687,10 +687,29 @@ export class Walker {
         return NONE;
       case 'ParenthesizedExpression':
         return this.expr(node.expression);
+      case 'JSXElement':
+      case 'JSXFragment':
+        this.jsx(node);
+        return NONE;
       default:
-        // ThisExpression, Super, MetaProperty, PrivateIdentifier, JSX: no tracked value.
+        // ThisExpression, Super, MetaProperty, PrivateIdentifier: no tracked value.
         return NONE;
     }
+  }
+
+  /** A JSX element carries no tracked value, but the code in its attributes and children runs. */
+  private jsx(node: AnyNode): void {
+    for (const a of node.openingElement?.attributes ?? []) {
+      if (a.type === 'JSXSpreadAttribute') this.expr(a.argument);
+      else if (a.value) this.jsxChild(a.value);
+    }
+    for (const c of node.children) this.jsxChild(c);
+  }
+
+  private jsxChild(node: AnyNode): void {
+    if (node.type === 'JSXExpressionContainer' || node.type === 'JSXSpreadChild') {
+      if (node.expression.type !== 'JSXEmptyExpression') this.expr(node.expression);
+    } else if (node.type === 'JSXElement' || node.type === 'JSXFragment') this.expr(node);
   }
 
   private object(node: AnyNode): Val {

@@ -5,7 +5,7 @@ import type { Finding } from '../model/finding.js';
 import type { FindingKind } from '../model/catalogue.js';
 import { noteFinding } from '../model/create-finding.js';
 import type { Inventory } from '../model/report.js';
-import { parseJs } from '../parse/parse.js';
+import { parseFile } from '../parse/parse.js';
 import { FlowGraph } from '../flow/graph.js';
 import { CONTROL_BITS, emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
@@ -77,7 +77,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
   const lines = new LineIndex(file, text);
   const limits: string[] = [];
   const t0 = performance.now();
-  const parsed = parseJs(text);
+  const parsed = parseFile(file, text);
   const t1 = performance.now();
   const emptyInv = { hosts: [], urls: [], envVars: [], fingerprintSources: [] };
   if (!parsed.ok) {

@@ -1,10 +1,48 @@
 // Parsing stage: text → ESTree with character ranges. Package code is only parsed, never run.
+import { createRequire } from 'node:module';
 import { parseModule, parseScript } from 'meriyah';
+import type tsBlankSpace from 'ts-blank-space';
 
 // ESTree nodes as meriyah produces them; the analysis narrows them where it reads them.
 export type AnyNode = any;
 
 export type ParseResult = { ok: true; ast: AnyNode; sourceType: 'module' | 'script' } | { ok: false; message: string; offset: number };
+
+/** How a runtime would read a file: its goal, and whether it is JSX or TypeScript. */
+export interface Syntax {
+  /** `auto`: module first, then script (a `.js` file may be either). */
+  goal: 'module' | 'script' | 'auto';
+  jsx: boolean;
+  typescript: boolean;
+}
+
+const PLAIN: Syntax = { goal: 'auto', jsx: false, typescript: false };
+
+/**
+ * The syntax a file's name asks for. `.mjs`/`.mts` are modules and `.cjs`/`.cts` CommonJS scripts (which may
+ * `return` at the top level, as Node wraps them in a function); `.ts`/`.mts`/`.cts` are TypeScript (declaration
+ * files carry no code); `.jsx` is JSX.
+ */
+export function syntaxOf(file: string): Syntax {
+  const lower = file.toLowerCase();
+  const ext = /\.d\.[mc]?ts$/.test(lower) ? '.d.ts' : (/\.[a-z]+$/.exec(lower)?.[0] ?? '');
+  switch (ext) {
+    case '.mjs':
+      return { goal: 'module', jsx: false, typescript: false };
+    case '.cjs':
+      return { goal: 'script', jsx: false, typescript: false };
+    case '.jsx':
+      return { goal: 'auto', jsx: true, typescript: false };
+    case '.ts':
+      return { goal: 'auto', jsx: false, typescript: true };
+    case '.mts':
+      return { goal: 'module', jsx: false, typescript: true };
+    case '.cts':
+      return { goal: 'script', jsx: false, typescript: true };
+    default:
+      return PLAIN;
+  }
+}
 
 /** Blanks a leading `#!` line without changing offsets (meriyah's hashbang support depends on options). */
 function blankHashbang(text: string): string {
@@ -21,23 +59,54 @@ function errorOf(e: unknown): { message: string; offset: number } {
   return { message, offset: typeof err?.index === 'number' ? err.index : typeof err?.start === 'number' ? err.start : 0 };
 }
 
+// The type stripper loads the TypeScript compiler (seconds on a busy machine): only when a TypeScript file comes.
+let stripper: typeof tsBlankSpace | undefined;
+function stripTypes(text: string): { js: string; unsupported: number[] } {
+  stripper ??= (createRequire(import.meta.url)('ts-blank-space') as { default: typeof tsBlankSpace }).default;
+  const unsupported: number[] = [];
+  // Types become spaces, so every offset, line and column of the result is the one in the TypeScript source.
+  const js = stripper(text, (node) => unsupported.push(node.pos + (/^\s*/.exec(text.slice(node.pos, node.pos + 200))?.[0].length ?? 0)));
+  return { js, unsupported };
+}
+
 /**
- * Parses as a module first (bundles use import/export and top-level await), then as a sloppy
- * script (legacy code with `with`, octal escapes, `arguments` tricks).
+ * Parses as the runtime would load the file, then falls back to the other goal: a module first (bundles use
+ * import/export and top-level await), then a sloppy script (legacy code with `with`, octal escapes, HTML-like
+ * comments, CommonJS's top-level `return`), or the other way round for a CommonJS file. TypeScript has its types
+ * stripped to whitespace first, so locations are those of the source.
  */
-export function parseJs(text: string, hint: 'module' | 'script' | 'auto' = 'auto'): ParseResult {
-  const src = blankHashbang(text);
-  const order: ('module' | 'script')[] = hint === 'script' ? ['script', 'module'] : ['module', 'script'];
+export function parseJs(text: string, syntax: Partial<Syntax> = PLAIN): ParseResult {
+  const { goal = 'auto', jsx = false, typescript = false } = syntax;
+  let src = blankHashbang(text);
+  let unsupported: number[] = [];
+  if (typescript) {
+    try {
+      ({ js: src, unsupported } = stripTypes(src));
+    } catch (e) {
+      return { ok: false, ...errorOf(e) };
+    }
+  }
+  const order: ('module' | 'script')[] = goal === 'script' ? ['script', 'module'] : ['module', 'script'];
   let first: { message: string; offset: number } | null = null;
   for (const kind of order) {
     try {
-      const opts = { ranges: true, next: true, webcompat: kind === 'script', lexical: false } as const;
-      const ast = kind === 'module' ? parseModule(src, opts) : parseScript(src, opts);
+      const ast =
+        kind === 'module'
+          ? parseModule(src, { ranges: true, next: true, lexical: false, jsx })
+          : parseScript(src, { ranges: true, next: true, lexical: false, jsx, webcompat: true, globalReturn: true });
       return { ok: true, ast, sourceType: kind };
     } catch (e) {
       first ??= errorOf(e);
       if (e instanceof RangeError) break;
     }
   }
+  if (unsupported.length > 0) {
+    return { ok: false, message: 'TypeScript that type stripping cannot remove (enum, namespace, parameter property or similar)', offset: unsupported[0]! };
+  }
   return { ok: false, ...first! };
+}
+
+/** Parses a file with the syntax its name asks for (`syntaxOf`). */
+export function parseFile(file: string, text: string): ParseResult {
+  return parseJs(text, syntaxOf(file));
 }
