@@ -2,10 +2,11 @@
 // 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable target.
 // It returns the exit code; only the executable (src/bin/telltale.ts) sets process.exitCode.
 
-import { parseArgs } from 'node:util';
 import { audit } from './audit/audit.js';
 import { atLeast, isSeverity, type Severity } from './model/finding.js';
 import { UserError } from './model/errors.js';
+import { closest, parseCommandArgs, wantsHelp } from './model/cli-args.js';
+import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { TOOL_VERSION } from './version.js';
@@ -27,6 +28,7 @@ Usage:
   telltale worker --redis <url> [--concurrency N] [--dead-letters]
                                         run queued history audits (BullMQ on Redis) on this machine
   telltale rules [--format text|json]   list every finding kind, its severity rows, and the detectors
+  telltale <command> --help             that command's options
   telltale --version
 
 Audit options:
@@ -45,6 +47,78 @@ diff and history take the audit options above, and:
   Results are cached in <cache>/results.sqlite by tarball integrity and analyzer version (docs/history.md).
 `;
 
+const AUDIT_USAGE = `telltale audit <target> [options]
+
+Static audit of an npm package: <target> is an npm spec (name, name@version, name@tag, name@range), a .tgz
+tarball, a folder, or a single .js file. Package code is never run.
+
+Options:
+  --format text|json      report format (default text)
+  --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
+  --offline               use only the local package cache
+  --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
+  --cache <dir>           package cache (default: $TELLTALE_CACHE or ~/.cache/telltale)
+  --max-file-mb <n>       largest JavaScript file analysed
+  --quiet                 no progress on stderr
+  --verbose               show info findings and the full inventory
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, unreadable target, or
+nothing to audit (no JavaScript, no install scripts, no executables).
+`;
+
+const DIFF_USAGE = `telltale diff <older> <newer> [options]
+
+What changed between two releases (npm specs, tarballs or folders): findings matched by fingerprint, new
+destinations, variables and decoded data. Exit 1 when the newer one adds a finding at or above --fail-on.
+
+Options: --format text|json, --fail-on <severity>, --offline, --platform <p>, --cache <dir>, --max-file-mb <n>,
+         --quiet, --verbose (as for telltale audit). Results are cached in <cache>/results.sqlite.
+`;
+
+const HISTORY_USAGE = `telltale history <name> [options]
+telltale history <name> --bisect <kind or fingerprint> [options]
+
+Every release of a range audited (cached, in parallel), a timeline per finding; --bisect finds the first and last
+release carrying a finding in O(log n) audits.
+
+Options:
+  --range <semver range>  releases to audit (default: every version)
+  --since <date>          only releases published since then
+  --workers N             audit processes at once (default: up to 4, one per core)
+  --queue <redis-url>     run the audits on \`telltale worker\` processes instead
+  --bisect <kind|fp>      first and last release carrying a finding kind or fingerprint
+  --fail-on-any           exit 1 when any release (not only the newest) has a finding at or above --fail-on
+  and the audit options: --format text|json, --fail-on, --offline, --platform, --cache, --max-file-mb, --quiet, --verbose
+`;
+
+const WORKER_USAGE = `telltale worker --redis <url> [options]
+
+Runs queued history audits (BullMQ on Redis) on this machine until stopped (SIGINT or SIGTERM).
+  --redis <url>           the queue's Redis, e.g. redis://127.0.0.1:6379
+  --concurrency N         audits at once (default 1)
+  --cache <dir>           package cache
+  --offline               use only the local package cache
+  --lock-seconds N        a dead worker's job is taken over after about this long (default 30)
+  --name <name>           this worker's name in the queue
+  --dead-letters          print the jobs that failed every attempt and exit (--format text|json)
+`;
+
+const RULES_USAGE = `telltale rules [--format text|json]
+
+Lists every finding kind a report can contain, the severity rows that can rank it, and the detectors.
+`;
+
+const COMMAND_USAGE: Record<string, string> = { audit: AUDIT_USAGE, diff: DIFF_USAGE, history: HISTORY_USAGE, worker: WORKER_USAGE, rules: RULES_USAGE };
+const COMMANDS = ['audit', 'probe', 'diff', 'history', 'worker', 'rules', 'help'];
+
+/**
+ * A target that gave the audit nothing to look at: no JavaScript was analysed, and there are no install scripts,
+ * executables or findings. Passing it would be a silent pass on a typo'd folder or a file of another language.
+ */
+export function nothingToAudit(r: Report): boolean {
+  return r.stats.files === 0 && r.findings.length === 0 && r.inventory.binaries.length === 0 && r.inventory.installScripts.length === 0;
+}
+
 interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
@@ -61,6 +135,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout(TOOL_VERSION + '\n');
     return 0;
   }
+  if (command !== 'probe' && COMMAND_USAGE[command] && wantsHelp(rest)) {
+    io.stdout(COMMAND_USAGE[command]);
+    return 0;
+  }
   if (command === 'rules') return rulesCommand(rest, io);
   if (command === 'probe') {
     const { probeCommand } = await import('./probe/command.js');
@@ -74,17 +152,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const { workerCommand } = await import('./jobs/worker-command.js');
     return workerCommand(rest, io);
   }
-  if (command !== 'audit') throw new UserError(`unknown command "${command}" (try: telltale --help)`);
+  if (command !== 'audit') {
+    const near = closest(command, COMMANDS);
+    throw new UserError(`unknown command "${command}"${near ? ` (did you mean telltale ${near}?)` : ''}; telltale --help lists them`);
+  }
   return auditCommand(rest, io);
 }
 
 function rulesCommand(args: string[], io: Io): number {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } } }));
-  } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]!);
-  }
+  const { values } = parseCommandArgs('rules', args, { format: { type: 'string', default: 'text' } }, false);
   if (values.format === 'json') io.stdout(renderRulesJson());
   else if (values.format === 'text') io.stdout(renderRulesText());
   else throw new UserError(`unknown format "${values.format}" for rules (text or json)`);
@@ -92,26 +168,16 @@ function rulesCommand(args: string[], io: Io): number {
 }
 
 async function auditCommand(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'fail-on': { type: 'string', default: 'high' },
-        offline: { type: 'boolean', default: false },
-        platform: { type: 'string' },
-        cache: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        'max-file-mb': { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]!);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('audit', args, {
+    format: { type: 'string', default: 'text' },
+    'fail-on': { type: 'string', default: 'high' },
+    offline: { type: 'boolean', default: false },
+    platform: { type: 'string' },
+    cache: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    'max-file-mb': { type: 'string' },
+  });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UserError(`unknown format "${values.format}" (text or json)`);
@@ -137,6 +203,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     limits: maxMb ? { maxJsFileBytes: maxMb * 1024 * 1024 } : undefined,
   });
   if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
+  if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
   io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose }));
   return report.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
 }

@@ -3,11 +3,12 @@
 // --fail-on (diff: new ones in the newer side; history: in the newest release, or any with --fail-on-any), 2 usage
 // errors and unknown packages. A release that cannot be audited is listed with its reason.
 import { availableParallelism } from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { checkPlatform } from '../acquire/executables/platform-packages.js';
 import { defaultCacheDir } from '../acquire/index.js';
 import { isSeverity, type Severity } from '../model/finding.js';
 import { UserError } from '../model/errors.js';
+import { parseCommandArgs } from '../model/cli-args.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzerVersion } from '../jobs/analyzer-version.js';
 import { defaultPlatform, type AuditJob } from '../jobs/audit-job.js';
@@ -41,12 +42,8 @@ const COMMON = {
   'max-file-mb': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options });
-  } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]!);
-  }
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O) {
+  return parseCommandArgs(command, args, options);
 }
 
 interface Common {
@@ -101,7 +98,7 @@ async function service(o: Common, makeBackend: () => Promise<JobBackend>): Promi
 }
 
 export async function diffCommand(args: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(args, COMMON);
+  const { values, positionals } = parse('diff', args, COMMON);
   if (positionals.length !== 2) throw new UserError('diff takes two targets: the older and the newer (try: telltale --help)');
   const o = await common(values);
   const jobs = await Promise.all(positionals.map((spec) => jobForSpec(spec, o)));
@@ -126,7 +123,7 @@ export async function diffCommand(args: string[], io: CommandIo): Promise<number
 }
 
 export async function historyCommand(args: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = parse('history', args, {
     ...COMMON,
     range: { type: 'string' },
     since: { type: 'string' },

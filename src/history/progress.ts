@@ -21,7 +21,7 @@ export function formatDuration(ms: number): string {
 /** The line for a moment of the run; pure, so the format is tested without a terminal. */
 export function progressLine(s: { total?: number; cached: number; audited: number; failed: number; running: string[]; elapsedMs: number; auditMs: number }): string {
   const done = s.cached + s.audited + s.failed;
-  const running = s.running.length ? ` · ${s.running.slice(0, 3).join(', ')}${s.running.length > 3 ? ` +${s.running.length - 3}` : ''}` : '';
+  const running = s.running.length ? ` · ${s.running.slice(0, 3).join(', ')}${s.running.length > 3 ? ` (+${s.running.length - 3} more)` : ''}` : '';
   if (s.total === undefined) {
     // Bisect: how many audits it will take is not known in advance, so there is no bar and no ETA.
     return [`${done} audited`, s.cached ? `${s.cached} cached` : '', s.failed ? `${s.failed} failed` : '', formatDuration(s.elapsedMs)].filter(Boolean).join(' · ') + running;

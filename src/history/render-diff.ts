@@ -2,6 +2,7 @@
 import type { Finding, Severity } from '../model/finding.js';
 import type { TargetInfo } from '../model/report.js';
 import { clip, loc, printable, renderFinding, SEVERITY_COLOR } from '../report/reporters/text.js';
+import { moreList } from '../report/list.js';
 import { DIFF_SECTIONS, SECTION_TITLES, type ReportDiff } from './diff.js';
 
 export interface DiffRenderOptions {
@@ -53,7 +54,7 @@ export function renderDiffText(d: ReportDiff, o: DiffRenderOptions): string {
     const { added: plus, removed: minus } = d.sections[s];
     const max = o.verbose ? Infinity : 15;
     const list = (sign: string, values: string[]) =>
-      values.length ? `${sign} ${values.slice(0, max).map((v) => printable(clip(v, 120))).join(`, `)}${values.length > max ? `, … (+${values.length - max} more)` : ''}` : '';
+      values.length ? `${sign} ${moreList(values.map((v) => printable(clip(v, 120))), max)}` : '';
     out.push(`  ${SECTION_TITLES[s]}:`);
     if (plus.length) out.push(`    ${list('+', plus)}`);
     if (minus.length) out.push(`    ${list('−', minus)}`);

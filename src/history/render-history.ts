@@ -2,6 +2,7 @@
 import semver from 'semver';
 import { SEVERITIES, type Finding, type Severity } from '../model/finding.js';
 import { printable, SEVERITY_COLOR } from '../report/reporters/text.js';
+import { moreList } from '../report/list.js';
 import type { AuditResult } from '../jobs/service.js';
 import { presenceRuns, significantFindings, type BisectRun, type ReleaseAudit, type TimelineRow } from './history.js';
 import { formatDuration } from './progress.js';
@@ -55,7 +56,7 @@ function selection(meta: { name: string; range?: string; since?: string }): stri
 }
 
 function versionList(versions: string[], max = 12): string {
-  return versions.length > max ? `${versions.slice(0, max).join(', ')}, … (+${versions.length - max} more)` : versions.join(', ');
+  return moreList(versions, max);
 }
 
 /** `a – b` runs of a presence row, with the releases in between that lack it. */

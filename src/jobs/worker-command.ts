@@ -1,8 +1,8 @@
 // `telltale worker --redis <url>`: processes audit jobs from the queue until stopped (SIGINT or SIGTERM), or with
 // `--dead-letters` prints the jobs that failed every attempt and exits.
-import { parseArgs } from 'node:util';
 import { defaultCacheDir } from '../acquire/index.js';
 import { UserError } from '../model/errors.js';
+import { parseCommandArgs } from '../model/cli-args.js';
 import { analyzerVersion } from './analyzer-version.js';
 import { deadLetters, startQueueWorker } from './queue.js';
 
@@ -26,12 +26,10 @@ function stopRequested(): Promise<void> {
 }
 
 export async function workerCommand(args: string[], io: WorkerIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      options: {
+  const parsed = parseCommandArgs(
+    'worker',
+    args,
+    {
         redis: { type: 'string' },
         concurrency: { type: 'string', default: '1' },
         cache: { type: 'string' },
@@ -40,11 +38,9 @@ export async function workerCommand(args: string[], io: WorkerIo): Promise<numbe
         name: { type: 'string' },
         'dead-letters': { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
-      },
-    });
-  } catch (e) {
-    throw new UserError((e as Error).message.split('\n')[0]!);
-  }
+    },
+    false,
+  );
   const v = parsed.values;
   if (!v.redis) throw new UserError('worker needs --redis <url>, e.g. --redis redis://127.0.0.1:6379');
   const concurrency = Number(v.concurrency);

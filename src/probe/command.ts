@@ -4,6 +4,9 @@ import fs from 'node:fs/promises';
 import { atLeast } from '../model/finding.js';
 import type { Report } from '../model/report.js';
 import { UserError } from '../model/errors.js';
+import { closest } from '../model/cli-args.js';
+
+const PROBE_OPTIONS = ['matrix', 'format', 'timeout', 'repeat', 'concurrency', 'env', 'bin', 'static', 'help'];
 import { isDimension, parseMatrixWord, type Dimension } from './persona.js';
 import { defaultConcurrency, runProbe, type ProbeOptions } from './probe.js';
 import { RENDERERS, type ProbeFormat } from './report.js';
@@ -91,7 +94,10 @@ export function parseProbeArgs(args: string[], zoneinfo?: string): ParsedProbeAr
         staticPath = value();
         break;
       default:
-        if (a.startsWith('-')) throw new UserError(`unknown option ${a} for telltale probe (tool arguments go after --)`);
+        if (a.startsWith('-')) {
+          const near = closest(a, PROBE_OPTIONS);
+          throw new UserError(`unknown option ${a} for telltale probe${near ? ` (did you mean --${near}?)` : ''}; tool arguments go after --`);
+        }
         if (target !== undefined) throw new UserError(`one target only (got ${target} and ${a}); tool arguments go after --`);
         target = a;
     }

@@ -2,6 +2,7 @@
 // their evidence chain in plain words), then the "what does this tool know about me" inventory.
 import type { Finding, Location, Severity } from '../../model/finding.js';
 import type { InventoryItem, Report } from '../../model/report.js';
+import { moreLine, moreList } from '../list.js';
 
 export interface TextOptions {
   color: boolean;
@@ -41,34 +42,38 @@ export function renderText(report: Report, opts: TextOptions): string {
   const shown = report.findings.filter((f) => opts.verbose || f.severity !== 'info');
   const counts = new Map<Severity, number>();
   for (const f of report.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  out.push(
-    'Findings: ' +
-      (['critical', 'high', 'medium', 'low', 'info'] as Severity[])
-        .filter((s) => counts.get(s))
-        .map((s) => c(SEVERITY_COLOR[s], `${counts.get(s)} ${s}`))
-        .join(', ') || 'Findings: none',
-  );
+  const summary = (['critical', 'high', 'medium', 'low', 'info'] as Severity[])
+    .filter((s) => counts.get(s))
+    .map((s) => c(SEVERITY_COLOR[s], `${counts.get(s)} ${s}`))
+    .join(', ');
+  out.push(summary ? `Findings: ${summary}` : 'Findings: no findings');
   out.push('');
   for (const f of shown) out.push(...renderFinding(f, c));
+  if (report.findings.length > 0 && shown.length === 0) out.push(`No findings above info (${report.findings.length} info; --verbose shows them).`, '');
 
   const inv = report.inventory;
   out.push(c('\x1b[1m', 'What this package can learn about you and where it can talk to'));
   const list = (title: string, items: InventoryItem[], max: number) => {
     if (items.length === 0) return;
     const sorted = [...items].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-    const head = sorted.slice(0, opts.verbose ? sorted.length : max).map((i) => printable(i.value) + (i.count > 1 ? ` (${i.count})` : ''));
-    out.push(`  ${title} (${items.length}): ${head.join(', ')}${sorted.length > head.length ? `, … (+${sorted.length - head.length}; --verbose for all)` : ''}`);
+    const all = sorted.map((i) => printable(i.value) + (i.count > 1 ? ` (${i.count})` : ''));
+    out.push(`  ${title} (${items.length}): ${moreList(all, opts.verbose ? Infinity : max, '--verbose for all')}`);
   };
   list('fingerprint sources', inv.fingerprintSources, 20);
   list('environment variables', inv.envVars, 25);
   list('hosts', inv.hosts, 25);
   list('URLs', inv.urls, 10);
   if (inv.installScripts.length) out.push(`  install scripts: ${inv.installScripts.map((s) => `${s.name}: ${printable(clip(s.command, 80))}`).join('; ')}`);
-  if (inv.binaries.length) out.push(`  binaries (${inv.binaries.length}): ${inv.binaries.slice(0, 10).map((b) => `${b.file} [${b.type}, ${(b.bytes / 1e6).toFixed(1)} MB]`).join(', ')}`);
+  if (inv.binaries.length) out.push(`  binaries (${inv.binaries.length}): ${moreList(inv.binaries.map((b) => `${printable(b.file)} [${b.type}, ${(b.bytes / 1e6).toFixed(1)} MB]`), opts.verbose ? Infinity : 10, '--verbose for all')}`);
+  const nothingKnown = !inv.fingerprintSources.length && !inv.envVars.length && !inv.hosts.length && !inv.urls.length && !inv.installScripts.length && !inv.binaries.length;
+  if (nothingKnown) out.push('  nothing: no fingerprint sources, environment variables, hosts, URLs, install scripts or binaries');
   if (report.stats.limits.length) {
     out.push('');
     out.push(c('\x1b[33m', 'Limits reached:'));
-    for (const l of report.stats.limits.slice(0, 20)) out.push('  ' + printable(l));
+    const max = opts.verbose ? Infinity : 20;
+    for (const l of report.stats.limits.slice(0, max)) out.push('  ' + printable(l));
+    const more = moreLine(report.stats.limits.length, Math.min(max, report.stats.limits.length), '--verbose for all');
+    if (more) out.push('  ' + more);
   }
   return out.join('\n') + '\n';
 }
