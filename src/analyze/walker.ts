@@ -11,6 +11,13 @@ import { Scopes, type Scope } from './walk/scopes.js';
 import { Functions, type FnInfo } from './walk/functions.js';
 import { BUILTIN_METHODS, modelBuiltinCall, RUNTIME_GLOBALS } from './walk/builtins.js';
 import { EvalRecord } from './walk/eval-record.js';
+import { isExportTarget, isModuleRecord, moduleMapBodies, wrappedBodies } from './walk/modules.js';
+
+/** A bundled module being walked (walk/modules.ts): its own property names, and its exports/module parameters. */
+interface ModuleFrame {
+  props: Map<string, Val>;
+  params: number[];
+}
 
 interface Frame {
   fn: FnInfo;
@@ -41,6 +48,16 @@ export class Walker {
   private readonly functions: Functions;
   private frame: Frame | null = null;
   private readonly props = new Map<string, Val>();
+  /** Property names of each bundled module, and the module being walked (null: the file's own scope). */
+  private readonly moduleProps: Map<string, Val>[] = [];
+  private module: ModuleFrame | null = null;
+  /** Bindings of helpers that wrap CommonJS modules, and the start offsets of module functions still to walk. */
+  private readonly wrapperHelpers: number[] = [];
+  private readonly moduleBodies = new Set<number>();
+  /** The top-level `var` whose initialiser is being walked (-1: none). */
+  private topInit = -1;
+  /** Start of the object literal assigned to `module.exports` (its properties are the module's exports). */
+  private exportLiteral = -1;
   private readonly propWrites = new Set<number>();
   private readonly constants = new Map<number, number>();
   private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
@@ -75,7 +92,7 @@ export class Walker {
   /** Property-name nodes (field-based), for evidence such as "stored as property `x`". */
   propertyNodes(): Map<number, string> {
     const out = new Map<number, string>();
-    for (const [name, v] of this.props) out.set(this.graph.find(v[0]!), name);
+    for (const map of [this.props, ...this.moduleProps]) for (const [name, v] of map) out.set(this.graph.find(v[0]!), name);
     return out;
   }
 
@@ -140,21 +157,30 @@ export class Walker {
     return this.propVal(name)[0]!;
   }
 
-  /** The shared one-element value of a property-name node. */
-  private propVal(name: string): Val {
-    let v = this.props.get(name);
+  /** The shared one-element value of a property-name node (of the bundled module being walked, if any). */
+  private propVal(name: string, map = this.module?.props ?? this.props): Val {
+    let v = map.get(name);
     if (v === undefined) {
       v = [this.graph.node(-1)];
-      this.props.set(name, v);
+      map.set(name, v);
     }
     return v;
   }
 
-  private writeProp(name: string, v: Val): void {
+  /** Writes property `name`; an export of a bundled module is also visible to the rest of the file. */
+  private writeProp(name: string, v: Val, exported = false): void {
     const p = this.propNode(name);
     this.propWrites.add(p);
     this.graph.flowInto(v, p);
+    if (exported && this.module) this.graph.flowInto(v, this.propVal(name, this.props)[0]!);
   }
+
+  private isModuleParam = (id: AnyNode): boolean => {
+    const m = this.module;
+    if (!m) return false;
+    const b = this.graph.find(this.scopes.lookup(id.name, id.start));
+    return m.params.some((p) => this.graph.find(p) === b);
+  };
 
   // ---------------------------------------------------------------- visitors
 
@@ -347,7 +373,11 @@ export class Walker {
 
   private varDecl(node: AnyNode): void {
     for (const d of node.declarations) {
+      const top = node.kind === 'var' && this.module === null && this.scopes.current.depth === 0 && d.id.type === 'Identifier' && d.init;
+      const savedTop = this.topInit;
+      if (top) this.topInit = this.scopes.lookup(d.id.name, d.id.start);
       const v = d.init ? this.expr(d.init) : NONE;
+      this.topInit = savedTop;
       const binding = this.bindPattern(d.id, v, node.kind, d.init);
       if (binding !== null && d.init) {
         const init = d.init;
@@ -439,7 +469,7 @@ export class Walker {
         const key = t.computed ? constString(t.property) : t.property.name;
         if (t.computed) this.expr(t.property);
         if (key !== null) {
-          this.writeProp(key, v);
+          this.writeProp(key, v, this.module !== null && isExportTarget(t, this.isModuleParam));
           if (this.control.length > 0) this.controlled(this.propNode(key));
         }
         // The object as a whole now carries the value too (objects are collapsed for taint).
@@ -482,10 +512,13 @@ export class Walker {
 
   private readProp(key: string, object: Val, at: number): Val {
     const pv = this.propVal(key);
-    if (object.length === 0) return pv;
+    // Inside a bundled module, a property may also come from another module's exports.
+    const shared = this.module ? this.propVal(key, this.props)[0]! : -1;
+    if (object.length === 0 && shared === -1) return pv;
     const p = pv[0]!;
     const n = this.graph.node(at);
     this.graph.edge(p, n);
+    if (shared !== -1) this.graph.edge(shared, n);
     for (let i = 0; i < object.length; i++) this.graph.edge(object[i]!, n, true);
     return this.graph.one(n);
   }
@@ -498,13 +531,20 @@ export class Walker {
     const info = this.functions.info(id);
     const savedFrame = this.frame;
     const savedScope = this.scopes.current;
+    const savedModule = this.module;
+    const isModule = this.moduleBodies.delete(node.start);
+    if (isModule) {
+      this.module = { props: new Map(), params: [] };
+      this.moduleProps.push(this.module.props);
+    }
     this.frame = { fn: info, constReturns: [], tests: NONE, testCount: 0 };
     this.scopes.push(true);
     if (node.type === 'FunctionExpression' && node.id) this.scopes.declare(node.id.name, node.start);
     let positional = 0;
     for (const p of node.params) {
       const pn = p.type === 'RestElement' ? info.rest : info.params[positional++]!;
-      this.bindPattern(p.type === 'RestElement' ? p.argument : p, graph.one(pn), 'let');
+      const b = this.bindPattern(p.type === 'RestElement' ? p.argument : p, graph.one(pn), 'let');
+      if (isModule && b !== null) this.module!.params.push(b);
     }
     const body = node.body;
     if (body.type === 'BlockStatement') {
@@ -519,6 +559,7 @@ export class Walker {
     this.scopes.pop();
     this.scopes.current = savedScope;
     this.frame = savedFrame;
+    this.module = savedModule;
     if (this.hooks.FunctionExit) {
       const exit: FunctionExit = {
         constReturns: frame.constReturns && frame.constReturns.length > 0 ? frame.constReturns : null,
@@ -555,6 +596,11 @@ export class Walker {
     }
     this.scopes.pop();
     return graph.one(cls);
+  }
+
+  private isWrapperHelper(binding: number): boolean {
+    const b = this.graph.find(binding);
+    return this.wrapperHelpers.some((h) => this.graph.find(h) === b);
   }
 
   // ---------------------------------------------------------------- expressions
@@ -597,6 +643,7 @@ export class Walker {
         return v;
       }
       case 'ArrayExpression': {
+        for (const b of moduleMapBodies(node)) this.moduleBodies.add(b.start);
         let v = NONE;
         for (const e of node.elements) if (e) v = graph.join(v, this.expr(e.type === 'SpreadElement' ? e.argument : e));
         return this.after('ArrayExpression', node, v.length > 1 ? graph.fold(v, node.start) : v);
@@ -631,8 +678,11 @@ export class Walker {
         return graph.join(left, this.expr(node.right));
       }
       case 'AssignmentExpression': {
-        const right = this.expr(node.right);
         const t = node.left;
+        const savedExport = this.exportLiteral;
+        if (this.module && node.right.type === 'ObjectExpression' && t.type === 'MemberExpression' && isExportTarget(t, this.isModuleParam)) this.exportLiteral = node.right.start;
+        const right = this.expr(node.right);
+        this.exportLiteral = savedExport;
         if (t.type === 'Identifier' && isFunctionNode(node.right)) {
           const b = this.scopes.lookup(t.name, t.start);
           this.functions.noteInit(b, node.right);
@@ -715,6 +765,10 @@ export class Walker {
   private object(node: AnyNode): Val {
     const graph = this.graph;
     let whole = NONE;
+    const exported = this.exportLiteral === node.start;
+    this.exportLiteral = -1;
+    if (this.topInit !== -1 && isModuleRecord(node)) this.wrapperHelpers.push(this.topInit);
+    for (const b of moduleMapBodies(node)) this.moduleBodies.add(b.start);
     for (const p of node.properties) {
       if (p.type === 'SpreadElement') {
         whole = graph.join(whole, this.expr(p.argument));
@@ -735,7 +789,7 @@ export class Walker {
           if (fn !== undefined) this.functions.addMethod(key, fn);
         }
       }
-      if (key !== null) this.writeProp(key, v);
+      if (key !== null) this.writeProp(key, v, exported);
       whole = graph.join(whole, v);
     }
     const folded = whole.length > 1 ? graph.fold(whole, node.start) : whole;
@@ -783,6 +837,7 @@ export class Walker {
       binding = this.scopes.lookup(callee.name, callee.start);
       calleeVal = graph.one(binding);
       name = callee.name;
+      if (this.wrapperHelpers.length > 0 && this.isWrapperHelper(binding)) for (const b of wrappedBodies(node)) this.moduleBodies.add(b.start);
     } else calleeVal = this.expr(callee);
 
     const args: Val[] = [];
