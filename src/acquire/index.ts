@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { UserError } from '../model/errors.js';
 import type { TargetInfo } from '../model/report.js';
-import { DEFAULT_LIMITS, type AcquiredTarget, type Limits } from './types.js';
+import { DEFAULT_ACQUIRE_LIMITS, type AcquiredTarget, type AcquireLimits } from './types.js';
 import { defaultCacheDir, fetchPackage, makeTempDir, type FetchOptions } from './registry.js';
 import { readPackageJson } from './package-json.js';
 import { firstLine } from './problems.js';
@@ -19,7 +19,7 @@ export { checkEntryPath } from './tarball.js';
 export interface AcquireOptions {
   offline?: boolean;
   cacheDir?: string;
-  limits?: Partial<Limits>;
+  limits?: Partial<AcquireLimits>;
   onProgress?: (msg: string) => void;
 }
 
@@ -30,7 +30,7 @@ const noop = async () => {};
  * Nothing from the target is executed. Call `dispose()` when done; it removes any temporary folder.
  */
 export async function acquireTarget(spec: string, opts: AcquireOptions = {}): Promise<AcquiredTarget> {
-  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const limits: AcquireLimits = { ...DEFAULT_ACQUIRE_LIMITS, ...opts.limits };
   const resolved = await resolveSpec(spec);
 
   if (resolved.kind === 'registry') {
@@ -67,7 +67,7 @@ async function fromFolder(
   dir: string,
   info: TargetInfo,
   problems: AcquiredTarget['problems'],
-  limits: Limits,
+  limits: AcquireLimits,
   dispose: () => Promise<void>,
 ): Promise<AcquiredTarget> {
   try {

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import pacote from 'pacote';
 import { UserError } from '../model/errors.js';
 import type { TargetInfo } from '../model/report.js';
-import { DEFAULT_LIMITS, type Limits } from './types.js';
+import { DEFAULT_ACQUIRE_LIMITS, type AcquireLimits } from './types.js';
 import { loadManifest } from './package-json.js';
 import type { Problem } from './problems.js';
 import { firstLine } from './problems.js';
@@ -15,7 +15,7 @@ export interface FetchOptions {
   /** Use only what is in the cache; never touch the network. */
   offline?: boolean;
   cacheDir?: string;
-  limits?: Partial<Limits>;
+  limits?: Partial<AcquireLimits>;
   onProgress?: (msg: string) => void;
 }
 
@@ -81,7 +81,7 @@ export function fetchFailure(spec: string, err: unknown): UserError {
  */
 export async function fetchPackage(spec: string, opts: FetchOptions = {}): Promise<FetchedPackage> {
   parseRegistrySpec(spec);
-  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const limits = { ...DEFAULT_ACQUIRE_LIMITS, ...opts.limits };
   const pacoteOpts = pacoteOptions(opts);
 
   opts.onProgress?.(`resolving ${spec}`);

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { UserError } from '../model/errors.js';
-import type { Limits } from './types.js';
+import type { AcquireLimits } from './types.js';
 import { firstLine, problemSink, type Problem } from './problems.js';
 import { MAX_FOLDER_DEPTH } from './walk.js';
 
@@ -75,7 +75,7 @@ export async function unpackTarball(
   openSource: () => Readable,
   head: Buffer,
   dest: string,
-  limits: Pick<Limits, 'maxEntries' | 'maxUnpackedBytes'>,
+  limits: AcquireLimits,
   label: string,
 ): Promise<Problem[]> {
   const format = sniff(head);

@@ -21,23 +21,15 @@ export interface AcquiredTarget {
   dispose(): Promise<void>;
 }
 
-export interface Limits {
-  /** Largest single file analysed as JavaScript. */
-  maxJsFileBytes: number;
+/** What acquiring a target may unpack. The analysis limits are in audit/limits.ts. */
+export interface AcquireLimits {
   /** Largest total unpacked size of a tarball. */
   maxUnpackedBytes: number;
   /** Most entries in a tarball. */
   maxEntries: number;
-  /** Deepest AST nesting walked before the walker stops descending. */
-  maxAstDepth: number;
-  /** Per-file analysis budget, milliseconds. */
-  fileTimeMs: number;
 }
 
-export const DEFAULT_LIMITS: Limits = {
-  maxJsFileBytes: 64 * 1024 * 1024,
+export const DEFAULT_ACQUIRE_LIMITS: AcquireLimits = {
   maxUnpackedBytes: 2 * 1024 * 1024 * 1024,
   maxEntries: 100_000,
-  maxAstDepth: 2_000,
-  fileTimeMs: 120_000,
 };

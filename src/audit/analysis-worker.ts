@@ -1,10 +1,11 @@
 // Worker thread that analyses one JavaScript file at a time for the audit. It exists for two reasons:
 // a thread's stack size can be chosen (the main thread's ~1 MB lets a long `a.b.b.b…` chain exhaust the parser or
 // the walker, which would leave the whole file unanalysed), and a thread can be stopped when a file's analysis
-// exceeds its time budget.
+// exceeds its time budget (measured in this thread's CPU time, see thread-cpu.ts).
 import { parentPort } from 'node:worker_threads';
 import { analyzeJsWithSandbox } from './analyze-file.js';
-import { READY, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
+import { READY, type AnalysisRequest, type AnalysisResponse, type ReadyMessage } from './worker-messages.js';
+import { currentThreadStatPath } from './thread-cpu.js';
 import { createSandbox, type Sandbox } from '../decode/sandbox.js';
 
 // Decoders extracted from the package run in QuickJS (its own worker, started on first use).
@@ -24,4 +25,4 @@ async function handle(req: AnalysisRequest): Promise<void> {
 // handle() reports every failure as a response; nothing is left to reject.
 parentPort?.on('message', (req: AnalysisRequest) => void handle(req));
 
-parentPort?.postMessage(READY);
+parentPort?.postMessage({ type: READY, statPath: currentThreadStatPath() } satisfies ReadyMessage);

@@ -6,11 +6,13 @@ import { Worker } from 'node:worker_threads';
 import type { Finding } from '../model/finding.js';
 import { sortFindings } from '../model/finding.js';
 import { emptyInventory, type BinaryItem, type Report } from '../model/report.js';
-import { DEFAULT_LIMITS, type AcquiredTarget, type Limits, type PackageFile } from '../acquire/types.js';
+import type { AcquiredTarget, PackageFile } from '../acquire/types.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, pacoteOptions, readPackageJson, type RootManifest } from '../acquire/index.js';
 import { checkPlatform, openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
 import { internalFinding, type FileResult } from './analyze-file.js';
-import { READY, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
+import { isReady, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
+import { threadCpuMs } from './thread-cpu.js';
 import { mergeItems } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
 import { TOOL_VERSION } from '../version.js';
@@ -60,10 +62,46 @@ function isStackExhausted(f: Finding): boolean {
 /** Stack for the analysis thread: deep enough that nesting is stopped by the depth limit, not by the stack. */
 const ANALYSIS_STACK_MB = 64;
 
-type Analysis = { ok: true; result: FileResult } | { ok: false; reason: 'time' | 'error'; message: string };
+/** How a file's time budget was measured: the analysis thread's CPU time, or the wall clock where /proc is missing. */
+export type TimeMeasure = 'cpu' | 'wall';
+
+type Analysis = { ok: true; result: FileResult } | { ok: false; reason: 'time'; measure: TimeMeasure; afterMs: number } | { ok: false; reason: 'error'; message: string };
 
 function firstLineOf(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300);
+}
+
+/**
+ * A CPU-time budget still ends on the wall clock at this multiple of it: a thread that waits (on its sandbox, or for
+ * a share of a very busy machine) is not kept forever.
+ */
+const WALL_BACKSTOP_FACTOR = 10;
+/** How often the thread's CPU time is read, as a fraction of the budget, within these bounds (ms). */
+const CPU_POLLS_PER_BUDGET = 10;
+const CPU_POLL_MIN_MS = 10;
+const CPU_POLL_MAX_MS = 250;
+
+/**
+ * Calls `onOver` once the thread behind `statPath` has used `budgetMs` of CPU time from now, or (backstop) once
+ * `budgetMs * WALL_BACKSTOP_FACTOR` of wall-clock time has passed; with no stat file, once `budgetMs` has passed.
+ * Returns the function that stops watching.
+ */
+function watchBudget(statPath: string | null, budgetMs: number, onOver: (measure: TimeMeasure, afterMs: number) => void): () => void {
+  const base = statPath ? threadCpuMs(statPath) : null;
+  if (statPath === null || base === null) {
+    const timer = setTimeout(() => onOver('wall', budgetMs), budgetMs);
+    return () => clearTimeout(timer);
+  }
+  const pollMs = Math.min(CPU_POLL_MAX_MS, Math.max(CPU_POLL_MIN_MS, budgetMs / CPU_POLLS_PER_BUDGET));
+  const poll = setInterval(() => {
+    const now = threadCpuMs(statPath);
+    if (now !== null && now - base > budgetMs) onOver('cpu', budgetMs);
+  }, pollMs);
+  const backstop = setTimeout(() => onOver('wall', budgetMs * WALL_BACKSTOP_FACTOR), budgetMs * WALL_BACKSTOP_FACTOR);
+  return () => {
+    clearInterval(poll);
+    clearTimeout(backstop);
+  };
 }
 
 /**
@@ -72,21 +110,21 @@ function firstLineOf(e: unknown): string {
  */
 export class AnalysisHost {
   private worker: Worker | null = null;
-  /** Resolves when the current worker has loaded its modules (false: it died first). */
-  private ready: Promise<boolean> = Promise.resolve(false);
+  /** Resolves when the current worker has loaded its modules, with its /proc stat file (null: it died first). */
+  private ready: Promise<{ statPath: string | null } | null> = Promise.resolve(null);
   private nextId = 1;
 
   private start(): Worker {
     const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB } });
-    this.ready = new Promise<boolean>((resolve) => {
+    this.ready = new Promise((resolve) => {
       const onMessage = (m: unknown): void => {
-        if (m !== READY) return;
+        if (!isReady(m)) return;
         w.off('message', onMessage);
-        resolve(true);
+        resolve({ statPath: m.statPath });
       };
       w.on('message', onMessage);
-      w.once('exit', () => resolve(false));
-      w.once('error', () => resolve(false));
+      w.once('exit', () => resolve(null));
+      w.once('error', () => resolve(null));
     });
     return w;
   }
@@ -99,14 +137,18 @@ export class AnalysisHost {
       return { ok: false, reason: 'error', message: `cannot start the analysis thread: ${firstLineOf(e)}` };
     }
     // Starting a thread and loading its modules is not the file's work: its budget starts after that.
-    if (!(await this.ready)) {
+    const ready = await this.ready;
+    if (!ready) {
       this.discard(w);
       return { ok: false, reason: 'error', message: 'the analysis thread could not start' };
     }
     const id = this.nextId++;
     return new Promise<Analysis>((resolve) => {
+      let settled = false;
       const finish = (a: Analysis, discard: boolean): void => {
-        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        stopWatching();
         w.off('message', onMessage);
         w.off('error', onError);
         w.off('exit', onExit);
@@ -122,10 +164,10 @@ export class AnalysisHost {
         finish({ ok: false, reason: 'error', message: oom ? 'analysis ran out of memory' : firstLineOf(e) }, true);
       };
       const onExit = (code: number): void => finish({ ok: false, reason: 'error', message: `the analysis thread stopped (exit code ${code})` }, true);
-      const timer = setTimeout(() => finish({ ok: false, reason: 'time', message: '' }, true), timeMs);
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
+      const stopWatching = watchBudget(ready.statPath, timeMs, (measure, afterMs) => finish({ ok: false, reason: 'time', measure, afterMs }, true));
       w.postMessage({ id, file, text, maxAstDepth } satisfies AnalysisRequest);
     });
   }
@@ -254,7 +296,8 @@ export class Auditor {
     const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs);
     if (a.ok) return a.result;
     if (a.reason === 'time') {
-      const msg = `${display}: analysis stopped after ${this.limits.fileTimeMs} ms, the per-file time limit; nothing from this file is reported`;
+      const how = a.measure === 'cpu' ? `after ${a.afterMs} ms of CPU time` : `after ${a.afterMs} ms of wall-clock time`;
+      const msg = `${display}: analysis stopped ${how}; the per-file time limit is ${this.limits.fileTimeMs} ms of CPU time; nothing from this file is reported`;
       this.limitsHit.push(msg);
       this.findings.push(internalFinding(display, 'time-limit', 'Analysis of this file ran out of time', msg));
     } else {

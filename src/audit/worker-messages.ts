@@ -10,5 +10,17 @@ export interface AnalysisRequest {
 
 export type AnalysisResponse = { id: number; ok: true; result: FileResult } | { id: number; ok: false; error: string };
 
-/** Sent once the worker's modules are loaded: a file's time budget starts after it, not at thread start. */
+/**
+ * Sent once the worker's modules are loaded: a file's time budget starts after it, not at thread start. It names
+ * the thread's /proc stat file (null where there is none), whose CPU time the budget is measured in.
+ */
+export interface ReadyMessage {
+  type: typeof READY;
+  statPath: string | null;
+}
+
 export const READY = 'telltale-analysis-worker-ready';
+
+export function isReady(m: unknown): m is ReadyMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === READY;
+}

@@ -1,0 +1,20 @@
+// Every limit of one audit: what acquiring may unpack (acquire/types.ts) and what analysing one file may cost.
+import { DEFAULT_ACQUIRE_LIMITS, type AcquireLimits } from '../acquire/types.js';
+
+export interface AnalysisLimits {
+  /** Largest single file analysed as JavaScript. */
+  maxJsFileBytes: number;
+  /** Deepest AST nesting walked before the walker stops descending. */
+  maxAstDepth: number;
+  /** Per-file analysis budget in milliseconds of the analysis thread's CPU time (wall clock where that cannot be read). */
+  fileTimeMs: number;
+}
+
+export type Limits = AcquireLimits & AnalysisLimits;
+
+export const DEFAULT_LIMITS: Limits = {
+  ...DEFAULT_ACQUIRE_LIMITS,
+  maxJsFileBytes: 64 * 1024 * 1024,
+  maxAstDepth: 2_000,
+  fileTimeMs: 120_000,
+};
