@@ -28,6 +28,7 @@ export const EVIDENCE_ROLES = [
   'decoder',
   'choice',
   'transform',
+  'flow',
   'sink',
   'context',
 ] as const;
