@@ -1,6 +1,8 @@
 // Every AST rule, sorted by id. Adding a rule means adding it here, a docs entry and a test table
 // (test/analyze/registry.test.ts checks all three).
 import type { Rule } from './rule.js';
+import delaySink from './rules/delay-sink.js';
+import domSink from './rules/dom-sink.js';
 import encodedString from './rules/encoded-string.js';
 import encoderCall from './rules/encoder-call.js';
 import envRead from './rules/env-read.js';
@@ -8,6 +10,7 @@ import formatChoice from './rules/format-choice.js';
 import ipGeolocationSource from './rules/ip-geolocation-source.js';
 import localeSource from './rules/locale-source.js';
 import lookalikeChoice from './rules/lookalike-choice.js';
+import mediaSink from './rules/media-sink.js';
 import modelRequestSink from './rules/model-request-sink.js';
 import networkEndpoints from './rules/network-endpoints.js';
 import networkSink from './rules/network-sink.js';
@@ -19,6 +22,8 @@ import timezoneSource from './rules/timezone-source.js';
 import valueComparison from './rules/value-comparison.js';
 
 export const RULES: readonly Rule[] = [
+  delaySink,
+  domSink,
   encodedString,
   encoderCall,
   envRead,
@@ -26,6 +31,7 @@ export const RULES: readonly Rule[] = [
   ipGeolocationSource,
   localeSource,
   lookalikeChoice,
+  mediaSink,
   modelRequestSink,
   networkEndpoints,
   networkSink,

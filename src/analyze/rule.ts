@@ -80,6 +80,10 @@ export interface Visitor {
   NewExpression?(node: AnyNode, ev: CallEval): void;
   BinaryExpression?(node: AnyNode, ev: Eval & { left: Val; right: Val }): void;
   ConditionalExpression?(node: AnyNode, ev: Eval & { test: Val; consequent: Val; alternate: Val }): void;
+  /** `target = right` (and compound assignments), after the target was written. */
+  AssignmentExpression?(node: AnyNode, ev: Eval & { right: Val }): void;
+  /** A while / do-while / for loop, with the value of its test (empty for `for (;;)`). */
+  Loop?(node: AnyNode, ev: { test: Val }): void;
   ObjectExpression?(node: AnyNode, ev: Eval): void;
   ArrayExpression?(node: AnyNode, ev: Eval): void;
   VariableDeclarator?(node: AnyNode, ev: { binding: number | null }): void;

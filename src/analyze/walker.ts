@@ -120,8 +120,10 @@ export class Walker {
       recordSink: (kind, at, value, detail) => {
         const n = this.graph.node(at.start);
         this.graph.flowInto(value, n);
-        // A request made only on some branch is itself a decision's effect.
+        // A request made only on some branch, or in a function called only on some branch, is itself a decision's effect.
         if (this.control.length > 0) this.controlled(n);
+        const entry = this.frame!.fn.entry;
+        if (entry >= 0) this.graph.controlEdge(entry, n);
         facts.sinks.push({ kind, node: n, start: at.start, end: at.end, detail });
       },
     };
@@ -129,7 +131,7 @@ export class Walker {
 
   run(program: AnyNode): WalkOutcome {
     this.hoist(program.body, this.scopes.current);
-    const programFn: FnInfo = { params: [], rest: -1, ret: this.graph.node(0), value: this.graph.node(0) };
+    const programFn: FnInfo = { params: [], rest: -1, ret: this.graph.node(0), value: this.graph.node(0), entry: -1 };
     this.frame = { fn: programFn, constReturns: null, tests: NONE, testCount: 0 };
     for (const s of program.body) this.stmt(s);
     this.scopes.close(this.scopes.current);
@@ -270,9 +272,13 @@ export class Walker {
           if (node.init.type === 'VariableDeclaration') this.varDecl(node.init);
           else this.expr(node.init);
         }
-        if (node.test) this.test(this.expr(node.test));
-        if (node.update) this.expr(node.update);
-        this.stmt(node.body);
+        {
+          const t = node.test ? this.expr(node.test) : NONE;
+          this.test(t);
+          if (node.update) this.expr(node.update);
+          this.stmt(node.body);
+          if (this.hooks.Loop) this.visit('Loop', node, { test: t });
+        }
         this.scopes.pop();
         break;
       case 'ForInStatement':
@@ -288,10 +294,13 @@ export class Walker {
         break;
       }
       case 'WhileStatement':
-      case 'DoWhileStatement':
-        this.test(this.expr(node.test));
+      case 'DoWhileStatement': {
+        const t = this.expr(node.test);
+        this.test(t);
         this.stmt(node.body);
+        if (this.hooks.Loop) this.visit('Loop', node, { test: t });
         break;
+      }
       case 'SwitchStatement': {
         const d = this.expr(node.discriminant);
         this.test(d);
@@ -692,8 +701,10 @@ export class Walker {
           if (fn !== undefined) this.functions.addMethod(t.property.name, fn);
         }
         this.assignTarget(t, right);
-        if (node.operator === '=') return right;
-        return t.type === 'Identifier' ? graph.join(graph.one(this.scopes.lookup(t.name, t.start)), right) : right;
+        const v = node.operator === '=' || t.type !== 'Identifier' ? right : graph.join(graph.one(this.scopes.lookup(t.name, t.start)), right);
+        if (!this.hooks.AssignmentExpression) return v;
+        this.ev.right = right;
+        return this.after('AssignmentExpression', node, v);
       }
       case 'ConditionalExpression': {
         const test = this.expr(node.test);
@@ -849,13 +860,20 @@ export class Walker {
     }
 
     const result = graph.node(node.start);
+    // What decides whether the callee (and a callback handed to it) runs: the innermost branch test, else the caller running.
+    const entry = this.frame!.fn.entry;
+    const ctl = this.control.length > 0 ? this.control[this.control.length - 1]! : entry;
+    if (fnArg !== undefined && ctl >= 0) graph.controlEdge(ctl, this.functions.info(fnArg).entry);
+    // Under a branch inside a function, the callee runs only when both do: the function's callers decide too.
+    const callerCtl = ctl !== entry ? entry : -1;
+    if (fnArg !== undefined && callerCtl >= 0) graph.controlEdge(callerCtl, this.functions.info(fnArg).entry);
     if (prop !== null && BUILTIN_METHODS.has(prop)) {
       modelBuiltinCall(graph, prop, receiver, args, fnArg !== undefined ? this.functions.info(fnArg) : undefined, result);
     } else if (binding !== -1 && this.functions.known(binding)) {
       // A function already known (hoisted declarations, earlier `const f = () => …`): bind now.
-      this.functions.bind(this.functions.known(binding)!, args, result);
+      this.functions.bind(this.functions.known(binding)!, args, result, ctl, callerCtl);
     } else {
-      this.functions.record({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result });
+      this.functions.record({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result, ctl, callerCtl });
       // A wrapper called with a function (memoize, once, lazy) hands back something that yields its returns.
       if (fnArg !== undefined) graph.edge(this.functions.info(fnArg).value, result);
     }

@@ -4,7 +4,8 @@
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { Finding } from '../model/finding.js';
-import { sortFindings } from '../model/finding.js';
+import { mergeRepeated, sortFindings } from '../model/finding.js';
+import { createHash } from 'node:crypto';
 import { emptyInventory, type BinaryItem, type Report } from '../model/report.js';
 import type { AcquiredTarget, PackageFile } from '../acquire/types.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
@@ -193,6 +194,8 @@ export class Auditor {
   files = 0;
   bytes = 0;
   readonly timings = { parseMs: 0, walkMs: 0, correlateMs: 0 };
+  /** Findings of each file analysed, by content hash: an identical file adds its location to them instead. */
+  private readonly byContent = new Map<string, Finding[]>();
 
   constructor(
     private readonly limits: Limits,
@@ -262,9 +265,15 @@ export class Auditor {
     }
     this.progress(`[${counter}] ${display} (${(file.size / 1e6).toFixed(1)} MB)`);
     const buf = await file.read();
-    const text = decoder.decode(buf);
     this.files++;
     this.bytes += buf.length;
+    const hash = createHash('sha256').update(buf).digest('hex');
+    const same = this.byContent.get(hash);
+    if (same) {
+      for (const f of same) (f.alsoAt ??= []).push({ ...f.location, file: display });
+      return;
+    }
+    const text = decoder.decode(buf);
     if (text.includes('\uFFFD') && !buf.includes(Buffer.from('\uFFFD', 'utf8'))) {
       this.findings.push(internalFinding(display, 'invalid-utf8', 'File is not valid UTF-8', 'Invalid byte sequences were replaced with U+FFFD before analysis.'));
     }
@@ -281,6 +290,7 @@ export class Auditor {
       if (!r.findings.some((f) => f.ruleId === 'depth-limit')) this.findings.push(internalFinding(display, 'depth-limit', 'AST nesting limit reached', note));
     }
     this.findings.push(...r.findings);
+    this.byContent.set(hash, r.findings);
     this.limitsHit.push(...r.limits);
     mergeItems(this.inventory.hosts, r.inventory.hosts);
     mergeItems(this.inventory.urls, r.inventory.urls);
@@ -343,7 +353,7 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
 
 /** Report order, and findings about the same thing told apart. */
 function finishFindings(findings: Finding[]): Finding[] {
-  return distinguishFingerprints(sortFindings(findings));
+  return distinguishFingerprints(mergeRepeated(sortFindings(findings)));
 }
 
 /** A stub whose real code ships in per-platform optional dependencies: audit the platform build(s). */

@@ -40,6 +40,8 @@ export class FlowGraph {
   // Growable typed arrays: a 13 MB bundle makes about a million nodes and several million edges, and
   // plain arrays of that size cost far more in copying and garbage collection.
   private parent = new Int32Array(1 << 16);
+  /** Source offset that made each node (-1: none), for evidence that shows every step of a path. */
+  private origins = new Int32Array(1 << 16);
   private nodeCount = 0;
   private edgeFrom = new Int32Array(1 << 16);
   private edgeTo = new Int32Array(1 << 16);
@@ -65,12 +67,22 @@ export class FlowGraph {
     return this.edgeTotal;
   }
 
-  /** A new node; `origin` (the source offset that made it) is accepted for call-site readability. */
-  node(_origin = -1): number {
+  /** A new node; `origin` is the source offset of the code that made it (-1 when none). */
+  node(origin = -1): number {
     const id = this.nodeCount++;
-    if (id === this.parent.length) this.parent = grow(this.parent);
+    if (id === this.parent.length) {
+      this.parent = grow(this.parent);
+      this.origins = grow(this.origins);
+    }
     this.parent[id] = id;
+    this.origins[id] = origin;
     return id;
+  }
+
+  /** The source offset of the code that made `n` (or the node it was merged with), -1 when unknown. */
+  origin(n: number): number {
+    const o = this.origins[n]!;
+    return o >= 0 ? o : this.origins[this.find(n)]!;
   }
 
   private pushEdge(from: number, to: number, kind: number): void {
@@ -269,6 +281,19 @@ export class FlowGraph {
     return best;
   }
 
+
+  /** True when `v` depends on `u` only through a decision (every edge u → v is a control edge). */
+  controlOnly(u: number, v: number): boolean {
+    const a = this.find(u);
+    const b = this.find(v);
+    let control = false;
+    for (let e = this.outStart[a]!, end = this.outStart[a + 1]!; e < end; e++) {
+      if (this.outEdges[e] !== b) continue;
+      if (this.outKind[e] !== 2) return false;
+      control = true;
+    }
+    return control;
+  }
 
   maskOf(v: Val): number {
     let m = 0;

@@ -2,8 +2,9 @@
 // region or hidden data with its decoder.
 
 import type { Decoded, Evidence } from '../model/finding.js';
-import type { DataFact } from '../flow/facts.js';
+import type { DataFact, Span } from '../flow/facts.js';
 import { addOnce, type Context } from './context.js';
+import { MAX_FLOW_STEPS } from './limits.js';
 import type { Targeting } from './targeting.js';
 import { clip, countryNote, labels, listPreview, readsNote } from './wording.js';
 
@@ -31,3 +32,29 @@ export function dataEvidence(ctx: Context, d: DataFact, used: Used, related: Evi
     addOnce(related, ctx.evidence('data', d, `region data ${JSON.stringify(d.text)}${countryNote(d.countries)}`));
   }
 }
+
+/**
+ * The steps of a flow path (graph nodes, in order) as evidence: file:line and the code at each step
+ * that has code of its own, role `flow`. Steps inside `shown` spans (the source, the comparison, the
+ * sink, already in the evidence) are left out; a long path keeps its first and last steps.
+ */
+export function flowEvidence(ctx: Context, path: readonly number[], shown: readonly Span[], related: Evidence[]): void {
+  const offsets: number[] = [];
+  for (const n of path) {
+    const o = ctx.graph.origin(n);
+    if (o < 0 || offsets.includes(o) || shown.some((s) => o >= s.start && o < s.end)) continue;
+    offsets.push(o);
+  }
+  const keep = offsets.length <= MAX_FLOW_STEPS ? offsets : [...offsets.slice(0, MAX_FLOW_STEPS / 2), ...offsets.slice(-MAX_FLOW_STEPS / 2)];
+  keep.forEach((o, i) => {
+    const skipped = offsets.length - keep.length;
+    const note = `flow step ${i + 1} of ${keep.length}${skipped > 0 && i === MAX_FLOW_STEPS / 2 ? ` (${skipped} steps between left out)` : ''}`;
+    const eol = ctx.text.indexOf('\n', o);
+    const end = Math.min(o + FLOW_EXCERPT, eol < 0 ? ctx.text.length : eol);
+    const code = ctx.text.slice(o, end).replace(/\s+/g, ' ').trim();
+    addOnce(related, { role: 'flow', location: ctx.lines.locate(o), note, excerpt: end < eol ? code + '…' : code });
+  });
+}
+
+/** Characters of code shown at a flow step (the graph keeps where a step starts, not where it ends). */
+const FLOW_EXCERPT = 120;

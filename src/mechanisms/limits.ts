@@ -26,3 +26,5 @@ export const CLUSTER_CHARS = 400;
 /** Sources shown as evidence: the first this many found, at most SOURCES_PER_KIND of each kind. */
 export const SOURCE_POOL = 16;
 export const SOURCES_PER_KIND = 2;
+/** Flow steps shown as evidence between a finding's ends (a longer path keeps its first and last ones). */
+export const MAX_FLOW_STEPS = 8;

@@ -28,6 +28,7 @@ export const EVIDENCE_ROLES = [
   'decoder',
   'choice',
   'transform',
+  'flow',
   'sink',
   'context',
 ] as const;
@@ -90,10 +91,32 @@ export interface Finding {
   related: Evidence[];
   decoded: Decoded[];
   excerpt: string;
+  /** The same finding in other files: identical files (chunks, copies) are reported once, with every location. */
+  alsoAt?: Location[];
 }
 
 export function findingId(ruleId: FindingKind, loc: Location): string {
   return `${ruleId}@${loc.file}:${loc.line}:${loc.column}`;
+}
+
+/**
+ * Findings about the same thing in the same code (same fingerprint, title and excerpt) in several files
+ * become one, with the other places in `alsoAt`. Call after sorting: the first in report order stays.
+ */
+export function mergeRepeated(findings: Finding[]): Finding[] {
+  const first = new Map<string, Finding>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.fingerprint}\0${f.title}\0${f.excerpt}`;
+    const kept = first.get(key);
+    if (kept && kept.location.file !== f.location.file) {
+      (kept.alsoAt ??= []).push(f.location, ...(f.alsoAt ?? []));
+      continue;
+    }
+    if (!kept) first.set(key, f);
+    out.push(f);
+  }
+  return out;
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -13,6 +13,11 @@ export interface FnInfo {
   ret: number;
   /** Node standing for the function object; carries its returns so wrappers pass them on. */
   value: number;
+  /**
+   * Node standing for "the function runs": control edges come in from the decisions its calls are made
+   * under and go out to the effects in its body (-1 for the program itself, which always runs).
+   */
+  entry: number;
 }
 
 interface CallRecord {
@@ -24,6 +29,10 @@ interface CallRecord {
   calleeVal: Val;
   args: Val[];
   result: number;
+  /** The decision (or the calling function's entry) the call is made under, or -1. */
+  ctl: number;
+  /** The calling function's entry when the call is also under a branch in it, or -1. */
+  callerCtl: number;
 }
 
 /** A method name defined more than this many times in a file cannot be resolved by name. */
@@ -55,7 +64,7 @@ export class Functions {
     const known = this.byStart.get(node.start);
     if (known !== undefined) return known;
     const graph = this.graph;
-    const info: FnInfo = { params: [], rest: -1, ret: graph.node(node.start), value: graph.node(node.start) };
+    const info: FnInfo = { params: [], rest: -1, ret: graph.node(node.start), value: graph.node(node.start), entry: graph.node(node.start) };
     for (const p of node.params) {
       const pn = graph.node(p.start);
       if (p.type === 'RestElement') info.rest = pn;
@@ -99,11 +108,16 @@ export class Functions {
     this.calls.push(call);
   }
 
-  /** Arguments flow into the parameters of each possible callee, its return into the call's result. */
-  bind(targets: number[], args: Val[], result: number): void {
+  /**
+   * Arguments flow into the parameters of each possible callee, its return into the call's result;
+   * the decision the call is made under (`ctl`) decides whether the callee runs.
+   */
+  bind(targets: number[], args: Val[], result: number, ctl: number, callerCtl = -1): void {
     const graph = this.graph;
     for (const t of targets) {
       const fn = this.fns[t]!;
+      if (ctl >= 0) graph.controlEdge(ctl, fn.entry);
+      if (callerCtl >= 0) graph.controlEdge(callerCtl, fn.entry);
       for (let i = 0; i < args.length; i++) {
         const p = i < fn.params.length ? fn.params[i] : fn.rest >= 0 ? fn.rest : undefined;
         if (p !== undefined) graph.flowInto(args[i]!, p);
@@ -129,7 +143,7 @@ export class Functions {
         if (byName && byName.length === 1 && c.prop.length >= MIN_METHOD_NAME) targets = byName;
       }
       if (targets && targets.length > 0) {
-        this.bind(targets, c.args, c.result);
+        this.bind(targets, c.args, c.result, c.ctl, c.callerCtl);
       } else {
         // An unknown function's result may derive from its arguments and receiver. The callee's own
         // value counts only for plain identifiers (`lazy()` where lazy = memo(() => ...)); for methods

@@ -5,6 +5,8 @@ import type { Finding } from '../../model/finding.js';
 import { traits } from '../../model/traits.js';
 import { sourceBit, type SinkFact, type SourceFact, type SourceKind } from '../../flow/facts.js';
 import { nearest, type Context } from '../context.js';
+import { flowEvidence } from '../evidence.js';
+import { pathBetween } from '../effects.js';
 import { sinkIdentity, sourceIdentity } from '../identity.js';
 import { MAX_SEND_DIST } from '../limits.js';
 import { SENDABLE_BITS } from './hidden-exfiltration.js';
@@ -24,6 +26,12 @@ export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>): Fi
   }
   const out: Finding[] = [];
   for (const [kind, { sink, source }] of sent) {
+    // A flow nobody can follow is not reported: the evidence shows every step from the read to the request.
+    const path = pathBetween(ctx, source.node, sink.node, sourceBit(kind));
+    if (!path) continue;
+    const related = [ctx.evidence('source', source, `reads the ${SOURCE_LABEL[kind]}`)];
+    flowEvidence(ctx, path, [source, sink], related);
+    related.push(ctx.evidence('sink', sink, `${sinkNote(sink)} (${path.length - 1} flow steps from the read)`));
     const f = ctx.finding(
       'fingerprint-sent',
       traits({ sources: [kind], effect: sink.kind }),
@@ -31,7 +39,7 @@ export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>): Fi
       sentTitle(kind, sink),
       sentMessage(kind, source.detail, sink),
       sink,
-      [ctx.evidence('source', source, `reads the ${SOURCE_LABEL[kind]}`), ctx.evidence('sink', sink, sinkNote(sink))],
+      related,
       [],
     );
     if (f) out.push(f);

@@ -4,8 +4,10 @@
 import type { Finding } from '../../model/finding.js';
 import { setPart } from '../../model/fingerprint.js';
 import { traits } from '../../model/traits.js';
-import { BIT_ENCODED, FINGERPRINT_BITS, sourceBit, type SourceKind } from '../../flow/facts.js';
+import { BIT_ENCODED, FINGERPRINT_BITS, sourceBit, type SourceFact, type SourceKind } from '../../flow/facts.js';
 import { nearest, type Context } from '../context.js';
+import { pathBetween } from '../effects.js';
+import { flowEvidence } from '../evidence.js';
 import { sinkIdentity, sourceIdentity } from '../identity.js';
 import { MAX_EFFECT_DIST, MAX_SOURCE_DIST, TRACE_LIMIT } from '../limits.js';
 import { exfiltrationMessage, exfiltrationTitle, readsNote, sinkNote } from '../wording.js';
@@ -30,20 +32,29 @@ export function hiddenExfiltration(ctx: Context): { findings: Finding[]; kinds: 
     reported.add(enc.start);
     const sources = nearest(ctx.sourcesReaching(g.one(enc.node), g.maskOf(g.one(enc.node)) & SENDABLE_BITS), enc.start);
     if (sources.length === 0) continue;
-    for (const x of sources) kinds.add(x.kind);
-    const sourceKinds = [...new Set(sources.map((x) => x.kind))];
+    // Every step from the read to the encoder and on to the request is shown; a source whose path to
+    // the encoder cannot be traced is not joined to it.
+    const toEncoder = new Map<SourceFact, number[]>();
+    for (const x of sources) {
+      const p = pathBetween(ctx, x.node, enc.node, sourceBit(x.kind));
+      if (p) toEncoder.set(x, p);
+    }
+    if (toEncoder.size === 0) continue;
+    for (const x of toEncoder.keys()) kinds.add(x.kind);
+    const sourceKinds = [...new Set([...toEncoder.keys()].map((x) => x.kind))];
+    const related = [...toEncoder.keys()].map((x) => ctx.evidence('source', x, readsNote(x.kind, x.detail)));
+    for (const p of toEncoder.values()) flowEvidence(ctx, p, [...toEncoder.keys(), enc], related);
+    related.push(ctx.evidence('encoding', enc, `encodes it: ${enc.detail}`));
+    flowEvidence(ctx, [...path].reverse(), [enc, s], related);
+    related.push(ctx.evidence('sink', s, `${sinkNote(s)} (${path.length - 1} flow steps from the encoder)`));
     const finding = ctx.finding(
       'hidden-exfiltration',
       traits({ encodedOnTheWay: true, sources: sourceKinds, effect: s.kind }),
-      [setPart('sources', sources.map(sourceIdentity)), `encoder=${enc.detail}`, `sink=${sinkIdentity(s)}`],
+      [setPart('sources', [...toEncoder.keys()].map(sourceIdentity)), `encoder=${enc.detail}`, `sink=${sinkIdentity(s)}`],
       exfiltrationTitle(sourceKinds, enc.detail, s),
       exfiltrationMessage(sourceKinds, enc.detail, s),
       enc,
-      [
-        ...sources.map((x) => ctx.evidence('source', x, readsNote(x.kind, x.detail))),
-        ctx.evidence('encoding', enc, `encodes it: ${enc.detail}`),
-        ctx.evidence('sink', s, `${sinkNote(s)} (${path.length - 1} flow steps from the encoder)`),
-      ],
+      related,
       [],
     );
     if (finding) findings.push(finding);

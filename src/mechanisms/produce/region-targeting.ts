@@ -3,15 +3,18 @@
 
 import type { Decoded, Evidence, Finding } from '../../model/finding.js';
 import { setPart } from '../../model/fingerprint.js';
-import { traits } from '../../model/traits.js';
+import { traits, type EffectKind, type RegionDecision } from '../../model/traits.js';
 import { BIT_TARGETING, type SourceKind } from '../../flow/facts.js';
 import type { Context } from '../context.js';
 import { mostSignificantSink } from '../effects.js';
-import { targetingEvidence, type Used } from '../evidence.js';
+import { flowEvidence, targetingEvidence, type Used } from '../evidence.js';
 import { targetingIdentity } from '../identity.js';
 import { CLUSTER_CHARS, MAX_EFFECT_DIST } from '../limits.js';
 import type { TargetingResult } from '../targeting.js';
 import { regionTargetingMessage, regionTargetingTitle, sinkNote } from '../wording.js';
+
+/** Effects that show or keep text: an effect of a decision only when the decision decides whether they happen. */
+const DISPLAY_EFFECTS: ReadonlySet<EffectKind> = new Set(['console', 'dom', 'file']);
 
 export function regionTargeting(ctx: Context, targeting: TargetingResult, used: Used): Finding[] {
   const out: Finding[] = [];
@@ -30,20 +33,39 @@ export function regionTargeting(ctx: Context, targeting: TargetingResult, used: 
       for (const s of t.sources) kinds.add(s.kind);
       if (t.data.some((d) => d.kind === 'hidden')) hidden = true;
     }
-    // The decision's effect must be near it: a request made in the branch, or with what it chose.
-    const { sink, steps } = mostSignificantSink(
+    // Picking a language from the locale is what i18n does: text printed or shown in that language is
+    // not an effect of a decision about the user; anything else it changes is.
+    const localeOnly = !hidden && [...kinds].every((k) => k === 'locale');
+    // The decision's effect must be near it: an effect on the branch (or in a function called there),
+    // or one that uses what it chose. Text printed, shown or written is an effect when the decision
+    // decides whether it happens; when the decision only picks the words, it formats a value.
+    let formatted = false;
+    const { sink, steps, path } = mostSignificantSink(
       ctx,
       cluster.map((t) => t.compare.node),
       BIT_TARGETING,
       MAX_EFFECT_DIST,
+      (s, p) => {
+        if (!DISPLAY_EFFECTS.has(s.kind)) return true;
+        // Guarded: the last step into the effect is the decision (a branch, or a function called on one).
+        const guarded = p.length >= 2 && ctx.graph.controlOnly(p[p.length - 2]!, p[p.length - 1]!);
+        if (localeOnly || !guarded) {
+          formatted = true;
+          return false;
+        }
+        return true;
+      },
     );
-    // Picking a language from the locale is what i18n does; it matters only when it changes a request.
-    if (!hidden && !sink && [...kinds].every((k) => k === 'locale')) continue;
-    if (sink) related.push(ctx.evidence('sink', sink, `${sinkNote(sink)} (${steps} flow steps from the comparison)`));
+    if (localeOnly && !sink) continue;
+    const decision: RegionDecision = !sink && formatted && !hidden ? 'format-only' : 'singles-out';
+    if (sink) {
+      flowEvidence(ctx, path, [...cluster.map((t) => t.compare), sink], related);
+      related.push(ctx.evidence('sink', sink, `${sinkNote(sink)} (${steps} flow steps from the comparison)`));
+    }
     const countries = [...new Set(cluster.flatMap((t) => t.data.flatMap((d) => d.countries)))];
     const f = ctx.finding(
       'region-targeting',
-      traits({ sources: [...kinds], regionDecision: 'singles-out', hiddenData: hidden, effect: sink?.kind ?? null }),
+      traits({ sources: [...kinds], regionDecision: decision, hiddenData: hidden, effect: sink?.kind ?? null }),
       [setPart('sources', kinds), ...targetingIdentity(cluster), `effect=${sink?.kind ?? 'none'}`],
       regionTargetingTitle([...kinds], hidden, countries),
       regionTargetingMessage([...kinds], hidden, sink),

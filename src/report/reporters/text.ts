@@ -82,6 +82,7 @@ export function renderFinding(f: Finding, c: (code: string, s: string) => string
   const out: string[] = [];
   out.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())} ${c('\x1b[1m', printable(f.title))}  [${f.ruleId}]`);
   out.push(`  at ${loc(f.location)}`);
+  if (f.alsoAt?.length) out.push(`  also at ${f.alsoAt.slice(0, 5).map(loc).join(', ')}${f.alsoAt.length > 5 ? ` and ${f.alsoAt.length - 5} more` : ''} (the same code)`);
   out.push(`  ${printable(f.message)}`);
   out.push(c('\x1b[2m', `  ${f.severity} because: ${f.policy.reason} [${f.policy.row}]`));
   for (const d of f.decoded) out.push(`  decoded (${d.encoding}): ${printable(clip(d.text, 600))}`);
