@@ -72,8 +72,8 @@ function stripTypes(text: string): { js: string; unsupported: number[] } {
 /**
  * Parses as the runtime would load the file, then falls back to the other goal: a module first (bundles use
  * import/export and top-level await), then a sloppy script (legacy code with `with`, octal escapes, HTML-like
- * comments, CommonJS's top-level `return`), or the other way round for a CommonJS file. TypeScript has its types
- * stripped to whitespace first, so locations are those of the source.
+ * comments, CommonJS's top-level `return`), or the other way round for a CommonJS file; JSX last. TypeScript has
+ * its types stripped to whitespace first, so locations are those of the source.
  */
 export function parseJs(text: string, syntax: Partial<Syntax> = PLAIN): ParseResult {
   const { goal = 'auto', jsx = false, typescript = false } = syntax;
@@ -86,14 +86,16 @@ export function parseJs(text: string, syntax: Partial<Syntax> = PLAIN): ParseRes
       return { ok: false, ...errorOf(e) };
     }
   }
-  const order: ('module' | 'script')[] = goal === 'script' ? ['script', 'module'] : ['module', 'script'];
+  const goals: ('module' | 'script')[] = goal === 'script' ? ['script', 'module'] : ['module', 'script'];
+  // JSX in a .js file is what React Native and bundler-only packages ship: tried last, so it costs nothing elsewhere.
+  const order = [...goals.map((kind) => ({ kind, jsx })), ...(jsx || typescript ? [] : goals.map((kind) => ({ kind, jsx: true })))];
   let first: { message: string; offset: number } | null = null;
-  for (const kind of order) {
+  for (const { kind, jsx: withJsx } of order) {
     try {
       const ast =
         kind === 'module'
-          ? parseModule(src, { ranges: true, next: true, lexical: false, jsx })
-          : parseScript(src, { ranges: true, next: true, lexical: false, jsx, webcompat: true, globalReturn: true });
+          ? parseModule(src, { ranges: true, next: true, lexical: false, jsx: withJsx })
+          : parseScript(src, { ranges: true, next: true, lexical: false, jsx: withJsx, webcompat: true, globalReturn: true });
       return { ok: true, ast, sourceType: kind };
     } catch (e) {
       first ??= errorOf(e);

@@ -28,6 +28,7 @@ const ROWS: [name: string, file: string, code: string, sourceType: 'module' | 's
   ['ES module stays a module (.js)', 'index.js', 'export default function greet(n) { return "hi " + n; }\n', 'module', '"hi " + n'],
   ['sloppy script falls back from module (.js)', 'old.js', 'with (Math) { var r = max(1, 2); }\nvar o = 010;\n', 'script', 'max(1, 2)'],
   ['JSX in .jsx', 'Banner.jsx', 'export const Banner = ({ who }) => <p className="x">{greet(who)}</p>;\n', 'module', 'greet(who)'],
+  ['JSX in .js, as bundler-only packages ship it (tried last)', 'src/Row.js', 'import React from "react";\nexport default function Row() { return <View style={pick()} />; }\n', 'module', 'pick()'],
   ['JSX fragment in .jsx', 'List.jsx', 'const List = () => <><li>{first()}</li><li>two</li></>;\n', 'module', 'first()'],
   [
     'TypeScript (.ts): types become spaces, locations stay',
@@ -57,7 +58,7 @@ describe('parseFile reads what the runtime loads', () => {
 describe('what still does not parse', () => {
   const BAD: [name: string, file: string, code: string, message: RegExp][] = [
     ['broken JavaScript', 'a.js', 'function ( {', /./],
-    ['JSX outside .jsx', 'a.js', 'const el = <div/>;', /./],
+    ['JSX in .ts (TypeScript files are not JSX)', 'a.ts', 'const el = <div/>;', /./],
     ['TypeScript enum (not removable by stripping)', 'a.ts', 'const n: number = 1;\nenum Mode { A, B }\nexport { n };', /type stripping/],
   ];
   for (const [name, file, code, message] of BAD) {

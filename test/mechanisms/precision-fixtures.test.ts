@@ -1,0 +1,51 @@
+// False highs the precision set (test/e2e/precision.test.ts) found on clean popular packages, reproduced as small
+// fixtures written for this project and spelt generally. Each must stay below high. A case whose fix belongs to
+// a change still under way is a todo naming it (it runs and reports; drop the todo when that change lands).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../helpers/analyze.js';
+import { atLeast } from '../../src/model/finding.js';
+
+function highs(code: string): string[] {
+  return analyze(code)
+    .findings.filter((f) => atLeast(f.severity, 'high'))
+    .map((f) => `${f.severity} ${f.ruleId}: ${f.title}`);
+}
+
+const PENDING_EFFECTS = 'region data used only to compute a value is no finding: owned by the region-effects change (issue 9 item 4)';
+const PENDING_SOURCES = 'LC_TERMINAL is not a locale, a comparison with a default is not targeting: owned by the region-sources change (issue 9 item 2)';
+
+test('a zone-specific number (a DST shift) used in arithmetic and printed is computing a value, not targeting', { todo: PENDING_EFFECTS }, () => {
+  // Seen in a date library: two zones with unusual DST shifts get their own number; the result is shown by a debug method.
+  const code = `
+const halfShift = (zone) => {
+  if (zone === 'Pacific/Chatham') return 0.75;
+  if (zone === 'Europe/Dublin') return -1;
+  return 1;
+};
+const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+function winterOffset(summer) { return summer - halfShift(here); }
+export function describe(summer) {
+  console.log('winter offset ' + winterOffset(summer));
+}
+`;
+  assert.deepEqual(highs(code), []);
+});
+
+test('a locale compared with the default locale chooses translations, not a region', { todo: PENDING_SOURCES }, () => {
+  const code = `
+const loc = process.env.LC_ALL || process.env.LANG || 'en-US';
+if (loc !== 'en-US') { fetch('https://cdn.example.com/strings/' + loc + '.json'); }
+`;
+  assert.deepEqual(highs(code), []);
+});
+
+test('the reference case stays high: a zone list that changes where requests go', () => {
+  const code = `
+const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+let base = 'https://registry.example.com';
+if (here === 'Asia/Kolkata' || here === 'Asia/Calcutta') base = 'https://alt.example.in';
+fetch(base + '/index');
+`;
+  assert.equal(highs(code).length, 1, 'the benign twins above are quiet only if this stays found');
+});
