@@ -11,6 +11,7 @@ import lookalikeChoice from './rules/lookalike-choice.js';
 import modelRequestSink from './rules/model-request-sink.js';
 import networkEndpoints from './rules/network-endpoints.js';
 import networkSink from './rules/network-sink.js';
+import obfuscationSigns from './rules/obfuscation-signs.js';
 import outputSink from './rules/output-sink.js';
 import proseTemplate from './rules/prose-template.js';
 import regionData from './rules/region-data.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   modelRequestSink,
   networkEndpoints,
   networkSink,
+  obfuscationSigns,
   outputSink,
   proseTemplate,
   regionData,
