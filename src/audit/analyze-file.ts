@@ -200,7 +200,10 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
   return finish(p.state);
 }
 
-/** A string array plus its rotation or hex-indexed lookups: worth the recovery step. */
+/**
+ * A string array plus its rotation, or plus hex-indexed lookups making a good share of the file's
+ * calls: worth the recovery step. A large bundle with a few hex arguments somewhere does not qualify.
+ */
 function showsStringArray(s: ObfuscationSigns): boolean {
-  return s.stringArrays > 0 && (s.rotations > 0 || s.hexCalls >= 3);
+  return s.stringArrays > 0 && (s.rotations > 0 || (s.hexCalls >= 3 && s.hexCalls * 10 >= s.calls));
 }

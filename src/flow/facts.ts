@@ -129,6 +129,8 @@ export interface ObfuscationSigns {
   rotations: number;
   /** Calls of a plain function with a hex-spelled number argument (`f(0x1f1, 'k')`). */
   hexCalls: number;
+  /** Calls of a plain function, to put hexCalls in proportion. */
+  calls: number;
 }
 
 export interface Facts {
@@ -153,7 +155,7 @@ export interface Facts {
 export function emptyFacts(): Facts {
   return {
     encoders: [],
-    obfuscation: { stringArrays: 0, rotations: 0, hexCalls: 0 },
+    obfuscation: { stringArrays: 0, rotations: 0, hexCalls: 0, calls: 0 },
     decoderCode: { functions: new Map(), constants: new Map(), calls: [] },
     texts: [],
     sources: [],

@@ -30,6 +30,7 @@ export default defineRule({
       CallExpression(node) {
         const args = node.arguments;
         if (node.callee.type === 'Identifier') {
+          signs.calls++;
           if (args.length === 0 || args.length > 5) return;
           for (const a of args) {
             if (a.type === 'Literal' && typeof a.value === 'number' && ctx.text.charCodeAt(a.start) === 48 && (ctx.text[a.start + 1] ?? '').toLowerCase() === 'x') {

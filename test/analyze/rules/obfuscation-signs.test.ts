@@ -6,13 +6,14 @@ ruleTable({
   summarise: (o) => {
     const s = o.facts.obfuscation;
     return Object.entries(s)
-      .filter(([, v]) => v > 0)
+      .filter(([k, v]) => v > 0 && k !== 'calls')
       .map(([k, v]) => `${k} ${v}`);
   },
   valid: [
     'const names = ["a", "b"]; q.push(r.shift());',
     'const xs = [1, "b", "c", "d"]; read(16, "k");',
     'list.push(list.shift(1));',
+    'a(); b(1); c.d(2);',
   ],
   invalid: [
     { code: 'const words = ["alpha", "beta", "gamma"];', expect: ['stringArrays 1'] },
