@@ -14,6 +14,7 @@ import mediaSink from './rules/media-sink.js';
 import modelRequestSink from './rules/model-request-sink.js';
 import networkEndpoints from './rules/network-endpoints.js';
 import networkSink from './rules/network-sink.js';
+import obfuscationSigns from './rules/obfuscation-signs.js';
 import outputSink from './rules/output-sink.js';
 import proseTemplate from './rules/prose-template.js';
 import regionData from './rules/region-data.js';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   modelRequestSink,
   networkEndpoints,
   networkSink,
+  obfuscationSigns,
   outputSink,
   proseTemplate,
   regionData,

@@ -5,7 +5,7 @@ import type { Finding } from '../model/finding.js';
 import type { FindingKind } from '../model/catalogue.js';
 import { noteFinding } from '../model/create-finding.js';
 import type { Inventory } from '../model/report.js';
-import { parseFile } from '../parse/parse.js';
+import { parseFile, type ParseResult } from '../parse/parse.js';
 import { FlowGraph } from '../flow/graph.js';
 import { CONTROL_BITS, emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
@@ -16,6 +16,8 @@ import { InventoryCollector } from '../analyze/inventory.js';
 import { decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
 import type { EvalDecoder } from '../decode/sandbox.js';
 import { correlate } from '../mechanisms/correlate.js';
+import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
+import type { ObfuscationSigns } from '../flow/facts.js';
 
 export interface FileResult {
   findings: Finding[];
@@ -71,13 +73,13 @@ interface WalkState {
   t1: number;
   t2: number;
   nodes: number;
+  /** Strings recovered from a string-array obfuscator, inlined before the walk. */
+  recovered?: { strings: RecoveredString[]; runs: StringArrayRun[] };
 }
 
-function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
+function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performance.now(), parsed: ParseResult = parseFile(file, text)): Prepared {
   const lines = new LineIndex(file, text);
   const limits: string[] = [];
-  const t0 = performance.now();
-  const parsed = parseFile(file, text);
   const t1 = performance.now();
   const emptyInv = { hosts: [], urls: [], envVars: [], fingerprintSources: [] };
   if (!parsed.ok) {
@@ -136,10 +138,10 @@ function prepare(file: string, text: string, opts: AnalyzeOptions): Prepared {
 }
 
 function finish(st: WalkState): FileResult {
-  const { file, text, lines, graph, facts, inventory, findings, limits, properties } = st;
+  const { file, text, lines, graph, facts, inventory, findings, limits, properties, recovered } = st;
   graph.freeze();
   try {
-    findings.push(...correlate({ file, text, lines, graph, facts, properties }));
+    findings.push(...correlate({ file, text, lines, graph, facts, properties, recovered: recovered?.strings ?? [] }));
   } catch (e) {
     findings.push(internalFinding(file, 'analysis-error', 'Correlation of this file failed', String((e as Error)?.message ?? e).slice(0, 300)));
   }
@@ -170,8 +172,38 @@ export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): Fil
  * function of the file are decoded by running that function alone in the injected sandbox.
  */
 export async function analyzeJsWithSandbox(file: string, text: string, opts: AnalyzeOptions, evalDecoder: EvalDecoder): Promise<FileResult> {
-  const p = prepare(file, text, opts);
+  const t0 = performance.now();
+  const parsed = parseFile(file, text);
+  let p = prepare(file, text, opts, t0, parsed);
   if (p.done) return p.done;
+  if (parsed.ok && showsStringArray(p.state.facts.obfuscation)) {
+    let recovery;
+    try {
+      recovery = await recoverStringArrays(parsed.ast, text, evalDecoder);
+    } catch (e) {
+      // The file is still analysed as written; the failure is reported with it.
+      p.state.findings.push(internalFinding(file, 'analysis-error', 'String-array recovery failed on this file', String((e as Error)?.message ?? e).slice(0, 300)));
+      recovery = { strings: [], runs: [], limits: [] };
+    }
+    const notes = recovery.limits.map((l) => `${file}: ${l}`);
+    if (recovery.strings.length > 0) {
+      // The file again, with every recovered call site now the string literal it returns.
+      const strings = inlineRecovered(recovery as Recovery);
+      const again = prepare(file, text, opts, t0, parsed);
+      if (again.done) return again.done;
+      p = again;
+      p.state.recovered = { strings, runs: recovery.runs };
+    }
+    p.state.limits.push(...notes);
+  }
   await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits);
   return finish(p.state);
+}
+
+/**
+ * A string array plus its rotation, or plus hex-indexed lookups making a good share of the file's
+ * calls: worth the recovery step. A large bundle with a few hex arguments somewhere does not qualify.
+ */
+function showsStringArray(s: ObfuscationSigns): boolean {
+  return s.stringArrays > 0 && (s.rotations > 0 || (s.hexCalls >= 3 && s.hexCalls * 10 >= s.calls));
 }

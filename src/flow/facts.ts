@@ -118,8 +118,24 @@ export interface EncoderFact extends Span {
   detail: string;
 }
 
+/**
+ * Signs of deliberate obfuscation counted during the walk. They are cheap to collect; the costlier
+ * deobfuscation steps (string-array recovery) run only on files that show them.
+ */
+export interface ObfuscationSigns {
+  /** Array literals made only of string literals (three or more). */
+  stringArrays: number;
+  /** `a.push(a.shift())`: an array rotated in place, as string-array setup code does. */
+  rotations: number;
+  /** Calls of a plain function with a hex-spelled number argument (`f(0x1f1, 'k')`). */
+  hexCalls: number;
+  /** Calls of a plain function, to put hexCalls in proportion. */
+  calls: number;
+}
+
 export interface Facts {
   encoders: EncoderFact[];
+  obfuscation: ObfuscationSigns;
   decoderCode: DecoderCode;
   texts: TextFact[];
   sources: SourceFact[];
@@ -139,6 +155,7 @@ export interface Facts {
 export function emptyFacts(): Facts {
   return {
     encoders: [],
+    obfuscation: { stringArrays: 0, rotations: 0, hexCalls: 0, calls: 0 },
     decoderCode: { functions: new Map(), constants: new Map(), calls: [] },
     texts: [],
     sources: [],

@@ -9,6 +9,8 @@ import type { Traits } from '../model/traits.js';
 import { sourceBit, type DataFact, type Facts, type SinkFact, type SourceFact, type Span, type TextFact, type EncoderFact } from '../flow/facts.js';
 import type { FlowGraph, Val } from '../flow/graph.js';
 import { excerpt, type LineIndex } from '../files/lines.js';
+import type { RecoveredString } from '../analyze/deobfuscate/string-array.js';
+import { stringArrayNote } from './wording.js';
 import { MAX_DATA_DIST, MAX_LITERAL_DIST, SOURCE_POOL, SOURCES_PER_KIND, TRACE_LIMIT } from './limits.js';
 
 export interface CorrelateInput {
@@ -19,6 +21,8 @@ export interface CorrelateInput {
   facts: Facts;
   /** Property-name nodes, for evidence such as "stored as property `x`". */
   properties: Map<number, string>;
+  /** Strings recovered from a string-array obfuscator (by offset), inlined before the walk. */
+  recovered?: readonly RecoveredString[];
 }
 
 /** Facts by the representative graph node that carries them. */
@@ -57,8 +61,37 @@ function indexBy<T extends { node: number }>(g: FlowGraph, items: T[]): NodeInde
   return m;
 }
 
+/** Recovered strings shown per evidence step, at most. */
+const RECOVERED_PER_STEP = 4;
+
+/** The recovered strings whose call sites lie inside `at` (sorted by offset). */
+function recoveredIn(recovered: readonly RecoveredString[], at: Span): RecoveredString[] {
+  let lo = 0;
+  let hi = recovered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (recovered[mid]!.start < at.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: RecoveredString[] = [];
+  for (let i = lo; i < recovered.length && recovered[i]!.start < at.end; i++) if (recovered[i]!.end <= at.end) out.push(recovered[i]!);
+  return out;
+}
+
 export function createContext(inp: CorrelateInput): Context {
   const g = inp.graph;
+  const recovered = [...(inp.recovered ?? [])].sort((a, b) => a.start - b.start);
+  // The recovered strings behind each evidence step, so that the finding lists them as decoded text.
+  const recoveredBy = new WeakMap<Evidence, RecoveredString[]>();
+  const withRecovered = (e: Evidence, at: Span): Evidence => {
+    if (recovered.length === 0) return e;
+    const inside = recoveredIn(recovered, at);
+    if (inside.length === 0) return e;
+    const shown = inside.slice(0, RECOVERED_PER_STEP).map((r) => `${clipCall(inp.text, r)} = ${JSON.stringify(r.text.length > 80 ? r.text.slice(0, 80) + '…' : r.text)}`);
+    e.note += `; recovered from the string array: ${shown.join(', ')}${inside.length > shown.length ? ` (+${inside.length - shown.length} more)` : ''}`;
+    recoveredBy.set(e, inside);
+    return e;
+  };
   const sourceMemo = new Map<string, SourceFact[]>();
   let sinkDistCache: Int32Array | null = null;
   const ctx: Context = {
@@ -95,9 +128,21 @@ export function createContext(inp: CorrelateInput): Context {
       }
       return out;
     },
-    evidence: (role, at, note) => ({ role, location: inp.lines.locate(at.start), note, excerpt: excerpt(inp.text, at.start, at.end) }),
-    finding: (kind, t, identity, title, message, at, related, decoded) =>
-      createFinding({ kind, traits: t, identity, title, message, location: inp.lines.locate(at.start), related, decoded, excerpt: excerpt(inp.text, at.start, at.end, 240) }),
+    evidence: (role, at, note) => withRecovered({ role, location: inp.lines.locate(at.start), note, excerpt: excerpt(inp.text, at.start, at.end) }, at),
+    finding: (kind, t, identity, title, message, at, related, decoded) => {
+      if (recovered.length > 0) {
+        const all = [...recoveredIn(recovered, at), ...related.flatMap((e) => recoveredBy.get(e) ?? [])];
+        const decoders = new Set<number>();
+        for (const r of all) {
+          if (!decoded.some((d) => d.text === r.text)) decoded.push({ encoding: `string-array(${r.decoder})`, text: r.text });
+          if (decoders.has(r.decoderAt.start)) continue;
+          decoders.add(r.decoderAt.start);
+          const e = { role: 'decoder' as const, location: inp.lines.locate(r.decoderAt.start), note: stringArrayNote(r.decoder, r.arrayStrings), excerpt: excerpt(inp.text, r.decoderAt.start, r.decoderAt.end) };
+          addOnce(related, e);
+        }
+      }
+      return createFinding({ kind, traits: t, identity, title, message, location: inp.lines.locate(at.start), related, decoded, excerpt: excerpt(inp.text, at.start, at.end, 240) });
+    },
   };
   return ctx;
 }
@@ -115,6 +160,12 @@ export function nearest(sources: SourceFact[], anchor?: number): SourceFact[] {
     perKind.set(s.kind, n + 1);
     return n < SOURCES_PER_KIND;
   });
+}
+
+/** The obfuscated call as written, clipped. */
+function clipCall(text: string, r: Span): string {
+  const src = text.slice(r.start, Math.min(r.end, r.start + 60));
+  return r.end - r.start > 60 ? src + '…' : src;
 }
 
 export function addOnce(list: Evidence[], e: Evidence): void {

@@ -111,7 +111,12 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
       if (v !== undefined && v !== null && name !== call.fn) prelude.push(`var ${name} = ${JSON.stringify(v)};`);
     }
     const result = await evalDecoder(`${prelude.join('\n')}\n${source}\n${call.fn}`, [call.value]);
-    if (!result.ok || !meaningful(result.value) || plausibility(result.value) < PLAUSIBLE) continue;
+    if (!result.ok) {
+      // Contained (no host objects, capped work): said in the report, and the file goes on.
+      limits.push(`decoder ${call.fn} (offset ${span.start}) did not run in the sandbox: ${result.error}`);
+      continue;
+    }
+    if (!meaningful(result.value) || plausibility(result.value) < PLAUSIBLE) continue;
     facts.data.push(hiddenFact(call.candidate, call, `sandbox(${call.fn})`, result.value, span));
     decoded.add(call.candidate);
   }

@@ -140,3 +140,8 @@ export function hiddenTitle(namesSource: string | undefined, countries: string[]
 export function hiddenMessage(encoding: string | undefined, text: string): string {
   return `Decoded (${encoding}): ${clip(text, 300)}`;
 }
+
+/** Evidence for a string-array decoder that was run in the sandbox. */
+export function stringArrayNote(decoder: string, strings: number): string {
+  return `string-array decoder ${decoder}: run in the QuickJS sandbox with its array of ${strings} strings and the array's setup code; each call site was evaluated and replaced by the string it returns`;
+}

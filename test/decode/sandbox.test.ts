@@ -76,3 +76,37 @@ describe('sandbox.evalDecoder', () => {
     assert.deepEqual(await other.evalDecoder('(x) => x', [1]), { ok: false, error: 'sandbox: disposed' });
   });
 });
+
+// Escape attempts a hostile decoder may make: each is contained (the host is unreachable), and the
+// call ends with a result or an error, never with host access.
+describe('sandbox escape attempts', () => {
+  const sandbox = createSandbox();
+  after(() => sandbox.dispose());
+  const ATTEMPTS: [string, string][] = [
+    ['process', 'function () { return process.mainModule.require("child_process").execSync("id").toString(); }'],
+    ['require', 'function () { return require("fs").readFileSync("/etc/hostname", "utf8"); }'],
+    ['globalThis.constructor', 'function () { return globalThis.constructor.constructor("return process")().pid; }'],
+    ["Function('return this')()", 'function () { var g = Function("return this")(); return g.process.env.HOME; }'],
+    ['a prelude shim\'s constructor', 'function () { return Buffer.constructor("return process")().version; }'],
+    ['import()', 'function () { return import("fs").then(function (m) { return m.readFileSync("/etc/hostname"); }); }'],
+  ];
+  for (const [name, code] of ATTEMPTS) {
+    it(`contains ${name}`, async () => {
+      const r = await sandbox.evalDecoder(code, []);
+      if (r.ok) assert.doesNotMatch(r.value, /uid=|\d{2,}|\//, `${name} returned ${r.value}`);
+      else assert.match(r.error, /ReferenceError|TypeError|not defined|not a function|cannot read|undefined|module/i);
+    });
+  }
+
+  it('the global object reached through Function has nothing of the host', async () => {
+    const r = await sandbox.evalDecoder(
+      'function () { var g = Function("return this")(); return ["process", "require", "fetch", "module", "setTimeout", "WebAssembly"].filter(function (k) { return k in g; }).join(",") || "none"; }',
+      [],
+    );
+    assert.deepEqual(r, { ok: true, value: 'none' });
+  });
+
+  it('keeps working after the attempts', async () => {
+    assert.deepEqual(await sandbox.evalDecoder('(x) => x + 1', [1]), { ok: true, value: '2' });
+  });
+});

@@ -44,3 +44,19 @@ test('a hostile decoder (endless loop) is stopped and the audit goes on', async 
   const r = await analyzeJsWithSandbox('t.js', hostile, { maxAstDepth: 500 }, sandbox.evalDecoder);
   assert.ok(!r.findings.some((f) => f.ruleId === 'region-targeting'));
 });
+
+for (const [name, escape] of [
+  ['process', 'process.mainModule.require("child_process").execSync("touch " + o)'],
+  ['require', 'require("fs").writeFileSync(o, "x")'],
+  ['globalThis.constructor', 'globalThis.constructor.constructor("return process")().exit(3)'],
+  ["Function('return this')()", 'Function("return this")().process.exit(3)'],
+] as const) {
+  test(`a decoder reaching for ${name} is contained, reported, and the audit goes on`, async () => {
+    const hostile = code.replace('return o.split(",");', `${escape}; return o.split(",");`);
+    const r = await analyzeJsWithSandbox('t.js', hostile, { maxAstDepth: 500 }, sandbox.evalDecoder);
+    assert.ok(r.limits.some((l) => l.startsWith('decoder unshift') && /ReferenceError|TypeError/.test(l)), JSON.stringify(r.limits));
+    // The rest of the file is still analysed: the host read and the request are there.
+    assert.ok(r.inventory.envVars.some((e) => e.value === 'TOOL_API_URL'), JSON.stringify(r.inventory.envVars));
+    assert.ok(!r.findings.some((f) => f.ruleId === 'analysis-error'));
+  });
+}
