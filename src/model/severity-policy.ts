@@ -141,16 +141,16 @@ export const POLICY_ROWS = [
     applies: (t) => t.runIssue === 'surviving-process',
   },
   {
+    id: 'region-dependent-observed',
+    severity: 'high',
+    reads: 'what leaves the machine observed to change with the simulated user (probe), not explained by the persona',
+    applies: (t) => t.regionDecision === 'observed' && leaves(t),
+  },
+  {
     id: 'region-partition',
     severity: 'medium',
     reads: "region used to route among the package's own endpoints covering all regions (a partition of the world, not a list singling out some)",
     applies: (t) => t.regionDecision === 'partition' && (t.effect !== null || t.inferredRequestText),
-  },
-  {
-    id: 'region-dependent-observed',
-    severity: 'medium',
-    reads: 'a request observed to change with the simulated user (probe), not explained by the persona',
-    applies: (t) => t.regionDecision === 'observed' && leaves(t),
   },
   {
     id: 'identity-to-telemetry',

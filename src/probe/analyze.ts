@@ -3,18 +3,13 @@
 // unexplained by the persona) or region-dependent (visible).
 import type { Severity } from '../model/finding.js';
 import { describeString } from '../data/unicode.js';
-import { COVERT_KINDS, diffFields, utf16Offsets, type ChangeKind, type FieldMap, type VolatileModel } from './diff.js';
+import { classifyHunks, COVERT_KINDS, diffCodePoints, isStructural, learnVolatile, masksFor, REQUEST_ORDER_FIELD, type ChangeKind, type FieldMap } from './diff.js';
+import { maskOnly, Renderer, type TimeWindow } from './render.js';
 import { DIMENSIONS, variedDimensions, type Dimension, type Persona } from './persona.js';
 import { decide } from '../model/severity-policy.js';
 import { traits, type SourceKind, type Traits } from '../model/traits.js';
 
-export interface PersonaFields {
-  label: string;
-  persona: Persona;
-  fields: FieldMap;
-}
-
-export type DifferenceKind = ChangeKind | 'added' | 'removed' | 'request-added' | 'request-removed';
+export type DifferenceKind = ChangeKind | 'added' | 'removed' | 'request-added' | 'request-removed' | 'timing';
 
 export interface Cell {
   oldText: string;
@@ -52,68 +47,34 @@ export interface Difference {
   occurrences: number;
 }
 
-const DELIM = /[\s"'`<>(){}[\],;|\u2018\u2019\u201c\u201d]/u;
 const CONTEXT = 40;
+/** A persona is slower only past twice the baseline's slowest run plus this much (and faster symmetrically). */
+export const TIMING_MARGIN_MS = 1500;
 
-/** Strings whose presence near a change explains it by the persona itself (its zone, host, locale, ...). */
-export function explainers(p: Persona, base: Persona, now = new Date()): string[] {
-  const out: string[] = [];
-  for (const dim of Object.keys(p) as Dimension[]) {
-    if (p[dim] === base[dim]) continue;
-    const v = p[dim];
-    out.push(v);
-    if (dim === 'tz') {
-      const last = v.split('/').pop()!;
-      out.push(last, last.replace(/_/g, ' '));
-      for (const style of ['short', 'long', 'shortOffset', 'longOffset'] as const) {
-        try {
-          const part = new Intl.DateTimeFormat('en-US', { timeZone: v, timeZoneName: style }).formatToParts(now).find((x) => x.type === 'timeZoneName');
-          if (part && part.value !== 'GMT' && part.value !== 'UTC') out.push(part.value);
-        } catch {
-          // Unknown to ICU: the zone name itself still explains.
-        }
-      }
-      const offMin = zoneOffsetMinutes(v, now);
-      if (offMin !== undefined && offMin !== 0) {
-        const sign = offMin < 0 ? '-' : '+';
-        const hh = String(Math.floor(Math.abs(offMin) / 60)).padStart(2, '0');
-        const mm = String(Math.abs(offMin) % 60).padStart(2, '0');
-        out.push(`${sign}${hh}:${mm}`, `${sign}${hh}${mm}`);
-      }
-    } else if (dim === 'lang') {
-      const bare = v.split(/[.@]/)[0]!;
-      out.push(bare, bare.replace('_', '-'), bare.split(/[_-]/)[0]!);
-    } else if (dim === 'proxy' && v !== 'none') {
-      try {
-        out.push(new URL(v).hostname);
-      } catch {
-        // Validated earlier.
-      }
-    } else if (dim === 'scheme') {
-      out.push(`${v}://`);
-    }
-  }
-  return [...new Set(out.filter((s) => s.length >= 2).map((s) => s.toLowerCase()))];
+export interface RunFields {
+  fields: FieldMap;
+  /** Per request key: ms since the previous request of the run (or since the tool started). */
+  gaps: Map<string, number>;
 }
 
-export function zoneOffsetMinutes(zone: string, now: Date): number | undefined {
-  try {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }).formatToParts(now);
-    const get = (t: string) => Number(parts.find((x) => x.type === t)?.value);
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-    return Math.round((asUtc - Math.floor(now.getTime() / 60000) * 60000) / 60000);
-  } catch {
-    return undefined;
-  }
+export interface PersonaRuns {
+  label: string;
+  persona: Persona;
+  runs: RunFields[];
 }
 
-/** The run of non-delimiter characters around [from, to) (UTF-16 offsets). */
-export function tokenAround(s: string, from: number, to: number): string {
-  let a = from;
-  let b = to;
-  while (a > 0 && from - a < 200 && !DELIM.test(s[a - 1]!)) a--;
-  while (b < s.length && b - to < 200 && !DELIM.test(s[b]!)) b++;
-  return s.slice(a, b);
+/** What varied between identical runs, summarised once instead of reported. */
+export interface VolatileSummary {
+  fields: number;
+  requests: number;
+  /** Fields masked by token shape (ids, clocks, numbers), by shape. */
+  shapes: Record<string, number>;
+  examples: string[];
+}
+
+export interface Analysis {
+  differences: Difference[];
+  volatile: VolatileSummary;
 }
 
 function lineColumn(s: string, offset: number): { line: number; column: number } {
@@ -162,112 +123,149 @@ function wholeCell(value: string, explained: boolean, added: boolean): Cell {
   };
 }
 
-/** Compares every persona with the first baseline run. `baselineRuns` are the repeated baseline runs
- *  (first one is the reference); `model` is what they taught about volatility. */
-export function analyzeDifferences(baselineRuns: PersonaFields[], personas: PersonaFields[], model: VolatileModel, now = new Date()): Difference[] {
-  const base = baselineRuns[0]!;
-  const volatileRequests = new Set<string>();
-  const requestSets = baselineRuns.map((r) => new Set([...r.fields.keys()].map(requestOf)));
-  for (const set of requestSets) for (const k of set) if (!requestSets.every((s) => s.has(k))) volatileRequests.add(k);
-  const baseRequests = requestSets[0]!;
+/** A cell for raw ranges [a0, a1) of the baseline value and [b0, b1) of the persona's. */
+function rangeCell(oldValue: string, newValue: string, a0: number, a1: number, b0: number, b1: number, explained: boolean): Cell {
+  return {
+    oldText: oldValue.slice(a0, a1),
+    newText: newValue.slice(b0, b1),
+    offset: b0,
+    ...lineColumn(newValue, b0),
+    codePoint: [...newValue.slice(0, b0)].length,
+    baseOffset: a0,
+    explained,
+    context: context(newValue, b0, b1),
+    baseContext: context(oldValue, a0, a1),
+    contextAt: b0 - Math.max(0, b0 - CONTEXT),
+    baseContextAt: a0 - Math.max(0, a0 - CONTEXT),
+  };
+}
 
-  const groups = new Map<string, Pending>();
+const cps = (s: string) => [...s].map((c) => c.codePointAt(0)!);
+
+/** True when nothing but renderings of the personas' settings (and punctuation) is left in the value. */
+function onlyRenderings(r: Renderer, value: string): boolean {
+  let rest = '';
+  let pos = 0;
+  for (const sp of r.spans(value)) {
+    rest += value.slice(pos, sp.start);
+    pos = sp.end;
+  }
+  rest += value.slice(pos);
+  return rest !== value && !/[\p{L}\p{N}]/u.test(rest);
+}
+
+/** Items of a structural field (header names, keys, endpoints, layout parts). */
+function items(path: string, v: string): string[] {
+  if (path === REQUEST_ORDER_FIELD) return v.split('\n');
+  return v.split(path.endsWith('{keys}') || path.endsWith('{order}') && /^\d/.test(v) ? ',' : ' ');
+}
+
+/**
+ * Compares every persona with the baseline. `groups[0]` is the baseline; each group holds the repeated runs of
+ * one persona. The test: a field counts only when every persona's runs agree on it (after masking the token
+ * shapes learned to vary between identical runs) and a persona's value differs from the baseline's; a field
+ * whose runs disagree within any persona is volatile and summarised, not reported. A difference is explained
+ * when both values normalize to the same text once each persona's renderings of its own settings are replaced
+ * (see render.ts); what remains is region-dependent, or a covert channel when it is invisible, look-alike or
+ * format-only.
+ */
+export function analyzeDifferences(groups: PersonaRuns[], window: TimeWindow): Analysis {
+  const baseGroup = groups[0]!;
+  const own = groups.map((g) => new Renderer([g.persona], window));
+  const model = learnVolatile(
+    groups.map((g) => g.runs.map((r) => r.fields)),
+    own.map((r) => (s: string) => r.normalize(s).text),
+  );
+  const volatileRequests = new Set<string>();
+  for (const g of groups) {
+    const sets = g.runs.map((r) => new Set([...r.fields.keys()].filter((k) => k !== REQUEST_ORDER_FIELD).map(requestOf)));
+    for (const set of sets) for (const k of set) if (!sets.every((x) => x.has(k))) volatileRequests.add(k);
+  }
+  const base = baseGroup.runs[0]!;
+  const baseRequests = new Set([...base.fields.keys()].filter((k) => k !== REQUEST_ORDER_FIELD).map(requestOf));
+
+  const groupsByKey = new Map<string, Pending>();
   const add = (key: string, path: string, kind: DifferenceKind, label: string, cell: Cell) => {
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { path, kind, cells: {} }));
+    let g = groupsByKey.get(key);
+    if (!g) groupsByKey.set(key, (g = { path, kind, cells: {} }));
     g.cells[label] = cell;
   };
 
-  for (const run of personas) {
-    const ex = explainers(run.persona, base.persona, now);
-    const baseEx = explainers(base.persona, run.persona, now);
-    const explainsNew = (s: string) => ex.some((e) => s.toLowerCase().includes(e));
-    const explainsOld = (s: string) => baseEx.some((e) => s.toLowerCase().includes(e));
-    const tzDiffers = run.persona.tz !== base.persona.tz;
-    // Numbers, dates and punctuation are expected to be written the locale's way.
-    const langDiffers = run.persona.lang !== base.persona.lang;
-    const localeFormatting = (oldText: string, newText: string) => langDiffers && /^[\p{Nd}\p{P}\p{S}\s]*$/u.test(oldText + newText);
-    const runRequests = new Set([...run.fields.keys()].map(requestOf));
+  for (const group of groups.slice(1)) {
+    const run = group.runs[0];
+    if (!run) continue;
+    const r = new Renderer([baseGroup.persona, group.persona], window);
+    const runRequests = new Set([...run.fields.keys()].filter((k) => k !== REQUEST_ORDER_FIELD).map(requestOf));
     for (const k of runRequests) {
       if (baseRequests.has(k) || volatileRequests.has(k)) continue;
-      const viaNewProxy = k.startsWith('CONNECT ') && run.persona.proxy !== base.persona.proxy;
-      add(`${k}|request-added`, k, 'request-added', run.label, wholeCell(k, explainsNew(k) || viaNewProxy, true));
+      const viaNewProxy = k.startsWith('CONNECT ') && group.persona.proxy !== baseGroup.persona.proxy;
+      add(`${k}|request-added`, k, 'request-added', group.label, wholeCell(k, viaNewProxy || r.spans(k).length > 0, true));
     }
     for (const k of baseRequests) {
       if (runRequests.has(k) || volatileRequests.has(k)) continue;
-      add(`${k}|request-removed`, k, 'request-removed', run.label, wholeCell(k, explainsOld(k), false));
+      add(`${k}|request-removed`, k, 'request-removed', group.label, wholeCell(k, r.spans(k).length > 0, false));
     }
-    for (const d of diffFields(base.fields, run.fields, model)) {
-      const req = requestOf(d.path);
-      if (volatileRequests.has(req) || !baseRequests.has(req) || !runRequests.has(req)) continue;
-      if (d.oldValue === undefined) {
-        add(`${d.path}|added`, d.path, 'added', run.label, wholeCell(d.newValue!, explainsNew(d.newValue!), true));
+    const paths = new Set([...base.fields.keys(), ...run.fields.keys()]);
+    for (const path of paths) {
+      if (model.whole.has(path)) continue;
+      const req = requestOf(path);
+      if (path !== REQUEST_ORDER_FIELD && (volatileRequests.has(req) || !baseRequests.has(req) || !runRequests.has(req))) continue;
+      const oldValue = base.fields.get(path);
+      const newValue = run.fields.get(path);
+      if (oldValue === newValue) continue;
+      if (oldValue === undefined || newValue === undefined) {
+        if (isStructural(path)) continue;
+        const v = (newValue ?? oldValue)!;
+        add(`${path}|${newValue === undefined ? 'removed' : 'added'}`, path, newValue === undefined ? 'removed' : 'added', group.label, wholeCell(v, onlyRenderings(r, v), newValue !== undefined));
         continue;
       }
-      if (d.newValue === undefined) {
-        add(`${d.path}|removed`, d.path, 'removed', run.label, wholeCell(d.oldValue, explainsOld(d.oldValue), false));
+      const masks = masksFor(model, path);
+      const vOld = maskOnly(oldValue, masks);
+      const vNew = maskOnly(newValue, masks);
+      if (vOld.text === vNew.text) continue;
+      const fOld = r.normalize(oldValue, masks);
+      const fNew = r.normalize(newValue, masks);
+      if (fOld.text === fNew.text) {
+        // Explained: shown where the raw values differ, as one visible cell.
+        const hs = diffCodePoints(cps(vOld.text), cps(vNew.text));
+        const first = hs[0]!;
+        const last = hs[hs.length - 1]!;
+        const cell = rangeCell(oldValue, newValue, vOld.lo[first.aStart]!, vOld.hi[last.aEnd]!, vNew.lo[first.bStart]!, vNew.hi[last.bEnd]!, true);
+        add(`${path}|visible`, path, 'text', group.label, cell);
         continue;
       }
-      const oldValue = d.oldValue;
-      const newValue = d.newValue;
-      const offA = utf16Offsets(oldValue);
-      const offB = utf16Offsets(newValue);
-      const visibleChanges = d.changes.filter((c) => !COVERT_KINDS.has(c.kind));
-      for (const c of d.changes) {
+      if (isStructural(path)) {
+        const norm = (x: string[]) => x.map((i) => i.toLowerCase()).sort().join('\u0000');
+        const layoutOnly = path.endsWith('{format}') || norm(items(path, fOld.text)) === norm(items(path, fNew.text));
+        if (layoutOnly) add(`${path}|format`, path, 'format', group.label, rangeCell(oldValue, newValue, 0, oldValue.length, 0, newValue.length, false));
+        continue;
+      }
+      const a = cps(fOld.text);
+      const b = cps(fNew.text);
+      const changes = classifyHunks(a, b, diffCodePoints(a, b));
+      const visibleChanges = changes.filter((c) => !COVERT_KINDS.has(c.kind));
+      for (const c of changes) {
         if (!COVERT_KINDS.has(c.kind)) continue;
-        const from = offB[c.bStart]!;
-        const to = offB[c.bEnd]!;
-        const token = tokenAround(newValue, from, to);
-        const oldToken = tokenAround(oldValue, offA[c.aStart]!, offA[c.aEnd]!);
-        add(`${d.path}|${c.kind}|${c.aStart}`, d.path, c.kind, run.label, {
-          oldText: c.oldText,
-          newText: c.newText,
-          offset: from,
-          ...lineColumn(newValue, from),
-          codePoint: c.bStart,
-          baseOffset: offA[c.aStart]!,
-          explained: c.kind !== 'invisible' && (explainsNew(token) || explainsOld(oldToken) || (c.kind === 'format' && localeFormatting(c.oldText, c.newText))),
-          context: context(newValue, from, to),
-          baseContext: context(oldValue, offA[c.aStart]!, offA[c.aEnd]!),
-          contextAt: from - Math.max(0, from - CONTEXT),
-          baseContextAt: offA[c.aStart]! - Math.max(0, offA[c.aStart]! - CONTEXT),
-        });
+        const a0 = fOld.lo[c.aStart]!;
+        const cell = rangeCell(oldValue, newValue, a0, fOld.hi[c.aEnd]!, fNew.lo[c.bStart]!, fNew.hi[c.bEnd]!, false);
+        add(`${path}|${c.kind}|${a0}`, path, c.kind, group.label, cell);
       }
       if (visibleChanges.length) {
         const first = visibleChanges[0]!;
         const last = visibleChanges[visibleChanges.length - 1]!;
-        const from = offB[first.bStart]!;
-        const to = offB[last.bEnd]!;
-        const explained = visibleChanges.every(
-          (c) =>
-            (c.kind === 'digits' && tzDiffers) ||
-            localeFormatting(c.oldText, c.newText) ||
-            explainsNew(tokenAround(newValue, offB[c.bStart]!, offB[c.bEnd]!)) ||
-            explainsOld(tokenAround(oldValue, offA[c.aStart]!, offA[c.aEnd]!)),
-        );
-        add(`${d.path}|visible`, d.path, visibleChanges.every((c) => c.kind === 'digits') ? 'digits' : 'text', run.label, {
-          oldText: oldValue.slice(offA[first.aStart]!, offA[last.aEnd]!),
-          newText: newValue.slice(from, to),
-          offset: from,
-          ...lineColumn(newValue, from),
-          codePoint: first.bStart,
-          baseOffset: offA[first.aStart]!,
-          explained,
-          context: context(newValue, from, to),
-          baseContext: context(oldValue, offA[first.aStart]!, offA[last.aEnd]!),
-          contextAt: from - Math.max(0, from - CONTEXT),
-          baseContextAt: offA[first.aStart]! - Math.max(0, offA[first.aStart]! - CONTEXT),
-        });
+        const cell = rangeCell(oldValue, newValue, fOld.lo[first.aStart]!, fOld.hi[last.aEnd]!, fNew.lo[first.bStart]!, fNew.hi[last.bEnd]!, false);
+        add(`${path}|visible`, path, visibleChanges.every((c) => c.kind === 'digits') ? 'digits' : 'text', group.label, cell);
       }
     }
+    timing(baseGroup, group, volatileRequests, add);
   }
 
-  const all = [base, ...personas];
-  const dims = variedDimensions(all.map((r) => r.persona));
+  const all = groups;
+  const dims = variedDimensions(all.map((g) => g.persona));
   const out: Difference[] = [];
   // The same substitution repeated in one field (both '-' of a date) is one difference.
   const merged = new Map<string, Pending & { occurrences: number }>();
-  for (const [key, g] of groups) {
+  for (const [key, g] of groupsByKey) {
     const sig = COVERT_KINDS.has(g.kind as ChangeKind)
       ? `${g.path}|${g.kind}|${Object.entries(g.cells).map(([l, c]) => `${l}:${c.oldText}→${c.newText}`).join('|')}`
       : key;
@@ -282,20 +280,19 @@ export function analyzeDifferences(baselineRuns: PersonaFields[], personas: Pers
     };
     const follows = dims.filter((d) => {
       const seen = new Map<string, string>();
-      for (const r of all) {
-        const sig = r === base ? '' : signature(r.label);
-        const prev = seen.get(r.persona[d]);
+      for (const x of all) {
+        const sig = x === baseGroup ? '' : signature(x.label);
+        const prev = seen.get(x.persona[d]);
         if (prev !== undefined && prev !== sig) return false;
-        seen.set(r.persona[d], sig);
+        seen.set(x.persona[d], sig);
       }
       return true;
     });
     const cells = Object.values(g.cells);
-    const allExplained = cells.every((c) => c.explained);
     let verdict: Verdict;
     if (g.kind === 'invisible') verdict = 'covert-channel';
-    else if (allExplained) verdict = 'explained';
-    else if (COVERT_KINDS.has(g.kind as ChangeKind) && !(follows.length === 1 && follows[0] === 'lang')) verdict = 'covert-channel';
+    else if (cells.every((c) => c.explained)) verdict = 'explained';
+    else if (COVERT_KINDS.has(g.kind as ChangeKind)) verdict = 'covert-channel';
     else verdict = 'region-dependent';
     const severity = decide(differenceTraits(verdict, follows)).severity ?? 'info';
     out.push({ id: '', path: g.path, kind: g.kind, cells: g.cells, follows, verdict, severity, occurrences: g.occurrences });
@@ -303,7 +300,50 @@ export function analyzeDifferences(baselineRuns: PersonaFields[], personas: Pers
   const rank: Record<Verdict, number> = { 'covert-channel': 0, 'region-dependent': 1, explained: 2 };
   out.sort((a, b) => rank[a.verdict] - rank[b.verdict] || a.path.localeCompare(b.path) || firstOffset(a) - firstOffset(b));
   out.forEach((d, i) => (d.id = `D${i + 1}`));
-  return out;
+  const shapes: Record<string, number> = {};
+  for (const names of model.shapes.values()) for (const n of names) shapes[n] = (shapes[n] ?? 0) + 1;
+  const wholeFields = [...model.whole].filter((p) => !volatileRequests.has(requestOf(p)));
+  return {
+    differences: out,
+    volatile: { fields: wholeFields.length + model.shapes.size, requests: volatileRequests.size, shapes, examples: [...wholeFields, ...model.shapes.keys()].slice(0, 8) },
+  };
+}
+
+/**
+ * A persona-dependent delay: every run of the persona waits longer before a request than twice the baseline's
+ * slowest run plus a margin (or shorter than half its fastest minus the margin), so a busy machine, which slows
+ * every run alike, does not flip it.
+ */
+function timing(base: PersonaRuns, group: PersonaRuns, volatileRequests: Set<string>, add: (key: string, path: string, kind: DifferenceKind, label: string, cell: Cell) => void): void {
+  const keys = new Set(base.runs.flatMap((r) => [...r.gaps.keys()]));
+  for (const k of keys) {
+    if (volatileRequests.has(k)) continue;
+    const b = base.runs.map((r) => r.gaps.get(k));
+    const p = group.runs.map((r) => r.gaps.get(k));
+    if (b.some((x) => x === undefined) || p.some((x) => x === undefined) || !p.length) continue;
+    const bMin = Math.min(...(b as number[]));
+    const bMax = Math.max(...(b as number[]));
+    const pMin = Math.min(...(p as number[]));
+    const pMax = Math.max(...(p as number[]));
+    const slower = pMin > 2 * bMax + TIMING_MARGIN_MS;
+    const faster = pMax < (bMin - TIMING_MARGIN_MS) / 2;
+    if (!slower && !faster) continue;
+    const text = `${(p as number[]).map((x) => Math.round(x)).join(', ')} ms before this request (baseline ${Math.round(bMin)}–${Math.round(bMax)} ms)`;
+    add(`${k}|timing`, `${k}{time}`, 'timing', group.label, {
+      oldText: 'as baseline',
+      newText: slower ? 'slower' : 'faster',
+      offset: 0,
+      line: 1,
+      column: 1,
+      codePoint: 0,
+      baseOffset: 0,
+      explained: false,
+      context: text,
+      baseContext: `baseline ${Math.round(bMin)}–${Math.round(bMax)} ms`,
+      contextAt: 0,
+      baseContextAt: 0,
+    });
+  }
 }
 
 /** What a persona dimension is, as a fingerprint source. */

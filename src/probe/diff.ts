@@ -14,6 +14,18 @@ function pathKey(k: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
 }
 
+/** Marks fields that describe layout rather than content: key order, header order and casing, formatting. */
+export const STRUCTURE_SUFFIXES = ['{keys}', '{order}', '{format}'] as const;
+
+export function isStructural(path: string): boolean {
+  return STRUCTURE_SUFFIXES.some((s) => path.endsWith(s));
+}
+
+/** Order-insensitive key of a batch element: digits and ids do not decide where an event sorts. */
+function elementKey(v: unknown): string {
+  return JSON.stringify(v).replace(/[0-9a-f]{8,}|\d+/gi, '0');
+}
+
 function flattenJson(value: unknown, path: string, out: FieldMap, depth: number): void {
   if (out.size >= MAX_FIELDS) return;
   if (depth > MAX_JSON_DEPTH) {
@@ -22,14 +34,70 @@ function flattenJson(value: unknown, path: string, out: FieldMap, depth: number)
   }
   if (Array.isArray(value)) {
     if (value.length === 0) out.set(path, '[]');
+    // Arrays of objects are batches: compared as multisets, their order is a field of its own.
+    if (value.length > 1 && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
+      const keyed = value.map((v, i) => ({ v, i, k: elementKey(v) }));
+      keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
+      if (keyed.some((e, j) => e.i !== j)) out.set(`${path}{order}`, keyed.map((e) => e.i).join(','));
+      keyed.forEach((e, j) => flattenJson(e.v, `${path}[${j}]`, out, depth + 1));
+      return;
+    }
     value.forEach((v, i) => flattenJson(v, `${path}[${i}]`, out, depth + 1));
   } else if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) out.set(path, '{}');
+    if (entries.length > 1) out.set(`${path}{keys}`, entries.map(([k]) => k).join(','));
     for (const [k, v] of entries) flattenJson(v, path + pathKey(k), out, depth + 1);
   } else {
     out.set(path, typeof value === 'string' ? value : JSON.stringify(value));
   }
+}
+
+/** How a JSON text is laid out (the whitespace after `{ [ : ,` and before `} ]`), independent of its content. */
+export function jsonLayout(text: string): string {
+  const first: Record<string, string | undefined> = {};
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if ('{[:,'.includes(c)) {
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j]!)) j++;
+      const cat = c === '[' ? '{' : c;
+      if (j > i + 1 && first[cat] === undefined) first[cat] = text.slice(i + 1, j);
+    } else if (/\s/.test(c)) {
+      let j = i;
+      while (j < text.length && /\s/.test(text[j]!)) j++;
+      if ((text[j] === '}' || text[j] === ']') && first['}'] === undefined) first['}'] = text.slice(i, j);
+      if (j >= text.length && first.end === undefined) first.end = text.slice(i, j);
+      i = j - 1;
+    }
+  }
+  const parts = ['{', ':', ',', '}', 'end'].filter((k) => first[k] !== undefined).map((k) => `${k}${JSON.stringify(first[k])}`);
+  return parts.length ? parts.join(' ') : 'compact';
+}
+
+/** `POST /v1/messages(model)`: endpoint and model, without the order index. */
+export function requestBase(r: CapturedRequest): string {
+  let pathname = r.url;
+  try {
+    pathname = r.method === 'CONNECT' ? r.url : new URL(r.url, 'http://x').pathname;
+  } catch {
+    // Keep the raw url.
+  }
+  let model = '';
+  try {
+    const b = JSON.parse(r.body) as { model?: unknown };
+    if (typeof b?.model === 'string') model = `(${b.model.slice(0, 80)})`;
+  } catch {
+    // Not JSON.
+  }
+  return `${r.method} ${pathname}${model}`;
 }
 
 /** `POST /v1/messages(model)#0`: requests are matched across runs by endpoint, model and order. */
@@ -38,39 +106,65 @@ export function requestKeys(reqs: CapturedRequest[]): string[] {
   return [...reqs]
     .sort((a, b) => a.seq - b.seq)
     .map((r) => {
-      let pathname = r.url;
-      try {
-        pathname = r.method === 'CONNECT' ? r.url : new URL(r.url, 'http://x').pathname;
-      } catch {
-        // Keep the raw url.
-      }
-      let model = '';
-      try {
-        const b = JSON.parse(r.body) as { model?: unknown };
-        if (typeof b?.model === 'string') model = `(${b.model.slice(0, 80)})`;
-      } catch {
-        // Not JSON.
-      }
-      const base = `${r.method} ${pathname}${model}`;
+      const base = requestBase(r);
       const n = counts.get(base) ?? 0;
       counts.set(base, n + 1);
       return `${base}#${n}`;
     });
 }
 
+/** Field of the run as a whole: the sequence of endpoints, so a persona-dependent order shows. */
+export const REQUEST_ORDER_FIELD = 'requests{order}';
+
+function splitPairs(s: string, sep: RegExp): [string, string][] {
+  return s
+    .split(sep)
+    .filter(Boolean)
+    .map((kv) => {
+      const eq = kv.indexOf('=');
+      return eq < 0 ? [kv.trim(), ''] : [kv.slice(0, eq).trim(), kv.slice(eq + 1)];
+    });
+}
+
+function decodeQuery(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
 export function flattenRequests(reqs: CapturedRequest[]): FieldMap {
   const out: FieldMap = new Map();
   const sorted = [...reqs].sort((a, b) => a.seq - b.seq);
   const keys = requestKeys(sorted);
+  if (sorted.length > 1) out.set(REQUEST_ORDER_FIELD, sorted.map(requestBase).join('\n'));
   sorted.forEach((r, i) => {
     const key = keys[i]!;
     out.set(`${key}.scheme`, r.scheme);
     if (r.sni) out.set(`${key}.sni`, r.sni);
     if (r.viaProxy) out.set(`${key}.viaProxy`, 'true');
     const q = r.url.indexOf('?');
-    if (q >= 0) out.set(`${key}.query`, r.url.slice(q + 1));
+    if (q >= 0) {
+      const params = splitPairs(r.url.slice(q + 1), /&/);
+      const grouped = new Map<string, string[]>();
+      for (const [k, v] of params) grouped.set(decodeQuery(k), [...(grouped.get(decodeQuery(k)) ?? []), decodeQuery(v)]);
+      for (const [k, vs] of grouped) out.set(`${key}.query${pathKey(k)}`, vs.join('\n'));
+      if (params.length > 1) out.set(`${key}.query{order}`, params.map(([k]) => k).join(' '));
+    }
+    const names = r.headerNames ?? r.headers.map(([n]) => n);
+    if (names.length > 1) out.set(`${key}.headers{order}`, names.filter((n) => !DERIVED_HEADERS.has(n.toLowerCase())).join(' '));
     const headers = new Map<string, string[]>();
-    for (const [n, v] of r.headers) if (!DERIVED_HEADERS.has(n)) headers.set(n, [...(headers.get(n) ?? []), v]);
+    for (const [n, v] of r.headers) {
+      if (DERIVED_HEADERS.has(n)) continue;
+      if (n === 'cookie') {
+        const cookies = splitPairs(v, /;\s*/);
+        for (const [ck, cv] of cookies) out.set(`${key}.cookie${pathKey(ck)}`, cv);
+        if (cookies.length > 1) out.set(`${key}.cookie{order}`, cookies.map(([ck]) => ck).join(' '));
+        continue;
+      }
+      headers.set(n, [...(headers.get(n) ?? []), v]);
+    }
     for (const [n, vs] of headers) out.set(`${key}.headers${pathKey(n)}`, vs.join('\n'));
     if (r.body) {
       let parsed: unknown;
@@ -81,9 +175,27 @@ export function flattenRequests(reqs: CapturedRequest[]): FieldMap {
       } catch {
         isJson = false;
       }
-      if (isJson) flattenJson(parsed, `${key}.body`, out, 0);
-      else out.set(`${key}.body`, r.body);
+      if (isJson) {
+        flattenJson(parsed, `${key}.body`, out, 0);
+        out.set(`${key}.body{format}`, jsonLayout(r.body));
+      } else out.set(`${key}.body`, r.body);
     }
+  });
+  return out;
+}
+
+/** Per request key: ms since the previous request of the run arrived (the first: since the tool started), so
+ *  a delay shows at the request it precedes and not at every later one. */
+export function requestGaps(reqs: CapturedRequest[], toolStartedAt: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (toolStartedAt === undefined) return out;
+  const sorted = [...reqs].sort((a, b) => a.seq - b.seq);
+  const keys = requestKeys(sorted);
+  let prev = toolStartedAt;
+  sorted.forEach((r, i) => {
+    if (r.receivedAt === undefined) return;
+    out.set(keys[i]!, Math.max(0, r.receivedAt - prev));
+    prev = Math.max(prev, r.receivedAt);
   });
   return out;
 }
@@ -192,7 +304,8 @@ export type ChangeKind = 'invisible' | 'look-alike' | 'format' | 'digits' | 'tex
 /** Kinds a reader of the request would not notice, or would not read as meaningful. */
 export const COVERT_KINDS: ReadonlySet<ChangeKind> = new Set(['invisible', 'look-alike', 'format']);
 
-const PUNCT = /^[\p{P}\p{S}\p{Zs}]+$/u;
+const PUNCT = /^[\p{P}\p{S}\p{Zs}\s]+$/u;
+const LETTERS = /^\p{L}+$/u;
 const DIGITS = /^\p{Nd}+$/u;
 
 export function classifyChange(oldText: string, newText: string): ChangeKind {
@@ -202,6 +315,9 @@ export function classifyChange(oldText: string, newText: string): ChangeKind {
   if (cps.some(isOddSpace)) return 'look-alike';
   const short = [...oldText].length <= 3 && [...newText].length <= 3;
   if (short && (oldText || newText) && (!oldText || PUNCT.test(oldText)) && (!newText || PUNCT.test(newText))) return 'format';
+  // Whitespace only, or letters that differ only in case (header names are case-insensitive): layout, not content.
+  if ((oldText || newText) && /^\s*$/u.test(oldText) && /^\s*$/u.test(newText)) return 'format';
+  if (oldText && newText && LETTERS.test(oldText) && LETTERS.test(newText) && oldText.toLowerCase() === newText.toLowerCase()) return 'format';
   if (oldText && newText && DIGITS.test(oldText) && DIGITS.test(newText)) return 'digits';
   return 'text';
 }
@@ -302,39 +418,58 @@ export function maskValue(s: string, shapeNames: string[]): string {
   return out;
 }
 
-/** Learns from two or more runs of the same persona which fields, and which shapes within them, vary. */
-export function learnVolatile(baselines: FieldMap[]): VolatileModel {
+/** Learns which fields vary on their own: within each group (the repeated runs of one persona, each value first
+ *  normalized by that persona's own renderings), a field whose runs differ is volatile, in the shapes of the
+ *  tokens that differed (ids, clocks, numbers) or, when masking those is not enough, as a whole. A field
+ *  volatile in any group is volatile everywhere. */
+export function learnVolatile(groups: FieldMap[][], normalizers: ((s: string) => string)[] = []): VolatileModel {
   const model: VolatileModel = { whole: new Set(), shapes: new Map() };
-  const paths = new Set(baselines.flatMap((m) => [...m.keys()]));
-  for (const path of paths) {
-    const values = baselines.map((m) => m.get(path));
-    if (values.every((v) => v === values[0])) continue;
-    if (values.some((v) => v === undefined)) {
-      model.whole.add(path);
-      continue;
-    }
-    const used = new Set(ALWAYS_MASKED);
-    const first = values[0]!;
-    const a = [...first].map((c) => c.codePointAt(0)!);
-    const offA = utf16Offsets(first);
-    const spansA = VOLATILE_SHAPES.map((shape) => spans(first, [shape.name]));
-    for (const other of values.slice(1) as string[]) {
-      const b = [...other].map((c) => c.codePointAt(0)!);
-      const offB = utf16Offsets(other);
-      const spansB = VOLATILE_SHAPES.map((shape) => spans(other, [shape.name]));
-      for (const h of diffCodePoints(a, b)) {
-        const i = VOLATILE_SHAPES.findIndex(
-          (_, si) => covered(spansA[si]!, offA[h.aStart]!, offA[h.aEnd]!) || covered(spansB[si]!, offB[h.bStart]!, offB[h.bEnd]!),
-        );
-        if (i >= 0) used.add(VOLATILE_SHAPES[i]!.name);
+  groups.forEach((runs, gi) => {
+    if (runs.length < 2) return;
+    const norm = normalizers[gi] ?? ((x: string) => x);
+    const paths = new Set(runs.flatMap((m) => [...m.keys()]));
+    for (const path of paths) {
+      if (model.whole.has(path)) continue;
+      const raw = runs.map((m) => m.get(path));
+      if (raw.every((v) => v === raw[0])) continue;
+      if (raw.some((v) => v === undefined)) {
+        model.whole.add(path);
+        continue;
+      }
+      const values = raw.map((v) => norm(v!));
+      if (values.every((v) => v === values[0])) continue;
+      const used = new Set([...ALWAYS_MASKED, ...(model.shapes.get(path) ?? [])]);
+      const first = values[0]!;
+      const a = [...first].map((c) => c.codePointAt(0)!);
+      const offA = utf16Offsets(first);
+      const spansA = VOLATILE_SHAPES.map((shape) => spans(first, [shape.name]));
+      for (const other of values.slice(1)) {
+        const b = [...other].map((c) => c.codePointAt(0)!);
+        const offB = utf16Offsets(other);
+        const spansB = VOLATILE_SHAPES.map((shape) => spans(other, [shape.name]));
+        for (const h of diffCodePoints(a, b)) {
+          const i = VOLATILE_SHAPES.findIndex(
+            (_, si) => covered(spansA[si]!, offA[h.aStart]!, offA[h.aEnd]!) || covered(spansB[si]!, offB[h.bStart]!, offB[h.bEnd]!),
+          );
+          if (i >= 0) used.add(VOLATILE_SHAPES[i]!.name);
+        }
+      }
+      const names = [...used];
+      const masked = values.map((v) => maskValue(v, names));
+      if (masked.every((m) => m === masked[0])) model.shapes.set(path, names);
+      else {
+        model.whole.add(path);
+        model.shapes.delete(path);
       }
     }
-    const names = [...used];
-    const masked = values.map((v) => maskValue(v!, names));
-    if (masked.every((m) => m === masked[0])) model.shapes.set(path, names);
-    else model.whole.add(path);
-  }
+  });
   return model;
+}
+
+/** The shapes masked in a field: those learned for it, or the ones masked everywhere. */
+export function masksFor(model: VolatileModel, path: string): { name: string; re: RegExp }[] {
+  const names = model.shapes.get(path) ?? ALWAYS_MASKED;
+  return VOLATILE_SHAPES.filter((s) => names.includes(s.name));
 }
 
 /** UTF-16 offset of every code-point index, plus the end. */
@@ -352,40 +487,3 @@ function covered(ms: [number, number][], from: number, to: number): boolean {
   return ms.some(([s, e]) => s <= from && to <= e);
 }
 
-export interface FieldDiff {
-  path: string;
-  /** undefined: the field is absent on that side. */
-  oldValue: string | undefined;
-  newValue: string | undefined;
-  /** Empty when the field was added or removed as a whole. */
-  changes: Change[];
-}
-
-/** Differences between a baseline run and a persona run, volatile parts masked. */
-export function diffFields(base: FieldMap, persona: FieldMap, model: VolatileModel): FieldDiff[] {
-  const out: FieldDiff[] = [];
-  const paths = [...new Set([...base.keys(), ...persona.keys()])];
-  for (const path of paths) {
-    if (model.whole.has(path)) continue;
-    const oldValue = base.get(path);
-    const newValue = persona.get(path);
-    if (oldValue === newValue) continue;
-    if (oldValue === undefined || newValue === undefined) {
-      out.push({ path, oldValue, newValue, changes: [] });
-      continue;
-    }
-    const shapeNames = model.shapes.get(path) ?? ALWAYS_MASKED;
-    if (maskValue(oldValue, shapeNames) === maskValue(newValue, shapeNames)) continue;
-    const a = [...oldValue].map((c) => c.codePointAt(0)!);
-    const b = [...newValue].map((c) => c.codePointAt(0)!);
-    const maskA = spans(oldValue, shapeNames);
-    const maskB = spans(newValue, shapeNames);
-    const offA = utf16Offsets(oldValue);
-    const offB = utf16Offsets(newValue);
-    const changes = classifyHunks(a, b, diffCodePoints(a, b)).filter(
-      (c) => c.kind === 'invisible' || !(covered(maskA, offA[c.aStart]!, offA[c.aEnd]!) && covered(maskB, offB[c.bStart]!, offB[c.bEnd]!)),
-    );
-    if (changes.length) out.push({ path, oldValue, newValue, changes });
-  }
-  return out;
-}

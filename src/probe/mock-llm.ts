@@ -16,6 +16,12 @@ export interface CapturedRequest {
   url: string;
   /** Lower-case names, values decoded as UTF-8 when the raw bytes are valid UTF-8. */
   headers: [string, string][];
+  /** Header names as sent: casing and order. */
+  headerNames?: string[];
+  /** When the request started to arrive (epoch ms). */
+  receivedAt?: number;
+  /** The address the client connected to, when it was not loopback (a direct connect to an outside IP). */
+  localAddress?: string;
   body: string;
   bodyTruncated: boolean;
   /** Came through the mock proxy (absolute-form request or CONNECT tunnel). */
@@ -159,9 +165,18 @@ export interface RequestMeta {
   viaProxy?: boolean;
 }
 
+/** The local address a connection arrived at, when it is not a loopback one (the sandbox routes every
+ *  address to loopback, so a connect to an outside IP lands here). */
+export function outsideLocal(address: string | undefined): { localAddress?: string } {
+  if (!address) return {};
+  const a = address.replace(/^::ffff:/, '');
+  return a.startsWith('127.') || a === '::1' ? {} : { localAddress: a };
+}
+
 /** A node:http request listener that records the request, then answers it. */
 export function mockHandler(meta: RequestMeta, record: (r: Omit<CapturedRequest, 'seq'>) => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    const receivedAt = Date.now();
     const parts: Buffer[] = [];
     let size = 0;
     let truncated = false;
@@ -189,6 +204,9 @@ export function mockHandler(meta: RequestMeta, record: (r: Omit<CapturedRequest,
         method: req.method ?? 'GET',
         url,
         headers: headerPairs(req.rawHeaders),
+        headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0),
+        receivedAt,
+        ...outsideLocal(req.socket.localAddress),
         body,
         bodyTruncated: truncated,
         ...(meta.viaProxy || /^https?:\/\//i.test(url) ? { viaProxy: true } : {}),

@@ -19,10 +19,13 @@ export const BASELINE: Persona = {
 };
 
 /** Without --matrix: each dimension varied on its own, spread over regions. Asia/Singapore shares
- *  Asia/Shanghai's offset and date, so it separates "depends on the zone's name" from "depends on the date". */
+ *  Asia/Shanghai's offset and date, so it separates "depends on the zone's name" from "depends on the date".
+ *  The locales write dates and numbers in Latin digits (a locale with its own digits or calendar, such as
+ *  fa_IR, is left to --matrix: its dates are not recognised as renderings, see docs/probe.md). */
 export const DEFAULT_MATRIX: Partial<Record<Dimension, string[]>> = {
   tz: ['UTC', 'Asia/Shanghai', 'Europe/Moscow', 'Asia/Tehran', 'America/New_York', 'Asia/Singapore'],
   host: ['127.0.0.1', 'api.example.cn', 'api.example.ru', 'api.example.com'],
+  lang: ['en_US.UTF-8', 'zh_CN.UTF-8', 'ru_RU.UTF-8', 'pt_BR.UTF-8', 'hi_IN.UTF-8'],
 };
 
 /** Hosts the public LLM SDKs call by default; mapped to the mocks so a tool that ignores the base-URL

@@ -8,9 +8,9 @@ import type { Report } from '../model/report.js';
 import { UserError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { prepareTool } from './acquire-tool.js';
-import { analyzeDifferences, type PersonaFields } from './analyze.js';
+import { analyzeDifferences, type PersonaRuns } from './analyze.js';
 import { createLocalCa } from './ca.js';
-import { flattenRequests, learnVolatile } from './diff.js';
+import { flattenRequests, requestGaps } from './diff.js';
 import { differenceFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
 import {
   buildMatrix,
@@ -34,7 +34,7 @@ export interface ProbeOptions {
   target: string;
   matrix?: Partial<Record<Dimension, string[]>>;
   timeoutSec: number;
-  /** Runs of the baseline persona (at least 2, to learn what varies by itself). */
+  /** Runs of every persona (at least 2, to learn what varies by itself); the baseline runs once more. */
   repeat: number;
   env: Record<string, string>;
   toolArgs: string[];
@@ -121,8 +121,8 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       dropPrivileges: mode === 'root',
     });
     const jobs: { index: number; repeat: number }[] = [];
-    for (let r = 0; r < opts.repeat; r++) jobs.push({ index: 0, repeat: r });
-    for (let i = 1; i < personas.length; i++) jobs.push({ index: i, repeat: 0 });
+    // Interleaved, so a slow phase of a busy machine does not fall on one persona's runs only.
+    for (let r = 0; r <= opts.repeat; r++) for (let i = 0; i < personas.length; i++) if (r < opts.repeat || i === 0) jobs.push({ index: i, repeat: r });
     log(`probe: ${jobs.length} sealed runs of ${tool.info.name ?? opts.target} (${personas.length} personas), ${opts.concurrency} at a time`);
     const hardTimeout = opts.timeoutSec * 1000 + 30_000;
     const results = await pool(jobs, opts.concurrency, async (job) => ({ ...job, run: await runSealed(configFor(personas[job.index]!), mode, hardTimeout) }));
@@ -133,11 +133,12 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
     }
     const usable = results.filter((r) => !r.run.setupError);
     if (usable.filter((r) => r.index === 0).length < 2) log('probe: fewer than two baseline runs completed; volatile fields are masked by shape only');
-    const fieldsOf = (r: (typeof results)[number]): PersonaFields => ({ label: labels[r.index]!, persona: personas[r.index]!, fields: flattenRequests(r.run.requests) });
-    const baselineFields = usable.filter((r) => r.index === 0).map(fieldsOf);
-    const model = learnVolatile(baselineFields.map((b) => b.fields));
-    const personaFields = usable.filter((r) => r.index !== 0).map(fieldsOf);
-    const differences = analyzeDifferences(baselineFields, personaFields, model);
+    const groups: PersonaRuns[] = personas.map((p, i) => ({
+      label: labels[i]!,
+      persona: p,
+      runs: usable.filter((r) => r.index === i).map((r) => ({ fields: flattenRequests(r.run.requests), gaps: requestGaps(r.run.requests, r.run.toolStartedAt) })),
+    }));
+    const { differences, volatile } = analyzeDifferences(groups, { from: started, to: Date.now() });
 
     const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
     const labelled: LabelledRun[] = results.map((r) => ({ label: labels[r.index]!, run: r.run }));
@@ -157,6 +158,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),
       runs,
       differences,
+      volatile,
       findings: distinguishFingerprints(sortFindings(findings)),
       stats: {
         ms: Date.now() - started,

@@ -2,7 +2,7 @@
 // page for people.
 import type { Finding } from '../model/finding.js';
 import type { TargetInfo } from '../model/report.js';
-import { describeCell, type Cell, type Difference } from './analyze.js';
+import { describeCell, type Cell, type Difference, type VolatileSummary } from './analyze.js';
 import { codePointLabel, visible } from '../data/unicode.js';
 import { COVERT_KINDS, type ChangeKind } from './diff.js';
 import type { Dimension, Persona } from './persona.js';
@@ -36,6 +36,8 @@ export interface ProbeReport {
   personas: { label: string; persona: Persona }[];
   runs: RunSummary[];
   differences: Difference[];
+  /** What varied between identical runs (ids, clocks, jittering numbers, batch order), summarised once. */
+  volatile: VolatileSummary;
   findings: Finding[];
   stats: { ms: number; runs: number; nonLoopbackAttempts: number; leftoverProcesses: number; unsealedRuns: number };
 }
@@ -74,6 +76,7 @@ export function renderText(r: ProbeReport): string {
     `sealing: ${r.stats.unsealedRuns === 0 ? 'only loopback in every run' : `${r.stats.unsealedRuns} run(s) failed to seal and were not used`}; ` +
       `non-loopback connection attempts: ${r.stats.nonLoopbackAttempts}; leftover processes: ${r.stats.leftoverProcesses}`,
   );
+  lines.push(volatileLine(r.volatile));
   const silent = r.runs.filter((x) => x.requests.length === 0 && !x.setupError);
   if (silent.length) {
     const tail = silent[0]!.stderrTail.trim().split('\n').slice(-1)[0] ?? '';
@@ -115,6 +118,16 @@ export function renderText(r: ProbeReport): string {
   const failed = r.runs.filter((x) => x.setupError || x.timedOut);
   for (const x of failed) lines.push(`run ${x.label}#${x.repeat}: ${x.setupError ?? 'timed out'}`);
   return lines.join('\n') + '\n';
+}
+
+/** One line for everything that varied between identical runs. */
+export function volatileLine(v: VolatileSummary | undefined): string {
+  if (!v || (v.fields === 0 && v.requests === 0)) return 'noise: nothing varied between identical runs';
+  const shapes = Object.entries(v.shapes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return `noise (not reported): ${v.fields} field(s) and ${v.requests} request(s) varied between identical runs${shapes ? ` (masked tokens: ${shapes})` : ''}`;
 }
 
 export function renderJson(r: ProbeReport): string {
@@ -184,7 +197,7 @@ mark{background:#ff8a8a;outline:1px solid #c00}
 </style></head><body>
 <h1>telltale probe — ${esc(name)}</h1>
 <p class="sum">${r.personas.length} personas, ${r.stats.runs} sealed runs (${esc(r.sandbox.mode)}), ${(r.stats.ms / 1000).toFixed(1)} s ·
-non-loopback connection attempts: <b>${r.stats.nonLoopbackAttempts}</b> · leftover processes: <b>${r.stats.leftoverProcesses}</b> ·
+non-loopback connection attempts: <b>${r.stats.nonLoopbackAttempts}</b> · leftover processes: <b>${r.stats.leftoverProcesses}</b> · ${esc(volatileLine(r.volatile))} ·
 command: <code>${esc(r.command.join(' '))}</code></p>
 <h2>Persona × difference</h2>
 ${r.differences.length ? `<table>${head}\n${rows}</table>` : '<p>No persona-dependent differences in what the tool sent.</p>'}

@@ -205,6 +205,7 @@ async function main(configPath: string): Promise<RunOutput> {
   const outSize = { n: 0 };
   const errSize = { n: 0 };
   await new Promise<void>((resolve) => {
+    out.toolStartedAt = Date.now();
     const child = spawn(argv[0]!, argv.slice(1), { cwd: SANDBOX_PATHS.workDir, env: cfg.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (c: Buffer) => cap(outChunks, c, outSize));
     child.stderr.on('data', (c: Buffer) => cap(errChunks, c, errSize));

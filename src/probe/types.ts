@@ -60,6 +60,8 @@ export interface RunOutput {
   signal: string | null;
   timedOut: boolean;
   durationMs: number;
+  /** When the tool was started (epoch ms), for request timing. */
+  toolStartedAt?: number;
   stdout: string;
   stderr: string;
   setupError?: string;

@@ -32,7 +32,7 @@ const CASES: Case[] = [
   { name: 'probe: the tool tried to leave loopback', t: { runIssue: 'egress-attempt' }, row: 'probe-egress-attempt', severity: 'high' },
   { name: 'probe: processes survived the run', t: { runIssue: 'surviving-process' }, row: 'probe-surviving-process', severity: 'high' },
   { name: 'regional endpoints covering the world', t: { regionDecision: 'partition', sources: ['timezone'], effect: 'network' }, row: 'region-partition', severity: 'medium' },
-  { name: 'probe: request differs between personas', t: { regionDecision: 'observed', sources: ['timezone'], effect: 'network' }, row: 'region-dependent-observed', severity: 'medium' },
+  { name: 'probe: request differs between personas', t: { regionDecision: 'observed', sources: ['timezone'], effect: 'network' }, row: 'region-dependent-observed', severity: 'high' },
   { name: 'time zone sent to an analytics service', t: { sent: ['environment'], destination: 'third-party-telemetry', effect: 'network' }, row: 'identity-to-telemetry', severity: 'medium' },
   { name: 'host name in the clear in a request', t: { sources: ['hostname'], effect: 'network' }, row: 'identity-to-telemetry', severity: 'medium' },
   { name: 'encoded zone list, no decision found', t: { hiddenContent: 'region' }, row: 'hidden-region-data', severity: 'medium' },

@@ -3,55 +3,58 @@ import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
 import { emptyInventory } from '../../src/model/report.js';
-import { analyzeDifferences, explainers, type PersonaFields } from '../../src/probe/analyze.js';
-import { learnVolatile, type FieldMap } from '../../src/probe/diff.js';
+import { analyzeDifferences, type PersonaRuns } from '../../src/probe/analyze.js';
+import type { FieldMap } from '../../src/probe/diff.js';
 import { differenceFindings, networkFindings } from '../../src/probe/findings.js';
 import { BASELINE, personaLabel, type Dimension, type Persona } from '../../src/probe/persona.js';
 import type { RunResult } from '../../src/probe/sandbox.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
+const WINDOW = { from: NOW.getTime() - 60_000, to: NOW.getTime() };
 const DIMS: Dimension[] = ['tz', 'host', 'lang'];
 
-/** A synthetic tool: the date line's apostrophe follows the host, its separators follow an Asian zone. */
-function covertTool(p: Persona, session: string): FieldMap {
+/** What a synthetic tool sends for a persona in its n-th run (n varies ids and jittering numbers). */
+type Tool = (p: Persona, n: number) => FieldMap;
+
+const session = (n: number) => `5f1c2a9e-0000-4000-8000-00000000000${n}`;
+
+/** The date line's apostrophe follows the host, its separators follow an Asian zone. */
+const covertTool: Tool = (p, n) => {
   const apostrophe = p.host.endsWith('.cn') ? '\u2019' : "'";
   const sep = p.tz.startsWith('Asia/Shanghai') ? '/' : '-';
   return new Map([
     ['POST /v1/messages(m)#0.body.messages[0].content', `Today${apostrophe}s date is 2026${sep}06${sep}01.`],
     ['POST /v1/messages(m)#0.headers.host', p.host],
-    ['POST /v1/messages(m)#0.headers.x-session', session],
+    ['POST /v1/messages(m)#0.headers.x-session', session(n)],
   ]);
-}
+};
 
-/** An honest tool: says the zone in words, formats the date by the user's locale. */
-function honestTool(p: Persona, session: string): FieldMap {
-  const date = p.lang.startsWith('de') ? '01.06.2026' : '2026-06-01';
+/** Says the zone in words and writes dates the locale's own way. */
+const honestTool: Tool = (p, n) => {
+  const locale = p.lang.split('.')[0]!.replace('_', '-');
+  const date = new Intl.DateTimeFormat(locale, { timeZone: p.tz }).format(NOW);
   return new Map([
-    ['POST /v1/messages(m)#0.body.system', `User time zone: ${p.tz}. Date: ${date}.`],
+    ['POST /v1/messages(m)#0.body.system', `User time zone: ${p.tz}. Date: ${date}. Locale: ${locale}.`],
     ['POST /v1/messages(m)#0.headers.host', p.host],
-    ['POST /v1/messages(m)#0.headers.x-session', session],
+    ['POST /v1/messages(m)#0.headers.x-session', session(n)],
   ]);
-}
+};
 
-function run(tool: (p: Persona, s: string) => FieldMap, personas: Persona[]) {
-  const label = (p: Persona) => personaLabel(p, DIMS);
-  const base = personas[0]!;
-  const baselines: PersonaFields[] = [
-    { label: label(base), persona: base, fields: tool(base, '5f1c2a9e-0000-4000-8000-000000000001') },
-    { label: label(base), persona: base, fields: tool(base, '5f1c2a9e-0000-4000-8000-000000000002') },
-  ];
-  const others = personas.slice(1).map((p, i) => ({ label: label(p), persona: p, fields: tool(p, `5f1c2a9e-0000-4000-8000-00000000010${i}`) }));
-  const model = learnVolatile(baselines.map((b) => b.fields));
-  return { diffs: analyzeDifferences(baselines, others, model, NOW), baseLabel: label(base) };
+function groups(tool: Tool, personas: Persona[], runs = 2): PersonaRuns[] {
+  return personas.map((p, i) => ({
+    label: personaLabel(p, DIMS),
+    persona: p,
+    runs: Array.from({ length: runs }, (_, n) => ({ fields: tool(p, i * 10 + n), gaps: new Map<string, number>() })),
+  }));
 }
 
 const P = (over: Partial<Persona>): Persona => ({ ...BASELINE, ...over });
+const personas = [P({}), P({ host: 'api.example.cn' }), P({ tz: 'Asia/Shanghai' }), P({ tz: 'Asia/Singapore' }), P({ lang: 'de_DE.UTF-8' })];
+const label = (p: Persona) => personaLabel(p, DIMS);
 
 describe('analyzeDifferences', () => {
-  const personas = [P({}), P({ host: 'api.example.cn' }), P({ tz: 'Asia/Shanghai' }), P({ tz: 'Asia/Singapore' }), P({ lang: 'de_DE.UTF-8' })];
-
   it('flags a look-alike that follows the host and a format change that follows the zone as covert', () => {
-    const { diffs } = run(covertTool, personas);
+    const { differences: diffs } = analyzeDifferences(groups(covertTool, personas), WINDOW);
     const covert = diffs.filter((d) => d.verdict === 'covert-channel');
     assert.deepEqual(
       covert.map((d) => [d.kind, d.follows, d.severity, d.occurrences, Object.keys(d.cells)]),
@@ -67,15 +70,73 @@ describe('analyzeDifferences', () => {
     assert.equal(diffs.some((d) => d.path.endsWith('x-session')), false);
   });
 
-  it('does not flag an honest tool that shows the zone and formats dates by locale', () => {
-    const { diffs } = run(honestTool, personas);
-    assert.equal(diffs.filter((d) => d.verdict === 'covert-channel').length, 0);
-    const system = diffs.filter((d) => d.path.endsWith('body.system'));
-    assert.ok(system.every((d) => d.severity === 'info' || d.follows.join() === 'lang'), JSON.stringify(system.map((d) => [d.kind, d.verdict, d.follows])));
+  it('explains the zone name, the date in the zone and the locale written its own way', () => {
+    const { differences: diffs } = analyzeDifferences(groups(honestTool, personas), WINDOW);
+    assert.deepEqual(
+      diffs.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind, Object.keys(d.cells)]),
+      [],
+    );
+    const system = diffs.find((d) => d.path.endsWith('body.system'))!;
+    assert.deepEqual(Object.keys(system.cells).sort(), [label(personas[2]!), label(personas[3]!), label(personas[4]!)].sort());
+  });
+
+  it('does not explain a number that follows the UTC offset: region-dependent, high', () => {
+    const tool: Tool = (p, n) => new Map([['POST /x#0.body.offset', String(p.tz === 'UTC' ? 0 : -480)], ['POST /x#0.body.t', `${1000 + n}`]]);
+    const { differences: diffs } = analyzeDifferences(groups(tool, personas), WINDOW);
+    assert.deepEqual(
+      diffs.map((d) => [d.path, d.kind, d.verdict, d.severity, d.follows]),
+      [['POST /x#0.body.offset', 'text', 'region-dependent', 'high', ['tz']]],
+    );
+  });
+
+  it('reports what is stable within each persona and different between them; what varies within one is noise', () => {
+    // `cpu` jitters in every persona; `order` is a batch whose order changes from run to run; `mode` follows the zone.
+    const tool: Tool = (p, n) =>
+      new Map([
+        ['POST /x#0.body.cpu', `${(n * 7) % 13}.${n % 10}`],
+        ['POST /x#0.body.events{order}', n % 2 ? '1,0' : '0,1'],
+        ['POST /x#0.body.mode', p.tz === 'Asia/Shanghai' ? 'b' : 'a'],
+      ]);
+    const { differences: diffs, volatile } = analyzeDifferences(groups(tool, personas, 3), WINDOW);
+    assert.deepEqual(
+      diffs.map((d) => [d.path, d.verdict]),
+      [['POST /x#0.body.mode', 'region-dependent']],
+    );
+    assert.equal(volatile.fields, 2);
+  });
+
+  it('sees JSON key order, header casing and trailing whitespace as format-only changes', () => {
+    const tool: Tool = (p) =>
+      new Map([
+        ['POST /x#0.body{keys}', p.tz === 'Asia/Shanghai' ? 'b,a' : 'a,b'],
+        ['POST /x#0.headers{order}', p.lang.startsWith('de') ? 'Content-Type X-Client' : 'content-type x-client'],
+        ['POST /x#0.body.a', p.host.endsWith('.cn') ? 'hello ' : 'hello'],
+      ]);
+    const { differences: diffs } = analyzeDifferences(groups(tool, personas), WINDOW);
+    assert.deepEqual(
+      diffs.map((d) => [d.path, d.kind, d.verdict, d.follows]),
+      [
+        ['POST /x#0.body.a', 'format', 'covert-channel', ['host']],
+        ['POST /x#0.body{keys}', 'format', 'covert-channel', ['tz']],
+        ['POST /x#0.headers{order}', 'format', 'covert-channel', ['lang']],
+      ],
+    );
+  });
+
+  it('finds a persona-dependent delay against the spread of the baseline, and nothing within it', () => {
+    const g = groups(() => new Map([['POST /x#0.scheme', 'https']]), personas, 3);
+    const gaps = [[300, 900, 1400], [400, 500], [7000, 6500], [1200, 2500], [600, 700]];
+    g.forEach((grp, i) => grp.runs.forEach((r, n) => r.gaps.set('POST /x#0', gaps[i]![n] ?? gaps[i]![0]!)));
+    const { differences: diffs } = analyzeDifferences(g, WINDOW);
+    assert.deepEqual(
+      diffs.map((d) => [d.path, d.kind, d.verdict, Object.keys(d.cells)]),
+      [['POST /x#0{time}', 'timing', 'region-dependent', [label(personas[2]!)]]],
+    );
   });
 
   it('makes findings that point at the persona request and tie to static evidence', () => {
-    const { diffs, baseLabel } = run(covertTool, personas);
+    const { differences: diffs } = analyzeDifferences(groups(covertTool, personas), WINDOW);
+    const baseLabel = label(personas[0]!);
     const staticFinding: Finding = {
       id: 'covert-channel-mechanism@cli.js:1:10',
       ruleId: 'covert-channel-mechanism',
@@ -101,14 +162,6 @@ describe('analyzeDifferences', () => {
     assert.ok(lookalike.related.some((r) => r.role === 'context' && r.location.file === 'cli.js'));
     const format = findings.find((f) => f.decoded.some((d) => d.text.includes('U+002F')))!;
     assert.doesNotMatch(format.message, /Tied to/);
-  });
-});
-
-describe('explainers', () => {
-  it('derives names and offsets from the zone', () => {
-    const ex = explainers(P({ tz: 'Asia/Shanghai' }), BASELINE, NOW);
-    for (const s of ['asia/shanghai', 'shanghai', '+08:00', '+0800', 'gmt+8']) assert.ok(ex.includes(s), s);
-    assert.deepEqual(explainers(BASELINE, BASELINE, NOW), []);
   });
 });
 
@@ -147,8 +200,8 @@ describe('networkFindings', () => {
 describe('differenceFindings severity', () => {
   it('a visible change that follows the zone is a region-dependent finding ranked by the policy', () => {
     const cell = { oldText: 'eu', newText: 'ap', offset: 9, line: 1, column: 10, codePoint: 9, baseOffset: 9, explained: false, context: 'endpoint=ap', baseContext: 'endpoint=eu', contextAt: 9, baseContextAt: 9 };
-    const d = { id: 'D1', path: 'POST /v1/messages(m)#0.body.metadata', kind: 'text' as const, cells: { 'tz=Asia/Tokyo': cell }, follows: ['tz' as const], verdict: 'region-dependent' as const, severity: 'medium' as const, occurrences: 1 };
+    const d = { id: 'D1', path: 'POST /v1/messages(m)#0.body.metadata', kind: 'text' as const, cells: { 'tz=Asia/Tokyo': cell }, follows: ['tz' as const], verdict: 'region-dependent' as const, severity: 'high' as const, occurrences: 1 };
     const [f] = differenceFindings([d as never], 'tz=UTC');
-    assert.deepEqual([f?.ruleId, f?.severity, f?.policy.row], ['probe-region-dependent', 'medium', 'region-dependent-observed']);
+    assert.deepEqual([f?.ruleId, f?.severity, f?.policy.row], ['probe-region-dependent', 'high', 'region-dependent-observed']);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeCodePoint, skeleton, visible } from '../../src/data/unicode.js';
-import { classifyChange, classifyHunks, diffCodePoints, diffFields, flattenRequests, learnVolatile, maskValue, type FieldMap } from '../../src/probe/diff.js';
+import { classifyChange, classifyHunks, diffCodePoints, flattenRequests, jsonLayout, learnVolatile, maskValue, requestGaps, type FieldMap } from '../../src/probe/diff.js';
 import type { CapturedRequest } from '../../src/probe/mock-llm.js';
 
 const cps = (s: string) => [...s].map((c) => c.codePointAt(0)!);
@@ -25,6 +25,9 @@ describe('classifyChange', () => {
     ['-', '/', 'format'],
     ['', ',', 'format'],
     ['21', '22', 'digits'],
+    ['', ' ', 'format'],
+    ['', '\n\t', 'format'],
+    ['C', 'c', 'format'],
     ['UTC', 'Asia/Shanghai', 'text'],
     ['hello', 'world', 'text'],
   ];
@@ -69,16 +72,42 @@ describe('flattenRequests', () => {
   it('keys requests by endpoint, model and order, and JSON bodies by path', () => {
     const body = JSON.stringify({ model: 'm1', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], 'odd key': 1 });
     const f = flattenRequests([
-      req({ seq: 1, headers: [['host', 'api.example.cn'], ['content-length', '99'], ['x-a', '1']], body, sni: 'api.example.cn', url: '/v1/messages?beta=true' }),
+      req({ seq: 1, headers: [['host', 'api.example.cn'], ['content-length', '99'], ['x-a', '1'], ['cookie', 'sid=abc; region=eu']], headerNames: ['Host', 'content-length', 'X-A', 'cookie'], body, sni: 'api.example.cn', url: '/v1/messages?beta=true&z=%2B1' }),
       req({ seq: 0, method: 'GET', url: '/v1/models' }),
     ]);
     assert.equal(f.get('POST /v1/messages(m1)#0.body.messages[0].content[0].text'), 'hi');
     assert.equal(f.get('POST /v1/messages(m1)#0.body["odd key"]'), '1');
+    assert.equal(f.get('POST /v1/messages(m1)#0.body{keys}'), 'model,messages,odd key');
+    assert.equal(f.get('POST /v1/messages(m1)#0.body{format}'), 'compact');
     assert.equal(f.get('POST /v1/messages(m1)#0.headers.host'), 'api.example.cn');
-    assert.equal(f.get('POST /v1/messages(m1)#0.query'), 'beta=true');
+    assert.equal(f.get('POST /v1/messages(m1)#0.headers{order}'), 'Host X-A cookie');
+    assert.equal(f.get('POST /v1/messages(m1)#0.query.beta'), 'true');
+    assert.equal(f.get('POST /v1/messages(m1)#0.query.z'), '+1');
+    assert.equal(f.get('POST /v1/messages(m1)#0.cookie.region'), 'eu');
+    assert.equal(f.has('POST /v1/messages(m1)#0.headers.cookie'), false);
     assert.equal(f.get('POST /v1/messages(m1)#0.sni'), 'api.example.cn');
     assert.equal(f.has('POST /v1/messages(m1)#0.headers["content-length"]'), false);
     assert.equal(f.get('GET /v1/models#0.scheme'), 'https');
+    assert.equal(f.get('requests{order}'), 'GET /v1/models\nPOST /v1/messages(m1)');
+  });
+
+  it('compares batches of objects as multisets and keeps their order as a field of its own', () => {
+    const a = flattenRequests([req({ body: JSON.stringify({ events: [{ name: 'b', ms: 12 }, { name: 'a', ms: 3 }] }) })]);
+    const b = flattenRequests([req({ body: JSON.stringify({ events: [{ name: 'a', ms: 4 }, { name: 'b', ms: 11 }] }) })]);
+    assert.equal(a.get('POST /v1/messages#0.body.events[0].name'), 'a');
+    assert.equal(b.get('POST /v1/messages#0.body.events[0].name'), 'a');
+    assert.equal(a.get('POST /v1/messages#0.body.events{order}'), '1,0');
+    assert.equal(b.has('POST /v1/messages#0.body.events{order}'), false);
+  });
+
+  it('describes the layout of a JSON text apart from its content', () => {
+    assert.equal(jsonLayout('{"a":1,"b":[1,2]}'), 'compact');
+    assert.equal(jsonLayout('{\n  "a": 1,\n  "b": "x, y"\n}\n'), '{"\\n  " :" " ,"\\n  " }"\\n" end"\\n"');
+  });
+
+  it('measures the gap before each request', () => {
+    const g = requestGaps([req({ seq: 0, receivedAt: 1500 }), req({ seq: 1, receivedAt: 4000 })], 1000);
+    assert.deepEqual([...g], [['POST /v1/messages#0', 500], ['POST /v1/messages#1', 2500]]);
   });
 });
 
@@ -91,35 +120,15 @@ describe('volatility', () => {
       ...(extra ? [['r#0.body.sometimes', extra] as [string, string]] : []),
     ]);
 
-  it('learns id shapes inside a field and still sees a covert change next to them', () => {
-    const model = learnVolatile([run('0863475e-003f-4484-b35f-89fbbf98a581', 'sess_01Hab3kd9e8f7g6h'), run('15c8f8be-ab63-4207-b29a-d1e6dd6e5eda', 'sess_01Hzz9qq1w2e3r4t', 'x')]);
+  it('learns id shapes inside a field, and fields that vary as a whole, from the runs of each persona', () => {
+    const model = learnVolatile([[run('0863475e-003f-4484-b35f-89fbbf98a581', 'sess_01Hab3kd9e8f7g6h'), run('15c8f8be-ab63-4207-b29a-d1e6dd6e5eda', 'sess_01Hzz9qq1w2e3r4t', 'x')], [run('a', 's'), run('a', 's')]]);
     assert.ok(model.whole.has('r#0.body.sometimes'));
     assert.ok(model.shapes.get('r#0.body.system')!.includes('token-id'));
-    const persona = run('aaaaaaaa-003f-4484-b35f-89fbbf98a581', 'sess_01Hqq1ww2ee3rr4t');
-    persona.set('r#0.body.system', `session sess_01Hqq1ww2ee3rr4t started. Today\u2019s date is 2026-11-21.`);
-    const diffs = diffFields(run('0863475e-003f-4484-b35f-89fbbf98a581', 'sess_01Hab3kd9e8f7g6h'), persona, model);
-    assert.equal(diffs.length, 1);
-    assert.equal(diffs[0]!.path, 'r#0.body.system');
-    assert.deepEqual(
-      diffs[0]!.changes.map((c) => [c.kind, c.newText]),
-      [['look-alike', '\u2019']],
-    );
+    assert.equal(model.whole.has('r#0.body.stable'), false);
   });
 
   it('masks timestamps and uuids everywhere, but not plain dates', () => {
     assert.equal(maskValue('at 2026-11-21T10:00:00Z id 0863475e-003f-4484-b35f-89fbbf98a581 on 2026-11-21', ['uuid', 'iso-timestamp']), 'at ⟨iso-timestamp⟩ id ⟨uuid⟩ on 2026-11-21');
-  });
-
-  it('reports added and removed fields', () => {
-    const model = learnVolatile([new Map([['a', '1']]), new Map([['a', '1']])]);
-    const d = diffFields(new Map([['a', '1']]), new Map([['b', '2']]), model);
-    assert.deepEqual(
-      d.map((x) => [x.path, x.oldValue, x.newValue]),
-      [
-        ['a', '1', undefined],
-        ['b', undefined, '2'],
-      ],
-    );
   });
 });
 

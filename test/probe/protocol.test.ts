@@ -118,7 +118,8 @@ describe('personas and arguments', () => {
     assert.deepEqual(m[0], BASELINE);
     assert.ok(m.some((p) => p.tz === 'Asia/Shanghai' && p.host === '127.0.0.1'));
     assert.ok(m.some((p) => p.host === 'api.example.cn' && p.tz === 'UTC'));
-    assert.equal(m.length, 9);
+    assert.ok(m.some((p) => p.lang === 'pt_BR.UTF-8' && p.tz === 'UTC'));
+    assert.equal(m.length, 13);
   });
   it('gives the tool only what it needs, with every base URL pointing at the persona host', () => {
     const env = personaEnv({ ...BASELINE, host: 'api.example.cn', proxy: 'http://proxy.example.cn:3128' }, { X: '1' }, '/p.cjs', '/ca.pem');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeDifferences } from '../../src/probe/analyze.js';
-import { learnVolatile, type FieldMap } from '../../src/probe/diff.js';
+import type { FieldMap } from '../../src/probe/diff.js';
 import { differenceFindings } from '../../src/probe/findings.js';
 import { BASELINE, personaLabel, type Persona } from '../../src/probe/persona.js';
 import { renderHtml, renderJson, renderText, type ProbeReport } from '../../src/probe/report.js';
@@ -22,9 +22,9 @@ function sample(): ProbeReport {
       ['POST /v1/messages(m)#0.headers.x-client', `acme${p.tz.startsWith('Asia/') ? '\u200b' : ''}`],
       ['POST /v1/messages(m)#0.headers.host', p.host],
     ]);
-  const base = { label: label(BASELINE), persona: BASELINE, fields: fields(BASELINE) };
-  const others = personas.slice(1).map((p) => ({ label: label(p), persona: p, fields: fields(p) }));
-  const differences = analyzeDifferences([base, base], others, learnVolatile([base.fields, base.fields]), NOW);
+  const groups = personas.map((p) => ({ label: label(p), persona: p, runs: [0, 1].map(() => ({ fields: fields(p), gaps: new Map<string, number>() })) }));
+  const base = groups[0]!;
+  const { differences, volatile } = analyzeDifferences(groups, { from: NOW.getTime(), to: NOW.getTime() });
   return {
     tool: { name: 'telltale', version: '0.1.0' },
     target: { spec: 'fixture', kind: 'folder', name: 'fixture-tool', version: '1.0.0' },
@@ -35,6 +35,7 @@ function sample(): ProbeReport {
     personas: personas.map((p) => ({ label: label(p), persona: p })),
     runs: personas.map((p) => ({ label: label(p), repeat: 0, exitCode: 0, signal: null, timedOut: false, durationMs: 1200, requests: [], dnsQueries: [], nonLoopbackAttempts: 0, leftoverPids: [], interfaces: ['lo'], stdoutTail: '', stderrTail: '' })),
     differences,
+    volatile,
     findings: differenceFindings(differences, base.label),
     stats: { ms: 5000, runs: 5, nonLoopbackAttempts: 0, leftoverProcesses: 0, unsealedRuns: 0 },
   };

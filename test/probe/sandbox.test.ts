@@ -35,7 +35,7 @@ describe('telltale probe in a sealed sandbox', { skip }, () => {
     const { code, report } = await probe([path.join(FIXTURES, 'zw-header-tool'), '--matrix', 'tz=UTC,Asia/Shanghai,Europe/Moscow', '--', 'hello']);
     assert.equal(code, 1);
     assertSealedAndClean(report);
-    assert.equal(report.runs.length, 4);
+    assert.equal(report.runs.length, 7); // 3 personas × 2 runs, and the baseline once more
     assert.ok(report.runs.every((r) => r.requests.length === 1 && r.requests[0]!.url === '/v1/chat/completions' && r.requests[0]!.status === 200));
     const covert = report.findings.filter((f) => f.ruleId === 'probe-covert-channel');
     assert.equal(covert.length, 1);
