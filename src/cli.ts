@@ -32,7 +32,7 @@ Usage:
   telltale --version
 
 Audit options:
-  --format text|json      report format (default text)
+  --format text|json|sarif  report format (default text)
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -53,7 +53,7 @@ Static audit of an npm package: <target> is an npm spec (name, name@version, nam
 tarball, a folder, or a single .js file. Package code is never run.
 
 Options:
-  --format text|json      report format (default text)
+  --format text|json|sarif  report format (default text); sarif: SARIF 2.1.0 for GitHub code scanning
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -71,7 +71,7 @@ const DIFF_USAGE = `telltale diff <older> <newer> [options]
 What changed between two releases (npm specs, tarballs or folders): findings matched by fingerprint, new
 destinations, variables and decoded data. Exit 1 when the newer one adds a finding at or above --fail-on.
 
-Options: --format text|json, --fail-on <severity>, --offline, --platform <p>, --cache <dir>, --max-file-mb <n>,
+Options: --format text|json|sarif, --fail-on <severity>, --offline, --platform <p>, --cache <dir>, --max-file-mb <n>,
          --quiet, --verbose (as for telltale audit). Results are cached in <cache>/results.sqlite.
 `;
 
@@ -180,7 +180,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UserError(`unknown format "${values.format}" (text or json)`);
+  if (!FORMATS.includes(format)) throw new UserError(`unknown format "${values.format}" (${FORMATS.join(', ')})`);
   const failOn = values['fail-on']!;
   if (!isSeverity(failOn)) throw new UserError(`--fail-on must be one of critical, high, medium, low, info (got "${failOn}")`);
   const maxMb = values['max-file-mb'] !== undefined ? Number(values['max-file-mb']) : undefined;

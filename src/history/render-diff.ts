@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../model/finding.js';
 import type { TargetInfo } from '../model/report.js';
 import { clip, loc, printable, renderFinding, SEVERITY_COLOR } from '../report/reporters/text.js';
 import { moreList } from '../report/list.js';
+import { renderSarif, type BaselineState } from '../report/reporters/sarif.js';
 import { DIFF_SECTIONS, SECTION_TITLES, type ReportDiff } from './diff.js';
 
 export interface DiffRenderOptions {
@@ -95,4 +96,15 @@ export function renderDiffJson(d: ReportDiff, o: DiffRenderOptions, tool: { name
       2,
     ) + '\n'
   );
+}
+
+/** SARIF of the newer release: every finding it has, each with its baselineState against the older one. */
+export function renderDiffSarif(d: ReportDiff, tool: { name: 'telltale'; version: string }): string {
+  const baseline = new Map<string, BaselineState>();
+  for (const f of d.findings.added) baseline.set(f.id, 'new');
+  for (const c of d.findings.changed) baseline.set(c.after.id, 'updated');
+  for (const f of d.findings.unchanged) baseline.set(f.id, 'unchanged');
+  const findings = [...d.findings.added, ...d.findings.changed.map((c) => c.after), ...d.findings.unchanged];
+  const notes = [`compared with ${targetLabel(d.before)}: ${d.findings.added.length} new, ${d.findings.changed.length} changed, ${d.findings.unchanged.length} unchanged, ${d.findings.removed.length} no longer present (not listed)`];
+  return renderSarif({ tool, target: d.after, findings, baseline, command: 'diff', notes });
 }

@@ -67,7 +67,7 @@ export function parseProbeArgs(args: string[], zoneinfo?: string): ParsedProbeAr
       }
       case '--format': {
         const f = value();
-        if (!(f in RENDERERS)) throw new UserError(`--format must be text, json or html, not ${f}`);
+        if (!(f in RENDERERS)) throw new UserError(`--format must be text, json, html or sarif, not ${f}`);
         format = f as ProbeFormat;
         break;
       }
@@ -135,7 +135,7 @@ const PROBE_USAGE = `telltale probe <npm spec | folder | tarball> [options] -- <
 
 Runs the tool in a sealed, loopback-only sandbox once per simulated user and diffs what it sends.
   --matrix dim=v1,v2 ...   personas: tz, lang, host, scheme, proxy, hostname, user (cross product)
-  --format text|json|html  report format (default text)
+  --format text|json|html|sarif  report format (default text)
   --timeout S              hard time limit per run (default 30)
   --repeat N               baseline runs used to learn volatile fields (default 2)
   --env K=V                extra environment for the tool (repeatable)

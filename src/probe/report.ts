@@ -2,6 +2,7 @@
 // page for people.
 import type { Finding } from '../model/finding.js';
 import type { TargetInfo } from '../model/report.js';
+import { renderSarif } from '../report/reporters/sarif.js';
 import { describeCell, type Cell, type Difference, type VolatileSummary } from './analyze.js';
 import { codePointLabel, visible } from '../data/unicode.js';
 import { COVERT_KINDS, type ChangeKind } from './diff.js';
@@ -212,5 +213,9 @@ ${runs}</table>
 `;
 }
 
-export const RENDERERS = { text: renderText, json: renderJson, html: renderHtml } as const satisfies Record<string, (r: ProbeReport) => string>;
+export function renderProbeSarif(r: ProbeReport): string {
+  return renderSarif({ tool: r.tool, target: r.target, findings: r.findings, command: 'probe' });
+}
+
+export const RENDERERS = { text: renderText, json: renderJson, html: renderHtml, sarif: renderProbeSarif } as const satisfies Record<string, (r: ProbeReport) => string>;
 export type ProbeFormat = keyof typeof RENDERERS;

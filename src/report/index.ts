@@ -1,8 +1,9 @@
 import type { Report } from '../model/report.js';
 import { renderJson } from './reporters/json.js';
 import { renderText } from './reporters/text.js';
+import { renderSarif } from './reporters/sarif.js';
 
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -13,4 +14,5 @@ export interface RenderOptions {
 export const REPORTERS: Record<Format, (r: Report, o: RenderOptions) => string> = {
   text: (r, o) => renderText(r, o),
   json: (r) => renderJson(r),
+  sarif: (r) => renderSarif({ tool: r.tool, target: r.target, findings: r.findings, command: 'audit' }),
 };
