@@ -40,8 +40,11 @@ function json(r: CliResult): Report {
   return JSON.parse(r.stdout) as Report;
 }
 
+/** The kinds reported at `file`: a finding about the same code in several files is listed once, the others in `alsoAt`. */
 function rules(report: Report, file?: string): string[] {
-  return report.findings.filter((f) => file === undefined || f.location.file === file).map((f) => f.ruleId);
+  return report.findings
+    .filter((f) => file === undefined || f.location.file === file || (f.alsoAt ?? []).some((l) => l.file === file))
+    .map((f) => f.ruleId);
 }
 
 function assertOneLineError(r: CliResult, pattern?: RegExp): void {
