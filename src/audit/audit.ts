@@ -231,6 +231,17 @@ export class Auditor {
         if (!container) return;
         if (container.kind !== 'none') item.type = `${container.kind} ${item.type}`;
         if (container.notes.length) item.note = container.notes.join('; ');
+        if (container.hiddenFromHeaders !== undefined) {
+          const f = createFinding({
+            kind: 'hidden-embedded-code',
+            traits: traits({ codeHiddenFromContainer: true }),
+            identity: [`file=${display}`, `runtime=${container.kind}`],
+            title: `Contains embedded ${container.kind} code that its headers hide`,
+            message: `${container.modules.length} embedded scripts were found by scanning the file, not through its headers (${container.hiddenFromHeaders}); they are audited below. A runtime that does not consult those headers still runs them.`,
+            location: { file: display, offset: 0, line: 1, column: 1 },
+          });
+          if (f) this.findings.push(f);
+        }
         if (container.kind === 'pkg' || container.kind === 'nexe' || container.kind === 'deno') {
           const f = createFinding({
             kind: 'packed-runtime',

@@ -16,6 +16,7 @@ export const FINDING_KINDS = [
   'file-error',
   'fingerprint-sent',
   'hidden-data',
+  'hidden-embedded-code',
   'hidden-exfiltration',
   'install-scripts',
   'invalid-utf8',
@@ -135,6 +136,18 @@ export const CATALOGUE = {
       '`prepare` runs only for git and local installs and is listed as info. The files the scripts run are entry ' +
       'points of their own; they are audited like every other file of the package.',
     rows: ['install-script-fetches-code', 'install-script', 'git-only-script'],
+  },
+  'hidden-embedded-code': {
+    producer: 'package',
+    category: 'hidden-data',
+    name: 'Embedded code hidden from the headers',
+    description: "A compiled executable carries embedded JavaScript that its headers hide (no section names it, or they say it is empty).",
+    docs:
+      'A runtime such as Bun finds its embedded module graph without consulting section headers, so an executable can be ' +
+      'edited to keep running its embedded app while tools that trust the headers see a plain runtime. telltale scans the ' +
+      'whole file for module graphs by their trailer and checks each by parsing it; code found that way but not through the ' +
+      'headers is audited like any embedded code and reported here. Nobody ships that by accident: high.',
+    rows: ['code-hidden-from-container'],
   },
   'packed-runtime': {
     producer: 'package',

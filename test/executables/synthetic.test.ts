@@ -152,18 +152,24 @@ describe('corrupt Bun containers', () => {
     await assert.rejects(openBuffer(Buffer.from('just text')), (err: Error) => err instanceof ContainerError && /not an ELF, Mach-O or PE/.test(err.message) && !err.message.includes('\n'));
   });
 
-  it('truncation at any point is a ContainerError', async () => {
-    const points = new Set([0, 3, 16, 63, 64, 100, bunAt + 4, bunAt + 40, bunAt + graph.length - 20, elf.length - 65, elf.length - 1]);
+  it('truncation is a ContainerError, unless a whole graph is left: then its code is audited as hidden from the headers', async () => {
+    const graphEnd = bunAt + 8 + graph.length;
+    const points = new Set([0, 3, 16, 63, 64, 100, bunAt + 4, bunAt + 40, bunAt + graph.length - 20, graphEnd - 1, graphEnd, elf.length - 65, elf.length - 1]);
     for (let p = 0; p < elf.length; p += Math.ceil(elf.length / 25)) points.add(p);
     for (const p of points) {
-      await assert.rejects(openBuffer(elf.subarray(0, p)), ContainerError, `truncated at ${p}`);
+      if (p < graphEnd) {
+        await assert.rejects(openBuffer(elf.subarray(0, p)), ContainerError, `truncated at ${p}`);
+      } else {
+        const result = await openBuffer(elf.subarray(0, p));
+        assert.match(result.hiddenFromHeaders ?? '', /headers cannot be read/, `truncated at ${p}`);
+        assert.ok(result.modules.some((m) => m.embeddedPath === '/$bunfs/root/cli'), `truncated at ${p}`);
+      }
     }
   });
 
   it('a damaged trailer, length or table is a ContainerError', async () => {
     const damage: [string, (b: Buffer) => void][] = [
       ['trailer byte', (b) => (b[bunAt + 8 + graph.length - 5] ^= 0xff)],
-      ['section length', (b) => b.writeBigUInt64LE(BigInt(graph.length + 4), bunAt)],
       ['byte_count', (b) => b.writeBigUInt64LE(12345n, bunAt + 8 + graph.length - 48)],
       ['module table length', (b) => b.writeUInt32LE(51, bunAt + 8 + graph.length - 48 + 12)],
       ['entry point id', (b) => b.writeUInt32LE(7, bunAt + 8 + graph.length - 48 + 16)],
@@ -174,6 +180,10 @@ describe('corrupt Bun containers', () => {
       apply(copy);
       await assert.rejects(openBuffer(copy), ContainerError, label);
     }
+    // A section length that does not match an intact graph: the graph is still found, as hidden from the headers.
+    const copy = Buffer.from(elf);
+    copy.writeBigUInt64LE(BigInt(graph.length + 4), bunAt);
+    assert.match((await openBuffer(copy)).hiddenFromHeaders ?? '', /headers cannot be read/);
   });
 
   it('random byte flips either open or fail with ContainerError, never anything else', async () => {

@@ -1,4 +1,4 @@
-import { Fields, type RangeReader } from './reader.js';
+import { Fields, OutOfBounds, type RangeReader } from './reader.js';
 import { findSection, type Image } from './image.js';
 
 /** Marks the end of a Bun standalone module graph (`bun build --compile`). */
@@ -33,6 +33,8 @@ export interface BunGraph {
   flags?: number;
   /** Bytes of one module record; tells which generation of the format was found. */
   recordSize: number;
+  /** File offset of the graph's trailer: two finds of the same graph have the same one. */
+  trailerAt: number;
 }
 
 /** The header and record layouts Bun has used, newest first. `Offsets` grew from 24 to 32 bytes;
@@ -148,9 +150,51 @@ async function parseGraph(
       if (r.side !== undefined) m.side = r.side;
       return m;
     });
-    return { where, modules, entryPointId, execArgv, ...(flags !== undefined ? { flags } : {}), recordSize: layout.size };
+    return { where, modules, entryPointId, execArgv, ...(flags !== undefined ? { flags } : {}), recordSize: layout.size, trailerAt };
   }
   throw new BunFormatError(`${where}: ${failures.join('; ') || 'the graph header is inconsistent'}`);
+}
+
+/** Bytes read at a time while scanning a file for graph trailers. */
+const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Trailer occurrences tried as the end of a graph; the runtime's own copy of the string is one of them. */
+const MAX_TRAILER_CANDIDATES = 64;
+
+export interface ScannedGraphs {
+  graphs: BunGraph[];
+  /** More trailer occurrences than were tried. */
+  candidatesLeft: number;
+}
+
+/**
+ * Every well-formed module graph in the file, found by its trailer and checked by parsing it, wherever it lies.
+ * A Bun runtime does not consult section headers to find its graph (on Linux it reads it through a symbol in its
+ * loaded image; older releases read the end of the file), so headers can be edited to hide a graph from any tool
+ * that trusts them while the program still runs it. This scan does not trust them.
+ */
+export async function scanBunGraphs(reader: RangeReader, le: boolean, limits: BunLimits): Promise<ScannedGraphs> {
+  const hits: number[] = [];
+  let found = 0;
+  const overlap = BUN_TRAILER.length - 1;
+  for (let at = 0; at < reader.size; at += SCAN_CHUNK_BYTES) {
+    const chunk = await reader.readClamped(at, SCAN_CHUNK_BYTES + overlap);
+    for (let i = chunk.indexOf(BUN_TRAILER); i >= 0; i = chunk.indexOf(BUN_TRAILER, i + 1)) {
+      // A hit inside the overlap is found again by the next chunk.
+      if (i >= SCAN_CHUNK_BYTES) break;
+      found++;
+      if (hits.length < MAX_TRAILER_CANDIDATES) hits.push(at + i);
+    }
+  }
+  const graphs: BunGraph[] = [];
+  for (const trailerAt of hits) {
+    try {
+      graphs.push(await parseGraph(reader, trailerAt, undefined, `graph found by its trailer at offset ${trailerAt}`, le, limits));
+    } catch (err) {
+      // Not a graph's end (the runtime's own copy of the string, or data that merely contains it).
+      if (!(err instanceof BunFormatError || err instanceof OutOfBounds)) throw err;
+    }
+  }
+  return { graphs, candidatesLeft: found - hits.length };
 }
 
 interface Pointer {

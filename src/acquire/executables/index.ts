@@ -3,7 +3,7 @@ import type { PackageFile } from '../types.js';
 import { ContainerError } from './errors.js';
 import { OutOfBounds, RangeReader, SharedFile } from './reader.js';
 import { ImageError, findSection, parseImages, sniffExecutable, type ExecutableFormat, type Image } from './image.js';
-import { BunFormatError, findBunGraph, readSourceMapSources, type BunGraph, type BunModule, type Span } from './bun.js';
+import { BunFormatError, findBunGraph, readSourceMapSources, scanBunGraphs, type BunGraph, type BunModule, type Span } from './bun.js';
 import { SeaFlag, SeaFormatError, findSeaBlob, parseSeaBlob, type SeaBlob } from './node-sea.js';
 import { detectOtherPacker } from './packers.js';
 import { DecompressionError, decompress, sniffCompression, zstdDeclaredSize, type Compression } from './compression.js';
@@ -21,6 +21,11 @@ export interface ContainerResult {
   notes: string[];
   /** Bun version string, when the runtime names itself in its read-only data. */
   version?: string;
+  /**
+   * Set when embedded code was found that the executable's headers hide (no section names it, a section says it is
+   * empty, the headers are broken, or it is a second graph beside the one they name): why, in a few words.
+   */
+  hiddenFromHeaders?: string;
 }
 
 /** One script inside a compiled executable. `path` is `<container path>!<embedded path>`. */
@@ -86,28 +91,72 @@ export async function openExecutable(
   try {
     const format = sniffExecutable(await reader.readClamped(0, HEAD_BYTES));
     if (!format) throw new ContainerError(file.path, 'not an ELF, Mach-O or PE executable');
-    const images = await parseImages(reader, format);
     const container: Container = { path: file.path, source: new SharedFile(file.diskPath) };
-    for (const image of images) {
-      const found = await openImage(reader, image, container, opts);
-      if (found) return found;
+    const seen: HeaderFinds = {};
+    let images: Image[] = [];
+    let found: ContainerResult | undefined;
+    try {
+      images = await parseImages(reader, format);
+      for (const image of images) {
+        found = await openImage(reader, image, container, opts, seen);
+        if (found) break;
+      }
+    } catch (err) {
+      if (!isFormatError(err)) throw err;
+      seen.problem = err instanceof OutOfBounds ? `truncated or corrupt executable: ${err.message}` : (err as Error).message;
     }
-    return { kind: 'none', format, modules: [], notes: [] };
+    // What the headers say is not what the runtime reads: look for graphs by their trailer as well.
+    const scanned = await scanBunGraphs(reader, images[0]?.littleEndian ?? true, { maxModules: opts.maxModules, maxNameBytes: 4096 });
+    const hidden = scanned.graphs.filter((g) => g.trailerAt !== seen.graphTrailerAt);
+    if (hidden.length === 0) {
+      if (seen.problem !== undefined) throw new ContainerError(file.path, seen.problem);
+      return found ?? { kind: 'none', format, modules: [], notes: [] };
+    }
+    const why =
+      seen.graphTrailerAt !== undefined
+        ? 'a second module graph beside the one the headers name'
+        : seen.problem !== undefined
+          ? `the headers cannot be read (${seen.problem})`
+          : seen.runtimeOnly
+            ? 'the section meant for it declares no module graph'
+            : 'no section header names it';
+    const image = images[0] ?? { format, littleEndian: true, base: 0, sections: [], noteAreas: [], imageEnd: reader.size };
+    const results = [];
+    for (const g of hidden) results.push(await bunResult(reader, image, g, container, opts));
+    const base = found;
+    const modules = [...(base?.modules ?? []), ...results.flatMap((r) => r.modules)];
+    const notes = [...(base?.notes ?? []), ...results.flatMap((r) => r.notes), `embedded code hidden from the headers: ${why}`];
+    if (scanned.candidatesLeft > 0) notes.push(`${scanned.candidatesLeft} further graph trailers were not tried`);
+    const version = base?.version ?? results.find((r) => r.version)?.version;
+    return { kind: 'bun', format, modules, notes, ...(version ? { version } : {}), hiddenFromHeaders: why };
   } catch (err) {
     if (err instanceof ContainerError) throw err;
     if (err instanceof OutOfBounds) throw new ContainerError(file.path, `truncated or corrupt executable: ${err.message}`);
-    if (err instanceof ImageError || err instanceof BunFormatError || err instanceof SeaFormatError || err instanceof DecompressionError) {
-      throw new ContainerError(file.path, err.message);
-    }
+    if (isFormatError(err)) throw new ContainerError(file.path, (err as Error).message);
     throw err;
   } finally {
     await reader.close();
   }
 }
 
-async function openImage(reader: RangeReader, image: Image, file: Container, opts: ExecutableOptions): Promise<ContainerResult | undefined> {
+/** What the headers led to: the graph they name, or a Bun runtime whose graph section is empty, or why they could not be read. */
+interface HeaderFinds {
+  graphTrailerAt?: number;
+  runtimeOnly?: boolean;
+  problem?: string;
+}
+
+function isFormatError(err: unknown): boolean {
+  return err instanceof ImageError || err instanceof BunFormatError || err instanceof SeaFormatError || err instanceof DecompressionError || err instanceof OutOfBounds;
+}
+
+async function openImage(reader: RangeReader, image: Image, file: Container, opts: ExecutableOptions, seen: HeaderFinds): Promise<ContainerResult | undefined> {
   const graph = await findBunGraph(reader, image, { maxModules: opts.maxModules, maxNameBytes: 4096 });
-  if (graph && graph !== 'runtime-only') return bunResult(reader, image, graph, file, opts);
+  if (graph && graph !== 'runtime-only') {
+    seen.graphTrailerAt = graph.trailerAt;
+    return bunResult(reader, image, graph, file, opts);
+  }
+  if (graph === 'runtime-only') seen.runtimeOnly = true;
   const sea = await findSeaBlob(reader, image);
   if (sea) return seaResult(await parseSeaBlob(reader, sea.span, sea.where), image.format, file);
   const other = await detectOtherPacker(reader, image);
