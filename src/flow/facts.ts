@@ -146,6 +146,10 @@ export interface Facts {
   encoded: EncodedCandidate[];
   /** Numeric keys seen as XOR operands (directly or through a constant binding). */
   xorKeys: Set<number>;
+  /** Multi-byte XOR keys: string constants indexed with charCodeAt, arrays of numbers indexed by position. */
+  xorKeyBytes: number[][];
+  /** Constants subtracted from char codes before `String.fromCharCode` (`c - 3` → 3, `c + 5` → -5). */
+  shifts: Set<number>;
   /** Where XOR-with-constant decoding happens (for evidence). */
   xorSites: Span[];
   /** Where base64/hex decoding calls happen (Buffer.from(x,'base64'), atob). */
@@ -165,6 +169,8 @@ export function emptyFacts(): Facts {
     sinks: [],
     encoded: [],
     xorKeys: new Set(),
+    xorKeyBytes: [],
+    shifts: new Set(),
     xorSites: [],
     decodeSites: [],
   };

@@ -133,7 +133,7 @@ export function decodeHidden(facts: Facts, limits: string[]): void {
     if (index === MAX_BRUTE_FORCE + 1) {
       limits.push(`more than ${MAX_BRUTE_FORCE} encoded literals in one file; the rest were decoded only with the keys the file names`);
     }
-    const hint = { keys, bruteForce: brute };
+    const hint = { keys, bruteForce: brute, xorKeyBytes: facts.xorKeyBytes, shifts: [...facts.shifts] };
     let result: { encoding: string; text: string } | null = null;
     if (c.codes) {
       result = decodeCharCodeList(c.codes, hint);
