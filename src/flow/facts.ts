@@ -51,6 +51,14 @@ export interface DataFact extends Span {
   decoder?: Span;
   /** True when the decoded text names a fingerprint source (obfuscated fingerprinting). */
   namesSource?: string;
+  /** A constant digest (md5/sha1/sha256 in hex) rather than decoded text; `named` when a known value hashes to it. */
+  digest?: { algorithm: string; named: boolean };
+}
+
+/** A string literal that is a hex digest, in a file that hashes something. */
+export interface DigestCandidate extends Span {
+  node: number;
+  value: string;
 }
 
 export interface CompareFact extends Span {
@@ -154,6 +162,9 @@ export interface Facts {
   xorSites: Span[];
   /** Where base64/hex decoding calls happen (Buffer.from(x,'base64'), atob). */
   decodeSites: Span[];
+  /** Hex digest literals, and where the file hashes (createHash, subtle.digest). */
+  digests: DigestCandidate[];
+  hashSites: Span[];
 }
 
 export function emptyFacts(): Facts {
@@ -173,5 +184,7 @@ export function emptyFacts(): Facts {
     shifts: new Set(),
     xorSites: [],
     decodeSites: [],
+    digests: [],
+    hashSites: [],
   };
 }
