@@ -7,6 +7,7 @@ import encodedString from './rules/encoded-string.js';
 import encoderCall from './rules/encoder-call.js';
 import envRead from './rules/env-read.js';
 import formatChoice from './rules/format-choice.js';
+import hashedList from './rules/hashed-list.js';
 import ipGeolocationSource from './rules/ip-geolocation-source.js';
 import localeSource from './rules/locale-source.js';
 import lookalikeChoice from './rules/lookalike-choice.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   encoderCall,
   envRead,
   formatChoice,
+  hashedList,
   ipGeolocationSource,
   localeSource,
   lookalikeChoice,

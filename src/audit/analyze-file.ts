@@ -13,7 +13,7 @@ import { Walker } from '../analyze/walker.js';
 import { RULES } from '../analyze/registry.js';
 import type { Rule, RuleContext, Visitor } from '../analyze/rule.js';
 import { InventoryCollector } from '../analyze/inventory.js';
-import { decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
+import { decodeDigests, decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
 import type { EvalDecoder } from '../decode/sandbox.js';
 import { correlate } from '../mechanisms/correlate.js';
 import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
@@ -134,6 +134,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
 
   const properties = w.propertyNodes();
   decodeHidden(facts, limits);
+  decodeDigests(facts, inventory.hosts.keys());
   return { state: { file, text, lines, graph, facts, inventory, findings, limits, properties, t0, t1, t2, nodes: outcome.nodes } };
 }
 

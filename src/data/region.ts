@@ -94,6 +94,11 @@ export function countryName(code: string): string | null {
   return ct.getCountry(upper)?.name ?? NON_COUNTRY_NAMES[upper] ?? null;
 }
 
+/** Every IANA time-zone name (canonical spelling, deprecated names included). */
+export function timeZoneNames(): string[] {
+  return [...zoneNames().values()];
+}
+
 /** All two-letter ccTLD labels (lower case). */
 export function ccTldLabels(): ReadonlySet<string> {
   return new Set(ccTlds().keys());

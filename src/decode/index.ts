@@ -5,6 +5,7 @@ export { plausibility, PLAUSIBLE } from './plausibility.js';
 export { bruteForceXor, tryXorKey, xorBytes } from './xor.js';
 export {
   decodeLiteral,
+  looksBase32,
   decodeCharCodes,
   decodeCharCodeList,
   inspectLiteral,

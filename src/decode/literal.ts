@@ -17,12 +17,18 @@ export interface DecodeHint {
   keys?: number[];
   /** A string constant used as a repeating XOR key (`s.charCodeAt(i) ^ k.charCodeAt(i % k.length)`). */
   xorKeyString?: string;
+  /** Multi-byte XOR keys the code names: string constants (their code units) or arrays of numbers. */
+  xorKeyBytes?: number[][];
+  /** Constants added to or subtracted from char codes (`fromCharCode(c - 3)`): the text is the codes minus each. */
+  shifts?: number[];
   /** Try all 255 single-byte keys when the hinted ones fail (default true; callers cap it per file). */
   bruteForce?: boolean;
 }
 
 /** Hinted keys beyond this many are ignored: each costs a pass over the bytes. */
 const MAX_HINT_KEYS = 64;
+const MAX_MULTI_KEYS = 16;
+const MAX_KEY_BYTES = 256;
 /** Encoded text that decodes to encoded text is followed this many layers deep. */
 const MAX_LAYERS = 2;
 const MAX_CHAR_CODES = 1 << 18;
@@ -43,6 +49,25 @@ function hintedKeys(hint: DecodeHint | undefined): number[] {
   return [...new Set(hint?.keys ?? [])].filter((k) => Number.isInteger(k) && k !== 0).slice(0, MAX_HINT_KEYS);
 }
 
+function multiByteKeys(hint: DecodeHint | undefined): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const k of hint?.xorKeyBytes ?? []) {
+    if (k.length < 2 || k.length > MAX_KEY_BYTES || !k.every((b) => Number.isInteger(b))) continue;
+    out.push(Uint8Array.from(k, (b) => b & 0xff));
+    if (out.length >= MAX_MULTI_KEYS) break;
+  }
+  return out;
+}
+
+function shiftsOf(hint: DecodeHint | undefined): number[] {
+  return [...new Set(hint?.shifts ?? [])].filter((k) => Number.isInteger(k) && k !== 0 && Math.abs(k) < 0x10000).slice(0, MAX_HINT_KEYS);
+}
+
+function keyLabel(key: Uint8Array): string {
+  const text = String.fromCharCode(...key);
+  return /^[\x20-\x7e]+$/.test(text) ? JSON.stringify(text) : `[${[...key].join(',')}]`;
+}
+
 function bestOf(...results: (DecodeResult | null)[]): DecodeResult | null {
   let best: DecodeResult | null = null;
   for (const r of results) if (r && (!best || r.score > best.score)) best = r;
@@ -61,6 +86,15 @@ function decodeXor(bytes: Uint8Array, label: string, hint: DecodeHint | undefine
   if (hint?.xorKeyString) {
     const r = tryXorKey(bytes, keyBytesOf(hint.xorKeyString));
     if (r && r.score >= PLAUSIBLE) hinted.push({ encoding: `${label}+xor(${JSON.stringify(hint.xorKeyString)})`, ...r });
+  }
+  for (const key of multiByteKeys(hint)) {
+    const r = tryXorKey(bytes, key);
+    if (r && r.score >= PLAUSIBLE) hinted.push({ encoding: `${label}+xor(${keyLabel(key)})`, ...r });
+  }
+  for (const k of shiftsOf(hint)) {
+    const text = utf8OrNull(bytes.map((b) => (b - k) & 0xff));
+    const r = text === null ? null : accept(`${label}+shift(${k})`, text);
+    if (r) hinted.push(r);
   }
   const brute = hint?.bruteForce === false ? null : bruteForceXor(bytes);
   return bestOf(...hinted, brute && { encoding: `${label}+xor(${brute.key})`, text: brute.text, score: brute.score });
@@ -115,6 +149,14 @@ export function decodeCharCodeList(nums: number[], hint?: DecodeHint): DecodeRes
   for (const key of hintedKeys(hint)) {
     const text = decodeCharCodes(nums, key);
     candidates.push(text === null ? null : accept(`charcodes+xor(${key})`, text));
+  }
+  for (const key of multiByteKeys(hint)) {
+    const text = decodeCharCodes(nums.map((n, i) => n ^ key[i % key.length]!));
+    candidates.push(text === null ? null : accept(`charcodes+xor(${keyLabel(key)})`, text));
+  }
+  for (const k of shiftsOf(hint)) {
+    const text = decodeCharCodes(nums.map((n) => n - k));
+    candidates.push(text === null ? null : accept(`charcodes+shift(${k})`, text));
   }
   if (nums.length <= MAX_CHAR_CODES && nums.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) {
     const brute = hint?.bruteForce === false ? null : bruteForceXor(Uint8Array.from(nums));
@@ -174,6 +216,42 @@ export function unescapeRun(s: string): string {
   );
 }
 
+// RFC 4648 base32: upper-case letters and 2-7, padded with '=' to a multiple of 8. Upper-case words
+// without digits are constants, not base32, so a digit must appear.
+const BASE32 = /^(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}={0,6}$/;
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** True when `s` looks like base32 (see BASE32); decodeLiteral tries it. */
+export function looksBase32(s: string): boolean {
+  return s.length <= MAX_EXAMINED_LENGTH && BASE32.test(s);
+}
+
+function base32Bytes(s: string): Uint8Array | null {
+  const body = s.replace(/=+$/, '');
+  if (s.includes('=') && s.length % 8 !== 0) return null;
+  if ([1, 3, 6].includes(body.length % 8)) return null;
+  const out: number[] = [];
+  let buf = 0;
+  let bits = 0;
+  for (const c of body) {
+    buf = ((buf << 5) | BASE32_ALPHABET.indexOf(c)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((buf >> bits) & 0xff);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+function decodeBase32(bytes: Uint8Array, hint: DecodeHint | undefined): DecodeResult | null {
+  if (benignBlob(bytes) !== null) return null;
+  const text = utf8OrNull(bytes);
+  const plain = text === null ? null : accept('base32', text);
+  if (plain && plain.score === 1) return plain;
+  return bestOf(plain, decodeXor(bytes, 'base32', { ...hint, bruteForce: false }));
+}
+
 function reverse(s: string): string {
   return [...s].reverse().join('');
 }
@@ -196,6 +274,13 @@ export function decodeLiteral(s: string, hint?: DecodeHint): DecodeResult | null
   const kind = looksEncoded(s);
   if (kind) return decodeEncoded(s, kind, kind, hint, 1);
 
+  if (BASE32.test(s)) {
+    const bytes = base32Bytes(s);
+    if (bytes) {
+      const r = decodeBase32(bytes, hint);
+      if (r) return r;
+    }
+  }
   const first = s.charCodeAt(0);
   if (first === 61 /* '=' */) {
     const r = reverse(s);

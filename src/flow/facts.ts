@@ -51,6 +51,14 @@ export interface DataFact extends Span {
   decoder?: Span;
   /** True when the decoded text names a fingerprint source (obfuscated fingerprinting). */
   namesSource?: string;
+  /** A constant digest (md5/sha1/sha256 in hex) rather than decoded text; `named` when a known value hashes to it. */
+  digest?: { algorithm: string; named: boolean };
+}
+
+/** A string literal that is a hex digest, in a file that hashes something. */
+export interface DigestCandidate extends Span {
+  node: number;
+  value: string;
 }
 
 export interface CompareFact extends Span {
@@ -146,10 +154,17 @@ export interface Facts {
   encoded: EncodedCandidate[];
   /** Numeric keys seen as XOR operands (directly or through a constant binding). */
   xorKeys: Set<number>;
+  /** Multi-byte XOR keys: string constants indexed with charCodeAt, arrays of numbers indexed by position. */
+  xorKeyBytes: number[][];
+  /** Constants subtracted from char codes before `String.fromCharCode` (`c - 3` → 3, `c + 5` → -5). */
+  shifts: Set<number>;
   /** Where XOR-with-constant decoding happens (for evidence). */
   xorSites: Span[];
   /** Where base64/hex decoding calls happen (Buffer.from(x,'base64'), atob). */
   decodeSites: Span[];
+  /** Hex digest literals, and where the file hashes (createHash, subtle.digest). */
+  digests: DigestCandidate[];
+  hashSites: Span[];
 }
 
 export function emptyFacts(): Facts {
@@ -165,7 +180,11 @@ export function emptyFacts(): Facts {
     sinks: [],
     encoded: [],
     xorKeys: new Set(),
+    xorKeyBytes: [],
+    shifts: new Set(),
     xorSites: [],
     decodeSites: [],
+    digests: [],
+    hashSites: [],
   };
 }

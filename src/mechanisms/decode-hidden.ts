@@ -5,6 +5,7 @@ import { decodeCharCodeList, decodeLiteral, plausibility, PLAUSIBLE } from '../d
 import { classifyRegionString } from '../data/region.js';
 import type { DataFact, Facts, Span } from '../flow/facts.js';
 import type { EvalDecoder } from '../decode/sandbox.js';
+import { digestAlgorithm, nameDigest } from '../data/digests.js';
 
 /** Things whose names in decoded text mean the code hides what it reads about the user. */
 const SOURCE_NAMES =
@@ -133,7 +134,7 @@ export function decodeHidden(facts: Facts, limits: string[]): void {
     if (index === MAX_BRUTE_FORCE + 1) {
       limits.push(`more than ${MAX_BRUTE_FORCE} encoded literals in one file; the rest were decoded only with the keys the file names`);
     }
-    const hint = { keys, bruteForce: brute };
+    const hint = { keys, bruteForce: brute, xorKeyBytes: facts.xorKeyBytes, shifts: [...facts.shifts] };
     let result: { encoding: string; text: string } | null = null;
     if (c.codes) {
       result = decodeCharCodeList(c.codes, hint);
@@ -150,5 +151,33 @@ export function decodeHidden(facts: Facts, limits: string[]): void {
     if (result.encoding.includes('xor') && (result.text.length < 8 || new Set(result.text.slice(0, 4096)).size < 8)) continue;
     const decoder = result.encoding.includes('xor') ? nearest(facts.xorSites, c.start) : nearest(facts.decodeSites, c.start);
     facts.data.push(hiddenFact(c.node, c, result.encoding, result.text, decoder));
+  }
+}
+
+/**
+ * Constant digests in a file that hashes something become hidden data: named when a time zone, country
+ * code, ccTLD or one of the file's own hosts hashes to them. A digest counts only when a hashed
+ * fingerprint is compared with it (targeting), or when it is named.
+ */
+export function decodeDigests(facts: Facts, hosts: Iterable<string>): void {
+  if (facts.hashSites.length === 0 || facts.digests.length === 0) return;
+  const extra = [...hosts].slice(0, 500);
+  for (const c of facts.digests) {
+    const algorithm = digestAlgorithm(c.value)!;
+    const named = nameDigest(c.value, extra);
+    const text = named ?? c.value.toLowerCase();
+    const fact: DataFact = {
+      kind: 'hidden',
+      node: c.node,
+      start: c.start,
+      end: c.end,
+      text,
+      countries: named ? regionOf([named]) : [],
+      decoded: { encoding: named ? `${algorithm} digest of a known value` : `${algorithm} digest (no known value matches)`, text },
+      digest: { algorithm, named: named !== null },
+    };
+    const site = nearest(facts.hashSites, c.start);
+    if (site) fact.decoder = site;
+    facts.data.push(fact);
   }
 }

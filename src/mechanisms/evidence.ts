@@ -6,7 +6,7 @@ import type { DataFact, Span } from '../flow/facts.js';
 import { addOnce, type Context } from './context.js';
 import { MAX_FLOW_STEPS } from './limits.js';
 import type { Targeting } from './targeting.js';
-import { clip, countryNote, labels, listPreview, readsNote } from './wording.js';
+import { clip, countryNote, digestNote, labels, listPreview, readsNote } from './wording.js';
 
 /** Facts already shown in a finding: later producers report only what is left. */
 export interface Used {
@@ -24,7 +24,11 @@ export function targetingEvidence(ctx: Context, t: Targeting, used: Used, relate
 
 export function dataEvidence(ctx: Context, d: DataFact, used: Used, related: Evidence[], decoded: Decoded[]): void {
   used.data.add(d);
-  if (d.kind === 'hidden') {
+  if (d.kind === 'hidden' && d.digest) {
+    addOnce(related, ctx.evidence('encoding', d, digestNote(d.digest.algorithm, d.digest.named ? d.text : null) + countryNote(d.countries)));
+    if (d.decoder) addOnce(related, ctx.evidence('decoder', d.decoder, 'hashing routine: the value compared is hashed first, so the list can be matched but not read'));
+    if (d.decoded && !decoded.some((x) => x.text === d.decoded!.text)) decoded.push(d.decoded);
+  } else if (d.kind === 'hidden') {
     addOnce(related, ctx.evidence('encoding', d, `encoded literal (${d.decoded?.encoding ?? 'encoded'}) decodes to ${clip(d.text, 160)}${countryNote(d.countries)}`));
     if (d.decoder) addOnce(related, ctx.evidence('decoder', d.decoder, 'decoding routine'));
     if (d.decoded && !decoded.some((x) => x.text === d.decoded!.text)) decoded.push(d.decoded);

@@ -73,7 +73,8 @@ function kindsCanMatch(fp: number, data: number): boolean {
 
 function matches(source: SourceFact, d: DataFact): boolean {
   // Short decoded words (parser keyword tables) are not data worth matching a user against.
-  if (d.kind === 'hidden') return d.text.length >= MIN_HIDDEN_MATCH;
+  // A digest is matched whatever its plaintext's length (a hashed ccTLD is two letters).
+  if (d.kind === 'hidden') return d.digest !== undefined || d.text.length >= MIN_HIDDEN_MATCH;
   switch (source.kind) {
     case 'timezone':
       return d.regionKind === 'timezone' || (d.regionKind === 'utc-offset' && source.detail.includes('getTimezoneOffset'));

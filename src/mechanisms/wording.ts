@@ -145,3 +145,8 @@ export function hiddenMessage(encoding: string | undefined, text: string): strin
 export function stringArrayNote(decoder: string, strings: number): string {
   return `string-array decoder ${decoder}: run in the QuickJS sandbox with its array of ${strings} strings and the array's setup code; each call site was evaluated and replaced by the string it returns`;
 }
+
+/** Evidence for a constant digest: what hashes to it, when a known value does. */
+export function digestNote(algorithm: string, named: string | null): string {
+  return named !== null ? `constant ${algorithm} digest of ${JSON.stringify(named)} (found by hashing the region data and the file's hosts)` : `constant ${algorithm} digest; no known time zone, country code, ccTLD or host of the file hashes to it`;
+}

@@ -212,3 +212,46 @@ describe('decodeCharCodeList', () => {
     assert.equal(decodeCharCodeList([...randomBytes(64, 12)]), null);
   });
 });
+
+describe('keys and encodings beyond one byte', () => {
+  const xorWith = (text: string, key: number[]): Buffer => Buffer.from(Buffer.from(text).map((b, i) => b ^ key[i % key.length]!));
+  const KEY = [...'k3y!Zq'].map((c) => c.charCodeAt(0));
+
+  it('a multi-byte XOR key the code names (string or array) decodes base64, hex and char codes', () => {
+    const hint: DecodeHint = { xorKeyBytes: [[7, 9], KEY], bruteForce: false };
+    assert.deepEqual(decodeLiteral(xorWith(ZONES, KEY).toString('base64'), hint), { encoding: 'base64+xor("k3y!Zq")', text: ZONES, score: 1 });
+    assert.equal(decodeLiteral(xorWith(DOMAINS, KEY).toString('hex'), hint)?.text, DOMAINS);
+    assert.deepEqual(decodeCharCodeList([...xorWith(DOMAINS, [200, 3, 77])], { xorKeyBytes: [[200, 3, 77]], bruteForce: false })?.encoding, 'charcodes+xor([200,3,77])');
+    // Without the key the same bytes stay unexplained: a single-byte search cannot find it.
+    assert.equal(decodeLiteral(xorWith(ZONES, KEY).toString('base64'), { bruteForce: true }), null);
+  });
+
+  it('char-code arithmetic: codes shifted by a constant the code names', () => {
+    const codes = [...DOMAINS].map((c) => c.charCodeAt(0) + 3);
+    assert.deepEqual(decodeCharCodeList(codes, { shifts: [3], bruteForce: false })?.text, DOMAINS);
+    assert.equal(decodeCharCodeList(codes, { shifts: [5], bruteForce: false }), null);
+  });
+
+  it('base32, plain and XOR-ed', () => {
+    const b32 = (bytes: Buffer): string => {
+      const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+      let bits = '';
+      for (const b of bytes) bits += b.toString(2).padStart(8, '0');
+      let out = '';
+      for (let i = 0; i < bits.length; i += 5) out += A[parseInt(bits.slice(i, i + 5).padEnd(5, '0'), 2)];
+      return out.padEnd(Math.ceil(out.length / 8) * 8, '=');
+    };
+    assert.deepEqual(decodeLiteral(b32(Buffer.from(ZONES))), { encoding: 'base32', text: ZONES, score: 1 });
+    assert.equal(decodeLiteral(b32(xorWith(LOCALES + '\n' + ZONES, KEY)), { xorKeyBytes: [KEY] })?.text, LOCALES + '\n' + ZONES);
+    assert.equal(decodeLiteral('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), null);
+    assert.equal(decodeLiteral('MAX_RETRY_COUNT_FOR_UPLOADS2'), null);
+  });
+
+  it('nested encodings: base64 inside hex, hex inside base64', () => {
+    const inner = Buffer.from(DOMAINS).toString('base64');
+    const r = decodeLiteral(Buffer.from(inner).toString('hex'));
+    assert.deepEqual([r?.encoding, r?.text], ['hex+base64', DOMAINS]);
+    const innerHex = Buffer.from(ZONES).toString('hex');
+    assert.equal(decodeLiteral(Buffer.from(innerHex).toString('base64'))?.text, ZONES);
+  });
+});

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { calleeName, calleeObject, constString, span, unwrapChain } from '../ast.js';
-import { looksEncoded, decodeCharCodes, escapedShare } from '../../decode/index.js';
+import { looksEncoded, looksBase32, decodeCharCodes, escapedShare } from '../../decode/index.js';
 import type { AnyNode, RuleContext } from '../rule.js';
 
 /** Records text that was hidden in the source but is known statically (escapes, reversal, char codes). */
@@ -43,22 +43,63 @@ function looksLikeTable(nums: number[]): boolean {
   return smooth / (nums.length - 1) > 0.5;
 }
 
+const MAX_KEY_BYTES = 256;
+const MAX_KEYS = 16;
+
+/**
+ * The key side of `s.charCodeAt(i) ^ KEY.charCodeAt(i % KEY.length)` or `b ^ KEY[i % KEY.length]`:
+ * the key's bytes when written in place, its name when it is a binding (resolved at the end).
+ */
+function multiByteKey(side: AnyNode): number[] | string | null {
+  if (side.type === 'CallExpression' && calleeName(side) === 'charCodeAt') {
+    const obj = calleeObject(side);
+    if (obj?.type === 'Identifier') return obj.name as string;
+    const lit = constString(obj);
+    return lit !== null && lit.length >= 2 ? Array.from(lit, (c) => c.charCodeAt(0) & 0xff) : null;
+  }
+  if (side.type === 'MemberExpression' && side.computed && side.property.type !== 'Literal') {
+    const obj = side.object;
+    if (obj.type === 'Identifier') return obj.name as string;
+    if (obj.type === 'ArrayExpression') return numericArgs(obj.elements.map((e: AnyNode) => e ?? { type: 'Hole' }));
+  }
+  return null;
+}
+
 export default defineRule({
   meta: {
     id: 'encoded-string',
     category: 'hidden-data',
     description: 'Encoded string literals and the decoding code around them (base64, hex, char codes, XOR).',
     docs:
-      'String literals that look like base64/base64url/hex, arrays of character codes and `String.fromCharCode(...)` ' +
+      'String literals that look like base64/base64url/hex/base32, arrays of character codes and `String.fromCharCode(...)` ' +
       'with constant arguments are collected during the walk, together with XOR keys the code uses (`c ^ 37`, ' +
       '`c ^ KEY` where KEY is a numeric constant) and decoding calls (`Buffer.from(x, "base64")`, `atob`). After the ' +
-      'walk each candidate is decoded: first with the keys the code names, then by single-byte XOR brute force with a ' +
+      'walk each candidate is decoded: first with the keys the code names (single bytes, multi-byte keys kept as strings ' +
+      '(`k.charCodeAt(i % k.length)`) or number arrays (`K[i % K.length]`), char-code shifts (`fromCharCode(c - 3)`)), ' +
+      'then by single-byte XOR brute force with a ' +
       'plausibility score. Images, fonts, wasm and other binary blobs are recognised and stay quiet. Literals written ' +
       'mostly as \\x / \\u escapes and reversed literals (`"…".split("").reverse().join("")`) are hidden text too. ' +
       'The plaintext is analysed again: a decoded list of domains or zones is region data.',
   },
   create(ctx) {
     const xorIdentifiers: { node: number; at: { start: number; end: number } }[] = [];
+    // Multi-byte keys named by the XOR sites, resolved once every declaration is known.
+    const keyNames: { name: string; at: { start: number; end: number } }[] = [];
+    const numberArrays = new Map<string, number[] | null>();
+    /** `c - 3` / `c + 5` inside fromCharCode: a char-code shift (literal or named constant). */
+    const shiftOf = (arg: AnyNode): void => {
+      if (arg.type !== 'BinaryExpression' || (arg.operator !== '-' && arg.operator !== '+')) return;
+      const r = arg.right;
+      const k = r.type === 'Literal' && typeof r.value === 'number' ? r.value : null;
+      if (k === null || !Number.isInteger(k) || k === 0 || Math.abs(k) > 0xffff) return;
+      ctx.facts.shifts.add(arg.operator === '-' ? k : -k);
+    };
+    const addKey = (bytes: number[], at: { start: number; end: number }): void => {
+      if (bytes.length < 2 || bytes.length > MAX_KEY_BYTES || ctx.facts.xorKeyBytes.length >= MAX_KEYS) return;
+      if (ctx.facts.xorKeyBytes.some((k) => k.length === bytes.length && k.every((b, i) => b === bytes[i]))) return;
+      ctx.facts.xorKeyBytes.push(bytes);
+      ctx.facts.xorSites.push(at);
+    };
     const code = ctx.facts.decoderCode;
     // Encoded literals by the node that carries them, and bindings initialised with one.
     const candidateAt = new Map<number, { node: number; value: string }>();
@@ -76,6 +117,10 @@ export default defineRule({
         if (init.type === 'Literal' && (typeof init.value === 'number' || (typeof init.value === 'string' && init.value.length <= 64 * 1024))) {
           remember(code.constants, node.id.name, init.value);
         }
+        if (init.type === 'ArrayExpression' && init.elements.length >= 2 && init.elements.length <= MAX_KEY_BYTES) {
+          const nums = numericArgs(init.elements.map((e: { type: string; value?: unknown } | null) => e ?? { type: 'Hole' }));
+          if (nums) remember(numberArrays, node.id.name, nums);
+        }
         const lit = ev.binding !== null && init.type === 'Literal' ? literalAt.get(init.start) : undefined;
         if (lit) candidateAt.set(ctx.graph.find(ev.binding!), lit);
       },
@@ -92,7 +137,7 @@ export default defineRule({
           }
         }
         if (v.length < 16 || v.startsWith('data:')) return;
-        if (looksEncoded(v) === null) return;
+        if (looksEncoded(v) === null && !looksBase32(v)) return;
         const n = ctx.seed(node.start);
         ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: v });
         literalAt.set(node.start, { node: n, value: v });
@@ -120,6 +165,7 @@ export default defineRule({
           return;
         }
         if (name === 'fromCharCode' || name === 'fromCodePoint') {
+          if (node.arguments.length === 1) shiftOf(node.arguments[0]);
           const nums = numericArgs(node.arguments);
           if (nums && nums.length >= MIN_CHARCODES) {
             const text = decodeCharCodes(nums);
@@ -143,6 +189,12 @@ export default defineRule({
       BinaryExpression(node, ev) {
         if (node.operator !== '^') return;
         for (const side of [node.left, node.right]) {
+          const key = multiByteKey(side);
+          if (key !== null) {
+            if (typeof key === 'string') keyNames.push({ name: key, at: span(node) });
+            else addKey(key, span(node));
+            continue;
+          }
           if (side.type === 'Literal' && typeof side.value === 'number' && Number.isInteger(side.value) && side.value > 0 && side.value < 256) {
             ctx.facts.xorKeys.add(side.value);
             ctx.facts.xorSites.push(span(node));
@@ -153,6 +205,12 @@ export default defineRule({
         }
       },
       ProgramExit() {
+        for (const k of keyNames) {
+          const str = code.constants.get(k.name);
+          if (typeof str === 'string') addKey(Array.from(str, (c) => c.charCodeAt(0) & 0xff), k.at);
+          const arr = numberArrays.get(k.name);
+          if (arr) addKey(arr, k.at);
+        }
         // Constant bindings are known only once every declaration has been seen.
         for (const x of xorIdentifiers) {
           const k = ctx.constantOf(x.node);

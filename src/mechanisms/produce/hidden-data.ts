@@ -12,6 +12,8 @@ export function hiddenData(ctx: Context, used: Used): Finding[] {
   const out: Finding[] = [];
   for (const d of ctx.facts.data) {
     if (d.kind !== 'hidden' || used.data.has(d)) continue;
+    // A digest no fingerprint is compared with is a checksum; a named one is shown with its name.
+    if (d.digest && !d.digest.named) continue;
     if (d.text.length < MIN_HIDDEN_MATCH && !d.namesSource) continue;
     const related: Evidence[] = [];
     const decoded: Decoded[] = [];
