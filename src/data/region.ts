@@ -356,6 +356,8 @@ function zonePrefixCountries(s: string): Set<string> | null {
  */
 export function regionLiteral(s: string, options?: { longZoneNames?: boolean }): RegionData | null {
   if (s.length < 2 || s.length > MAX_REGION_STRING) return null;
+  // `(China Standard Time)`: Date#toString writes the long zone name in parentheses.
+  if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1);
   const tld = tldLabelCountry(s);
   if (tld) return data('cctld-domain', [tld], [s]);
   const prefix = zonePrefixCountries(s);
@@ -499,7 +501,7 @@ export function expandRegex(pattern: string): RegexExpansion | null {
   const anchoredStart = p.startsWith('^');
   if (anchoredStart) p = p.slice(1);
   if (p.startsWith('\\b')) p = p.slice(2);
-  p = p.replace(DOT_OR_START, '\\.');
+  p = p.replace(DOT_OR_START, '\\.').replace(/^\[(?:-_|_-)\]/, '_');
   const end = END_BOUNDARY.exec(p);
   const anchoredEnd = end !== null;
   if (end) p = p.slice(0, end.index);
@@ -546,12 +548,13 @@ export function regionRegex(pattern: string, flags: string): RegionData | null {
     const countries = items.map(languageCountry);
     if (countries.every((c) => c !== null)) return data('language', countries as string[], items);
   }
-  if (!fold && items.every((i) => /^[A-Z]{2}$/.test(i))) {
-    const countries = items.map((i) => (isCountryCode(i) ? i : null));
-    if (countries.every((c) => c !== null)) return data('country-code', countries as string[], items);
+  // Country codes, alone (`^(XX|YY)$`) or as the region subtag ending a locale (`[-_](XX|YY)$`).
+  const region = (i: string) => (x.anchoredEnd && /^[-_][A-Za-z]{2}$/.test(i) ? i.slice(1) : i);
+  if (x.items.every((i) => /^[A-Z]{2}$/.test(region(i))) && (x.anchoredEnd || x.anchoredStart)) {
+    const countries = x.items.map((i) => (isCountryCode(region(i)) ? region(i) : null));
+    if (countries.every((c) => c !== null)) return data('country-code', countries as string[], x.items.map(region));
   }
-  // `\((China) Standard Time\)`: Date#toString writes the long zone name in parentheses.
-  const found = items.map((i) => regionLiteral(i.replace(/^\((.*)\)$/, '$1')));
+  const found = items.map((i) => regionLiteral(i));
   const hits = found.filter((r): r is RegionData => r !== null);
   if (hits.length === 0 || hits.length < items.length * 0.8) return null;
   return data(hits[0]!.kind, hits.flatMap((h) => h.countries), items);

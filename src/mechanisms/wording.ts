@@ -66,9 +66,10 @@ export function dataText(text: string): string {
   return /^[/[]/.test(text) ? text : JSON.stringify(text);
 }
 
-/** How a literal was read as region data (`read as country-code domains .ru, .by`), when it is not plain. */
+/** How a literal was read as region data: ` read as country-code domains .ru, .by`, or ` (zone areas)` for the literal itself. */
 export function readingNote(d: { text: string; reading?: string }): string {
-  return d.reading && !d.reading.endsWith(' ' + d.text) ? ` read as ${d.reading}` : '';
+  if (!d.reading) return '';
+  return d.reading.endsWith(' ' + d.text) ? ` (${d.reading.slice(0, -d.text.length - 1)})` : ` read as ${d.reading}`;
 }
 
 export function listPreview(text: string): string {
