@@ -428,10 +428,15 @@ export function regionList(items: (string | number)[]): RegionData | null {
   if (!items.every((x) => typeof x === 'string')) return null;
   const perKind = new Map<RegionDataKind, { countries: string[]; items: string[] }>();
   let matched = 0;
+  let missed = 0;
   for (const item of items as string[]) {
     // Bare two-letter words in lower case are ambiguous (a language, a country, a word): capitals only.
     const r = /^[a-z]{2,3}$/.test(item) ? null : comparedRegionConstant(item);
-    if (!r) continue;
+    if (!r) {
+      // More than a fifth of the items are not region data: not a list of regions (stop early in big tables).
+      if (++missed > items.length * 0.2) return null;
+      continue;
+    }
     matched++;
     const entry = perKind.get(r.kind) ?? { countries: [], items: [] };
     entry.countries.push(...r.countries);
