@@ -103,3 +103,10 @@ export function calleePath(node: AnyNode): string | null {
   }
   return null;
 }
+
+/** The text of a template literal without interpolations (a command written with backquotes), else null. */
+export function templateText(node: AnyNode): string | null {
+  if (node.type !== 'TemplateLiteral' || node.expressions.length > 0 || node.quasis.length !== 1) return null;
+  const cooked = node.quasis[0].value.cooked;
+  return typeof cooked === 'string' ? cooked : null;
+}

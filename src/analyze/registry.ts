@@ -17,6 +17,7 @@ import networkEndpoints from './rules/network-endpoints.js';
 import networkSink from './rules/network-sink.js';
 import obfuscationSigns from './rules/obfuscation-signs.js';
 import outputSink from './rules/output-sink.js';
+import pageLocationSource from './rules/page-location-source.js';
 import proseTemplate from './rules/prose-template.js';
 import regionData from './rules/region-data.js';
 import systemIdentitySource from './rules/system-identity-source.js';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   networkSink,
   obfuscationSigns,
   outputSink,
+  pageLocationSource,
   proseTemplate,
   regionData,
   systemIdentitySource,

@@ -1,7 +1,11 @@
 // Region vocabulary: IANA time-zone names, country-code top-level domains, BCP 47 locale tags and
 // ISO 3166 country codes, all resolved to ISO country codes from maintained data
-// (countries-and-timezones, and the ICU data built into Node for language names).
+// (countries-and-timezones, and the ICU data built into Node for language names). Other spellings
+// (long zone names, zone prefixes, IDN ccTLDs, language subtags, alpha-3 and numeric codes, country
+// names, regular expressions) are read with the tables of region-tables.ts.
+import { domainToASCII } from 'node:url';
 import ct from 'countries-and-timezones';
+import { countryCodeAliases, countryNames, defaultLocale, idnCcTlds, languageCountry, lazy, longZoneNames, scriptCountry, zonePrefixes } from './region-tables.js';
 
 export type RegionKind = 'timezone' | 'cctld-domain' | 'locale' | 'country-code';
 
@@ -48,11 +52,6 @@ export const GENERIC_USE_CCTLDS: ReadonlySet<string> = new Set([
   'ad', 'as', 'bz', 'cc', 'cd', 'co', 'dj', 'fm', 'io', 'la', 'me', 'ms', 'nu', 'sc', 'sr', 'su', 'tv', 'tk', 'ws',
   'ai', 'gg', 'sh', 'to', 'ly', 'vc', 'so', 'st', 'gl', 'im', 'ac', 'md', 'ps', 'gd',
 ]);
-
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
 
 /** Lower-cased zone name (deprecated aliases included) → the package's spelling. */
 const zoneNames = lazy(() => {
@@ -120,11 +119,19 @@ export function hostOf(s: string): string | null {
   return host;
 }
 
+/** Country of a top-level domain label: two-letter ccTLDs and IDN ccTLDs (`xn--p1ai`, or `рф`); null otherwise. */
+export function tldCountry(label: string): string | null {
+  const l = label.toLowerCase();
+  if (/^[a-z]{2}$/.test(l)) return ccTlds().get(l) ?? null;
+  const ascii = l.startsWith('xn--') ? l : /[^\x00-\x7f]/.test(l) ? domainToASCII(l) : '';
+  return ascii.startsWith('xn--') ? (idnCcTlds().get(ascii) ?? null) : null;
+}
+
 /** Country of the ccTLD a host (or URL) ends in: `foo.com.cn` → CN, `x.co.uk` → GB; null otherwise. */
 export function domainCountry(host: string): string | null {
-  const h = hostOf(host);
+  const h = hostOf(/[^\x00-\x7f]/.test(host) ? domainToASCII(host) || host : host);
   if (h === null) return null;
-  return ccTlds().get(h.slice(h.lastIndexOf('.') + 1)) ?? null;
+  return tldCountry(h.slice(h.lastIndexOf('.') + 1));
 }
 
 const LOCALE = /^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?[-_]([A-Za-z]{2}|\d{3})(?:[-_.@][A-Za-z0-9_.@-]*)?$/;
@@ -182,12 +189,12 @@ export function classifyRegionString(s: string, options?: RegionStringOptions): 
   if (t.includes('.')) {
     const isUrl = t.includes('://');
     // Dotted identifiers (`Cert.TBSCertificate.id`) and reverse-DNS names (`com.vendor.app`) are not hosts.
-    const host = !isUrl && (t !== t.toLowerCase() || /^(com|org|net|io)\./.test(t)) ? null : hostOf(t);
+    const host = !isUrl && (t !== t.toLowerCase() || /^(com|org|net|io)\./.test(t)) ? null : hostOf(/[^\x00-\x7f]/.test(t) ? domainToASCII(t) || t : t);
     if (host && !GENERIC_USE_CCTLDS.has(host.slice(host.lastIndexOf('.') + 1))) {
       const labels = host.split('.');
       const tld = labels[labels.length - 1]!;
       const looksLikeFile = labels.length === 2 && !t.includes('://') && FILE_EXTENSION_LOOKALIKES.has(tld);
-      const country = looksLikeFile ? null : (ccTlds().get(tld) ?? null);
+      const country = looksLikeFile ? null : tldCountry(tld);
       if (country) return { kind: 'cctld-domain', country };
     }
   }
@@ -291,4 +298,274 @@ export function formatOffset(minutesEast: number): string {
   const sign = minutesEast < 0 ? '-' : '+';
   const abs = Math.abs(minutesEast);
   return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? ':' + String(abs % 60).padStart(2, '0') : ''}`;
+}
+
+// ---------------------------------------------------------------- other spellings
+
+/** What kind of region data a literal, a list or a regular expression is (the `regionKind` of a data fact). */
+export type RegionDataKind = 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code' | 'zone-prefix' | 'zone-name' | 'language' | 'country-name';
+
+export interface RegionData {
+  kind: RegionDataKind;
+  /** ISO alpha-2 codes the data points at, sorted. */
+  countries: string[];
+  /** How the data was read, for the evidence: `ccTLDs .ru, .by`, `language subtags fa, ps`. */
+  reading: string;
+  /** The one item read, as shown (`-480 (UTC+8)`), when the data is a single value. */
+  label?: string;
+}
+
+const KIND_WORDS: Record<RegionDataKind, string> = {
+  timezone: 'time zones',
+  'utc-offset': 'UTC offsets',
+  'cctld-domain': 'country-code domains',
+  locale: 'locales',
+  'country-code': 'country codes',
+  'zone-prefix': 'zone areas',
+  'zone-name': 'long zone names',
+  language: 'language subtags',
+  'country-name': 'country names',
+};
+
+function data(kind: RegionDataKind, countries: Iterable<string>, items: string[]): RegionData | null {
+  const list = [...new Set(countries)].sort();
+  if (list.length === 0) return null;
+  const shown = items.slice(0, 8).join(', ') + (items.length > 8 ? `, … (${items.length})` : '');
+  return { kind, countries: list, reading: `${KIND_WORDS[kind]} ${shown}`, ...(items.length === 1 ? { label: items[0] } : {}) };
+}
+
+/** A top-level domain written alone: `.ru`, `.рф`, `.xn--p1ai` (generic-use ccTLDs such as .io left out). */
+function tldLabelCountry(s: string): string | null {
+  if (!s.startsWith('.') || s.length < 3 || s.length > 64 || s.indexOf('.', 1) >= 0) return null;
+  const label = s.slice(1).toLowerCase();
+  if (GENERIC_USE_CCTLDS.has(label)) return null;
+  return tldCountry(label);
+}
+
+/** A long zone name: `China Standard Time`, `Moscow Standard Time`, `Pacific Daylight Time` (English, as Date#toString prints it). */
+function longZoneCountries(s: string): Set<string> | null {
+  if (s.length < 8 || s.length > 64 || !/ Time$/i.test(s)) return null;
+  return longZoneNames().get(s.toLowerCase()) ?? null;
+}
+
+/** A zone-name prefix: `Asia/`, `America/Argentina/`; null for `Etc/` (no country). */
+function zonePrefixCountries(s: string): Set<string> | null {
+  if (!s.endsWith('/') || s.length < 4 || s.length > 40) return null;
+  const set = zonePrefixes().get(s.toLowerCase());
+  return set && set.size > 0 ? set : null;
+}
+
+/**
+ * Region data in a string literal wherever it appears: what `classifyRegionString` knows, plus a ccTLD
+ * written alone (`.ru`), a zone prefix (`Asia/`) and a long zone name (`China Standard Time`).
+ */
+export function regionLiteral(s: string, options?: { longZoneNames?: boolean }): RegionData | null {
+  if (s.length < 2 || s.length > MAX_REGION_STRING) return null;
+  // `(China Standard Time)`: Date#toString writes the long zone name in parentheses.
+  if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1);
+  const tld = tldLabelCountry(s);
+  if (tld) return data('cctld-domain', [tld], [s]);
+  const prefix = zonePrefixCountries(s);
+  if (prefix) return data('zone-prefix', prefix, [s]);
+  if (s.includes(' ')) {
+    // Long names are looked up only where one is compared or listed: any "… Time" label would
+    // otherwise build the table.
+    const long = options?.longZoneNames === false ? null : longZoneCountries(s.trim());
+    return long ? data('zone-name', long, [s]) : null;
+  }
+  const r = classifyRegionString(s);
+  return r?.country ? data(r.kind, [r.country], [s]) : null;
+}
+
+/** ISO code in any spelling: alpha-2 or alpha-3 in capitals, numeric as a three-digit string. */
+function isoCodeCountry(s: string): string | null {
+  if (/^[A-Z]{2}$/.test(s)) return isCountryCode(s) ? s : null;
+  if (/^[A-Z]{3}$/.test(s) || /^\d{3}$/.test(s)) return countryCodeAliases().get(s) ?? null;
+  return null;
+}
+
+/**
+ * Region data in a constant that is compared with a value: besides `regionLiteral`, ISO codes
+ * (alpha-2, alpha-3, numeric), a language subtag (`fa`, `uk`: the country CLDR finds it most likely
+ * spoken in) and a country name in English or its own script. Alone such strings are words; compared
+ * with a locale or a location they are region data.
+ */
+export function comparedRegionConstant(s: string): RegionData | null {
+  const t = s.trim();
+  if (t.length === 0 || t.length > 64) return null;
+  const code = isoCodeCountry(t);
+  if (code) return data('country-code', [code], [t]);
+  const lang = /^[a-z]{2,3}$/.test(t) ? languageCountry(t) : null;
+  if (lang) return data('language', [lang], [t]);
+  const literal = regionLiteral(t);
+  if (literal) return literal;
+  // Names are capitalised or in another script; Latin ones shorter than four letters are words, names
+  // in other scripts can be two characters (中国).
+  const nonLatin = /[^\x00-\x7f]/.test(t);
+  const name = (t.length >= 4 && /^[A-Z][A-Za-z .'-]+$/.test(t)) || (nonLatin && !/[\d\s]/.test(t)) ? countryNames().get(t.toLowerCase()) : undefined;
+  if (name) return data('country-name', [name], [t]);
+  // A letter of a non-Latin script (a key of a keyboard layout): the country CLDR finds the script most likely used in.
+  const script = nonLatin ? scriptCountry(t) : null;
+  return script ? { kind: 'language', countries: [script], reading: 'a letter of a script mostly written there' } : null;
+}
+
+/** Countries of a UTC offset compared with `getTimezoneOffset()`: minutes west (-480 = UTC+8), or hours of either sign. */
+export function offsetData(n: number): RegionData | null {
+  if (!Number.isInteger(n) || n === 0) return null;
+  if (Math.abs(n) <= 14) {
+    // Hours: `getTimezoneOffset() / 60` (west) or `/ -60` (east); the sign convention is not known here.
+    const both = [...countriesAtOffset(n * 60), ...countriesAtOffset(-n * 60)];
+    return data('utc-offset', both, [`${n} h (${formatOffset(n * 60)} or ${formatOffset(-n * 60)})`]);
+  }
+  if (n % 15 !== 0 || n < -840 || n > 720) return null;
+  return data('utc-offset', countriesAtOffset(-n), [`${n} (${formatOffset(-n)})`]);
+}
+
+/** Items of an array literal of strings or numbers that are, all or nearly, region data of one kind. */
+export function regionList(items: (string | number)[]): RegionData | null {
+  if (items.length < 2 || items.length > MAX_LIST_ITEMS) return null;
+  if (items.every((x) => typeof x === 'number')) {
+    const nums = items as number[];
+    // A list of offsets has a zone east of UTC (negative minutes west); sizes and durations do not.
+    if (!nums.some((n) => n < 0) || !nums.every((n) => Number.isInteger(n) && n !== 0 && n % 15 === 0 && n >= -840 && n <= 720)) return null;
+    return data('utc-offset', nums.flatMap((n) => countriesAtOffset(-n)), nums.map((n) => `${n} (${formatOffset(-n)})`));
+  }
+  if (!items.every((x) => typeof x === 'string')) return null;
+  const perKind = new Map<RegionDataKind, { countries: string[]; items: string[] }>();
+  let matched = 0;
+  let missed = 0;
+  for (const item of items as string[]) {
+    // Bare two-letter words in lower case are ambiguous (a language, a country, a word): capitals only.
+    const r = /^[a-z]{2,3}$/.test(item) ? null : comparedRegionConstant(item);
+    if (!r) {
+      // More than a fifth of the items are not region data: not a list of regions (stop early in big tables).
+      if (++missed > items.length * 0.2) return null;
+      continue;
+    }
+    matched++;
+    const entry = perKind.get(r.kind) ?? { countries: [], items: [] };
+    entry.countries.push(...r.countries);
+    entry.items.push(item);
+    perKind.set(r.kind, entry);
+  }
+  // Nearly every item must be region data: a table of mixed words that holds "ID" or "Chad" is not a list of regions.
+  if (matched < 2 || matched < items.length * 0.8) return null;
+  const [kind, entry] = [...perKind].sort((a, b) => b[1].items.length - a[1].items.length)[0]!;
+  const all = [...perKind.values()].flatMap((e) => e.countries);
+  return data(kind, all, entry.items.length === matched ? entry.items : [...perKind.values()].flatMap((e) => e.items));
+}
+
+/**
+ * The locale a runtime falls back to (CLDR's likely subtags of `und`: `en-US`, `en_US.UTF-8`, `en`).
+ * A value compared with it is checked for being the default, not matched against a region.
+ */
+export function isDefaultLocale(s: string): boolean {
+  const { language, region } = defaultLocale();
+  const parts = s.split(/[.@]/)[0]!.split(/[-_]/);
+  if (parts[0]!.toLowerCase() !== language) return false;
+  const rest = parts.slice(1).map((p) => p.toLowerCase());
+  return rest.length === 0 || rest[rest.length - 1] === region.toLowerCase();
+}
+
+// ---------------------------------------------------------------- regular expressions
+
+/** Regex metacharacters that make the pattern more than a list of fixed strings. */
+const REGEX_META = /[[\]*+?{}|()\\^$]/;
+
+/** Fixed text of a regex piece: `\.` → `.`, `\/` → `/`; null when it holds a character class or a quantifier. */
+function unescapeRegex(piece: string): string | null {
+  const out = piece.replace(/\\([./\-() _:])/g, '$1').replace(/\\s/g, ' ');
+  const bare = piece.replace(/\\[./\-() _:s]/g, '');
+  return REGEX_META.test(bare) ? null : out;
+}
+
+/** Index of `ch` not preceded by a backslash, from `from`; -1 when none. */
+function unescapedIndex(p: string, ch: string, from: number): number {
+  for (let i = from; i < p.length; i++) {
+    if (p[i] === '\\') i++;
+    else if (p[i] === ch) return i;
+  }
+  return -1;
+}
+
+/** A boundary after a language subtag or at the end: `\b`, `$`, `[-_]`, `(?:-|_|$)`, `(?=[-_]|$)`. */
+const END_BOUNDARY = /(?:\\b|\$|\[(?:\\?[-_.])+\]|\((?:\?[:=])?(?:[-_$|]|\\[b.\-W]|\[(?:\\?[-_.])+\])+\))+$/;
+/** "A dot or the start" before a host's last labels: `(\.|^)`, `(?:^|\.)`. */
+const DOT_OR_START = /^\((?:\?:)?(?:\\\.\|\^|\^\|\\\.)\)/;
+
+export interface RegexExpansion {
+  items: string[];
+  anchoredStart: boolean;
+  /** Ends at `$`, a word boundary or a subtag separator. */
+  anchoredEnd: boolean;
+}
+
+/**
+ * The fixed strings a simple regular expression matches: `^(ru|be)\b` → ru, be (anchored at the
+ * start); `\.(cn|ir)$` → .cn, .ir (anchored at the end); `\((China|Taipei) Standard Time\)` → both
+ * names. Patterns with character classes, quantifiers or more than one group are not lists: null.
+ */
+export function expandRegex(pattern: string): RegexExpansion | null {
+  if (pattern.length > 2000) return null;
+  let p = pattern;
+  const anchoredStart = p.startsWith('^');
+  if (anchoredStart) p = p.slice(1);
+  if (p.startsWith('\\b')) p = p.slice(2);
+  p = p.replace(DOT_OR_START, '\\.').replace(/^\[(?:-_|_-)\]/, '_');
+  const end = END_BOUNDARY.exec(p);
+  const anchoredEnd = end !== null;
+  if (end) p = p.slice(0, end.index);
+  const open = unescapedIndex(p, '(', 0);
+  let prefix = '';
+  let suffix = '';
+  let body = p;
+  if (open >= 0) {
+    const inner = unescapedIndex(p, ')', open);
+    if (inner < 0) return null;
+    prefix = p.slice(0, open);
+    body = p.slice(open + (p.startsWith('(?:', open) ? 3 : 1), inner);
+    suffix = p.slice(inner + 1);
+  }
+  const pre = unescapeRegex(prefix);
+  const post = unescapeRegex(suffix);
+  if (pre === null || post === null) return null;
+  const items: string[] = [];
+  for (const alt of body.split('|')) {
+    const a = unescapeRegex(alt);
+    if (a === null || a.length === 0) return null;
+    items.push(pre + a + post);
+  }
+  return { items, anchoredStart, anchoredEnd };
+}
+
+/**
+ * Region data in a regular expression: ccTLD alternations (`/\.(xx|yy)$/`, IDN ccTLDs included),
+ * language subtags at the start of a locale (`/^(xx|yy)\b/`), zones and zone prefixes, long zone
+ * names, locales and hosts. Alternations of file extensions (`\.(md|sh)$`) are not ccTLDs.
+ */
+export function regionRegex(pattern: string, flags: string): RegionData | null {
+  const x = expandRegex(pattern);
+  if (!x || x.items.length > 300) return null;
+  const fold = flags.includes('i');
+  const items = fold ? x.items.map((i) => i.toLowerCase()) : x.items;
+  if (x.anchoredEnd && items.every((i) => i.startsWith('.') || /^[a-z0-9-]+$/.test(i)) && (pattern.includes('\\.') || items.every((i) => i.startsWith('.')))) {
+    const labels = items.map((i) => (i.startsWith('.') ? i.slice(i.lastIndexOf('.') + 1) : i));
+    const countries = labels.map((l) => (GENERIC_USE_CCTLDS.has(l) ? null : tldCountry(l)));
+    const real = labels.filter((l, k) => countries[k] !== null && !FILE_EXTENSION_LOOKALIKES.has(l));
+    if (real.length > 0) return data('cctld-domain', countries.filter((c): c is string => c !== null), labels.filter((_, k) => countries[k] !== null).map((l) => '.' + l));
+  }
+  if (x.anchoredStart && x.anchoredEnd && items.every((i) => /^[a-z]{2,3}$/.test(i))) {
+    const countries = items.map(languageCountry);
+    if (countries.every((c) => c !== null)) return data('language', countries as string[], items);
+  }
+  // Country codes, alone (`^(XX|YY)$`) or as the region subtag ending a locale (`[-_](XX|YY)$`).
+  const region = (i: string) => (x.anchoredEnd && /^[-_][A-Za-z]{2}$/.test(i) ? i.slice(1) : i);
+  if (x.items.every((i) => /^[A-Z]{2}$/.test(region(i))) && (x.anchoredEnd || x.anchoredStart)) {
+    const countries = x.items.map((i) => (isCountryCode(region(i)) ? region(i) : null));
+    if (countries.every((c) => c !== null)) return data('country-code', countries as string[], x.items.map(region));
+  }
+  const found = items.map((i) => regionLiteral(i));
+  const hits = found.filter((r): r is RegionData => r !== null);
+  if (hits.length === 0 || hits.length < items.length * 0.8) return null;
+  return data(hits[0]!.kind, hits.flatMap((h) => h.countries), items);
 }

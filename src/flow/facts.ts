@@ -22,6 +22,8 @@ export const BIT_ZONE = 1 << 20;
 export const BIT_LOCALE = 1 << 21;
 /** A fingerprint after it went through an encoder. */
 export const BIT_ENCODED = 1 << 22;
+/** Region data that is a country-code domain (a subset of BIT_REGION). */
+export const BIT_DOMAIN = 1 << 23;
 /** Bits that travel along control edges: a decision taints what its branches produce; values do not. */
 export const CONTROL_BITS = BIT_TARGETING;
 
@@ -37,6 +39,16 @@ export interface SourceFact extends Span {
   detail: string;
 }
 
+/** What kind of region data a literal is (the same words as `RegionData.kind` in src/data/region.ts). */
+export type RegionDataKind = 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code' | 'zone-prefix' | 'zone-name' | 'language' | 'country-name';
+
+/** Region data a time-zone read can be matched with. */
+export const ZONE_DATA: ReadonlySet<RegionDataKind> = new Set(['timezone', 'utc-offset', 'zone-prefix', 'zone-name']);
+/** Region data a locale read can be matched with. */
+export const LOCALE_DATA: ReadonlySet<RegionDataKind> = new Set(['locale', 'country-code', 'language']);
+/** Region data a host name can be matched with. */
+export const DOMAIN_DATA: ReadonlySet<RegionDataKind> = new Set(['cctld-domain']);
+
 export interface DataFact extends Span {
   kind: 'region' | 'hidden';
   node: number;
@@ -45,7 +57,9 @@ export interface DataFact extends Span {
   /** Countries the data points at (ISO codes), when it is region data. */
   countries: string[];
   /** What kind of region evidence a clear-text literal is. */
-  regionKind?: 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code';
+  regionKind?: RegionDataKind;
+  /** How the literal was read as region data (`country-code domains .ru, .by`), for the evidence. */
+  reading?: string;
   decoded?: Decoded;
   /** Where the decoding routine is, when one was recognised. */
   decoder?: Span;

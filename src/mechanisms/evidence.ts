@@ -6,7 +6,7 @@ import type { DataFact, Span } from '../flow/facts.js';
 import { addOnce, type Context } from './context.js';
 import { MAX_FLOW_STEPS } from './limits.js';
 import type { Targeting } from './targeting.js';
-import { clip, countryNote, digestNote, labels, listPreview, readsNote } from './wording.js';
+import { clip, countryNote, dataText, digestNote, labels, listPreview, readingNote, readsNote } from './wording.js';
 
 /** Facts already shown in a finding: later producers report only what is left. */
 export interface Used {
@@ -16,7 +16,7 @@ export interface Used {
 
 export function targetingEvidence(ctx: Context, t: Targeting, used: Used, related: Evidence[], decoded: Decoded[]): void {
   used.targeting.add(t);
-  const values = t.data.map((d) => (d.kind === 'hidden' ? `decoded list (${listPreview(d.text)})` : JSON.stringify(d.text) + countryNote(d.countries)));
+  const values = t.data.map((d) => (d.kind === 'hidden' ? `decoded list (${listPreview(d.text)})` : dataText(d.text) + readingNote(d) + countryNote(d.countries)));
   related.push(ctx.evidence('condition', t.compare, `${labels(t.sources.map((s) => s.kind))} compared (${t.compare.op}) with ${clip(values.join(', '), 200)}`));
   for (const s of t.sources) addOnce(related, ctx.evidence('source', s, readsNote(s.kind, s.detail)));
   for (const d of t.data) dataEvidence(ctx, d, used, related, decoded);
@@ -33,7 +33,7 @@ export function dataEvidence(ctx: Context, d: DataFact, used: Used, related: Evi
     if (d.decoder) addOnce(related, ctx.evidence('decoder', d.decoder, 'decoding routine'));
     if (d.decoded && !decoded.some((x) => x.text === d.decoded!.text)) decoded.push(d.decoded);
   } else {
-    addOnce(related, ctx.evidence('data', d, `region data ${JSON.stringify(d.text)}${countryNote(d.countries)}`));
+    addOnce(related, ctx.evidence('data', d, `region data ${dataText(d.text)}${readingNote(d)}${countryNote(d.countries)}`));
   }
 }
 

@@ -1,7 +1,23 @@
 // Stage 2: targeting comparisons — a fingerprint on one side, region data or hidden data of a kind it
 // can match on the other, both read a short way off. Their results taint what they decide.
 
-import { BIT_HIDDEN, BIT_LOCALE, BIT_REGION, BIT_TARGETING, BIT_ZONE, FINGERPRINT_BITS, sourceBit, type CompareFact, type DataFact, type SourceFact } from '../flow/facts.js';
+import {
+  BIT_DOMAIN,
+  BIT_HIDDEN,
+  BIT_LOCALE,
+  BIT_REGION,
+  BIT_TARGETING,
+  BIT_ZONE,
+  DOMAIN_DATA,
+  FINGERPRINT_BITS,
+  LOCALE_DATA,
+  ZONE_DATA,
+  sourceBit,
+  type CompareFact,
+  type DataFact,
+  type SourceFact,
+} from '../flow/facts.js';
+import { isDefaultLocale } from '../data/region.js';
 import type { Val } from '../flow/graph.js';
 import { nearest, type Context } from './context.js';
 import { MAX_DATA_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
@@ -38,9 +54,12 @@ export function findTargeting(ctx: Context): TargetingResult {
     const candidates = ctx.dataReaching(dataSide, BIT_REGION | BIT_HIDDEN);
     // A value is matched against data of its own kind: a zone against zones, a locale against locale
     // tags, an IP location against any region; a host, name or machine id against data that was hidden.
-    const matched = sources.filter((s) => candidates.some((d) => matches(s, d)));
+    // A value compared with its own fallback (`(LANG || 'en-US') !== 'en-US'`) is checked for being unset, not matched against a region.
+    const fallbacks = () => new Set(ctx.dataReaching(fpSide, BIT_REGION).map((d) => d.text));
+    const usable = candidates.filter((d) => d.kind === 'hidden' || !fallbacks().has(d.text));
+    const matched = sources.filter((s) => usable.some((d) => matches(s, d)));
     if (matched.length === 0) continue;
-    const data = candidates.filter((d) => matched.some((s) => matches(s, d)));
+    const data = usable.filter((d) => matched.some((s) => matches(s, d)));
     // A number is a UTC offset only right next to getTimezoneOffset() (else it is a char code, a size…).
     if (data.every((d) => d.regionKind === 'utc-offset') && g.distOf(offsetDist(), fpSide) > MAX_OFFSET_DIST) continue;
     const t = { compare: c, sources: matched, data };
@@ -67,6 +86,7 @@ function kindsCanMatch(fp: number, data: number): boolean {
     (data & BIT_HIDDEN) !== 0 ||
     ((fp & sourceBit('timezone')) !== 0 && (data & BIT_ZONE) !== 0) ||
     ((fp & sourceBit('locale')) !== 0 && (data & BIT_LOCALE) !== 0) ||
+    ((fp & (sourceBit('host-url') | sourceBit('hostname'))) !== 0 && (data & BIT_DOMAIN) !== 0) ||
     ((fp & sourceBit('ip-geolocation')) !== 0 && (data & BIT_REGION) !== 0)
   );
 }
@@ -75,14 +95,29 @@ function matches(source: SourceFact, d: DataFact): boolean {
   // Short decoded words (parser keyword tables) are not data worth matching a user against.
   // A digest is matched whatever its plaintext's length (a hashed ccTLD is two letters).
   if (d.kind === 'hidden') return d.digest !== undefined || d.text.length >= MIN_HIDDEN_MATCH;
+  const kind = d.regionKind;
+  if (kind === undefined) return false;
   switch (source.kind) {
     case 'timezone':
-      return d.regionKind === 'timezone' || (d.regionKind === 'utc-offset' && source.detail.includes('getTimezoneOffset'));
+      return ZONE_DATA.has(kind) && (kind !== 'utc-offset' || source.detail.includes('getTimezoneOffset'));
     case 'locale':
-      return d.regionKind === 'locale' || d.regionKind === 'country-code';
+      // The default locale (CLDR's likely locale of `und`, en-US) is what a runtime falls back to: a
+      // value compared with it is checked for being the default.
+      return LOCALE_DATA.has(kind) && !(kind !== 'country-code' && isDefaultLocale(d.text));
+    case 'host-url':
+      // The page's own address (location.hostname, document.domain) names the site the user is on; a
+      // configured endpoint compared with domains is routing among the package's own hosts.
+      return DOMAIN_DATA.has(kind) && isPageLocation(source.detail);
+    case 'hostname':
+      return DOMAIN_DATA.has(kind);
     case 'ip-geolocation':
       return d.countries.length > 0;
     default:
       return false;
   }
+}
+
+/** A read of the page's own address (browser): `location.hostname`, `window.location.host`, `document.domain`. */
+export function isPageLocation(detail: string): boolean {
+  return /^(?:(?:window|self|globalThis|document)\.)?location\.|^document\.(?:domain|URL)\b/.test(detail);
 }

@@ -7,7 +7,7 @@ import { countryName } from '../data/region.js';
 export const SOURCE_LABEL: Record<SourceKind, string> = {
   timezone: 'time zone',
   locale: 'locale',
-  'host-url': 'configured URL/host',
+  'host-url': 'configured or page URL/host',
   hostname: 'host name',
   username: 'user name',
   'machine-id': 'machine identifier',
@@ -58,7 +58,18 @@ export function countryLabel(code: string): string {
 }
 
 export function countryNote(codes: string[]): string {
-  return codes.length ? ` → ${codes.slice(0, 5).map(countryLabel).join(', ')}` : '';
+  return codes.length ? ` → ${codes.slice(0, 5).map(countryLabel).join(', ')}${codes.length > 5 ? `, … (${codes.length} countries)` : ''}` : '';
+}
+
+/** A region literal as written: regular expressions and array literals as they are, strings quoted. */
+export function dataText(text: string): string {
+  return /^[/[]/.test(text) ? text : JSON.stringify(text);
+}
+
+/** How a literal was read as region data: ` read as country-code domains .ru, .by`, or ` (zone areas)` for the literal itself. */
+export function readingNote(d: { text: string; reading?: string }): string {
+  if (!d.reading) return '';
+  return d.reading.endsWith(' ' + d.text) ? ` (${d.reading.slice(0, -d.text.length - 1)})` : ` read as ${d.reading}`;
 }
 
 export function listPreview(text: string): string {

@@ -9,8 +9,17 @@ import {
   localeRegion,
   splitList,
   zoneCountries,
+  comparedRegionConstant,
+  expandRegex,
+  isDefaultLocale,
+  offsetData,
+  regionList,
+  regionLiteral,
+  regionRegex,
+  tldCountry,
   type RegionMatch,
 } from '../../src/data/region.js';
+import { idnCcTlds, languageCountry, scriptCountry } from '../../src/data/region-tables.js';
 
 describe('zoneCountries', () => {
   const table: [string, string[] | null][] = [
@@ -125,4 +134,92 @@ it('countryName', () => {
   assert.equal(countryName('TW'), 'Taiwan');
   assert.equal(countryName('EU'), 'European Union');
   assert.equal(countryName('ZZ'), null);
+});
+
+/** `kind CC/CC` for a reading, or null. */
+function short(r: { kind: string; countries: string[] } | null): string | null {
+  return r ? `${r.kind} ${r.countries.join('/')}` : null;
+}
+
+describe('region data in other spellings', () => {
+  it('ccTLDs alone and internationalised ones (from the country data, generic IDN TLDs left out)', () => {
+    assert.equal(tldCountry('kz'), 'KZ');
+    assert.equal(tldCountry('xn--p1ai'), 'RU');
+    assert.equal(tldCountry('укр'), 'UA');
+    assert.equal(tldCountry('com'), null);
+    // a country's list of TLDs holds generic IDN names sold there (公司 "company"): not a ccTLD
+    assert.ok(![...idnCcTlds().keys()].includes('xn--55qx5d'));
+    assert.equal(short(regionLiteral('.uz')), 'cctld-domain UZ');
+    assert.equal(regionLiteral('.io'), null);
+    assert.equal(domainCountry('shop.пример.срб'), 'RS');
+  });
+  it('zone prefixes and long zone names', () => {
+    assert.equal(short(regionLiteral('America/Argentina/')), 'zone-prefix AR');
+    assert.equal(regionLiteral('Etc/'), null);
+    assert.equal(short(regionLiteral('Nepal Time')), 'zone-name NP');
+    assert.equal(short(regionLiteral('(Pakistan Standard Time)')), 'zone-name PK');
+    assert.equal(regionLiteral('Pakistan Standard Time', { longZoneNames: false }), null);
+    assert.equal(regionLiteral('Build Time'), null);
+  });
+  it('compared constants: ISO codes in three spellings, language subtags, country names in English and own script', () => {
+    const table: [string, string | null][] = [
+      ['AZ', 'country-code AZ'],
+      ['AZE', 'country-code AZ'],
+      ['031', 'country-code AZ'],
+      ['XYZ', null],
+      ['az', 'language AZ'],
+      ['tk', 'language TM'],
+      ['Azerbaijan', 'country-name AZ'],
+      ['Azərbaycan', 'country-name AZ'],
+      ['ประเทศไทย', 'country-name TH'],
+      ['ไทย', 'language TH'],
+      ['azerbaijan', null],
+      ['Chat', null],
+      ['ok', null],
+      ['ש', 'language IL'],
+    ];
+    for (const [s, want] of table) assert.equal(short(comparedRegionConstant(s)), want, s);
+    assert.equal(languageCountry('xx'), null);
+    assert.equal(scriptCountry('abc'), null);
+    assert.equal(scriptCountry('ก'), 'TH');
+  });
+  it('UTC offsets in minutes (west, as getTimezoneOffset) and hours', () => {
+    assert.deepEqual(offsetData(-345)?.countries, ['NP']);
+    assert.ok(offsetData(-330)?.countries.includes('IN'));
+    assert.equal(offsetData(-330)?.label, '-330 (UTC+5:30)');
+    assert.ok(offsetData(9)?.countries.includes('JP'));
+    assert.equal(offsetData(0), null);
+    assert.equal(offsetData(17), null);
+    assert.equal(offsetData(1000), null);
+  });
+  it('array literals that are lists of regions, and tables that are not', () => {
+    assert.equal(short(regionList(['MDA', 'GEO'])), 'country-code GE/MD');
+    assert.equal(short(regionList([-210, -270])), 'utc-offset AF/IR');
+    assert.equal(regionList([10, 20, 30]), null);
+    assert.equal(regionList(['Error', 'Warning', 'Chad']), null);
+    assert.equal(regionList(['de', 'fr']), null);
+  });
+  it('regular expressions read as lists of fixed strings', () => {
+    assert.deepEqual(expandRegex('^(?:ab|cd)\\b'), { items: ['ab', 'cd'], anchoredStart: true, anchoredEnd: true });
+    assert.deepEqual(expandRegex('(?:^|\\.)(ab|cd)$')?.items, ['.ab', '.cd']);
+    assert.equal(expandRegex('^[a-z]+(ab|cd)$'), null);
+    const table: [string, string, string | null][] = [
+      ['\\.(?:az|ge)$', '', 'cctld-domain AZ/GE'],
+      ['\\.(az|com)$', 'i', 'cctld-domain AZ'],
+      ['\\.(md|sh)$', '', null],
+      ['\\.(ai|io)$', '', null],
+      ['^(az|hy)(?:-|_|$)', 'i', 'language AM/AZ'],
+      ['^(az|hy)', '', null],
+      ['[-_](AZ|GE)$', '', 'country-code AZ/GE'],
+      ['^(Asia\\/Baku|Asia\\/Tbilisi)$', '', 'timezone AZ/GE'],
+      ['^Antarctica\\/', '', 'zone-prefix AQ/AU'],
+      ['\\((Azerbaijan|Georgia) Standard Time\\)', '', 'zone-name AZ/GE'],
+      ['^\\d{3}$', '', null],
+    ];
+    for (const [p, flags, want] of table) assert.equal(short(regionRegex(p, flags)), want, p);
+  });
+  it('the default locale is CLDR\'s likely locale of und', () => {
+    for (const s of ['en-US', 'en_US.UTF-8', 'en', 'en-Latn-US']) assert.ok(isDefaultLocale(s), s);
+    for (const s of ['en-GB', 'de-DE', 'fr', 'en-IN']) assert.ok(!isDefaultLocale(s), s);
+  });
 });

@@ -13,7 +13,6 @@ function highs(code: string): string[] {
 }
 
 const PENDING_EFFECTS = 'region data used only to compute a value is no finding: owned by the region-effects change (issue 9 item 4)';
-const PENDING_SOURCES = 'LC_TERMINAL is not a locale, a comparison with a default is not targeting: owned by the region-sources change (issue 9 item 2)';
 
 test('a zone-specific number (a DST shift) used in arithmetic and printed is computing a value, not targeting', { todo: PENDING_EFFECTS }, () => {
   // Seen in a date library: two zones with unusual DST shifts get their own number; the result is shown by a debug method.
@@ -32,10 +31,20 @@ export function describe(summer) {
   assert.deepEqual(highs(code), []);
 });
 
-test('a locale compared with the default locale chooses translations, not a region', { todo: PENDING_SOURCES }, () => {
+test('a locale compared with the default locale chooses translations, not a region', () => {
   const code = `
 const loc = process.env.LC_ALL || process.env.LANG || 'en-US';
 if (loc !== 'en-US') { fetch('https://cdn.example.com/strings/' + loc + '.json'); }
+`;
+  assert.deepEqual(highs(code), []);
+});
+
+test('LC_TERMINAL names a terminal program, not a locale; a locale compared with its own fallback is checked for being unset', () => {
+  const code = `
+const lang = process.env.LC_TERMINAL || process.env.LANGUAGE || 'pt-BR';
+if (lang !== 'pt-BR') fetch('https://cdn.example.com/strings/' + lang + '.json');
+const term = process.env.LC_TERMINAL;
+if (term === 'iTerm2') fetch('https://cdn.example.com/hints/term.json');
 `;
   assert.deepEqual(highs(code), []);
 });

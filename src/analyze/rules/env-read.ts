@@ -3,13 +3,19 @@ import { constString, isProcessEnv, span } from '../ast.js';
 import type { SourceKind } from '../../flow/facts.js';
 
 /**
+ * Locale categories of POSIX (LC_CTYPE … LC_MESSAGES) and glibc (LC_PAPER … LC_IDENTIFICATION). Other
+ * LC_ names are not locales: LC_TERMINAL and LC_TERMINAL_VERSION name a terminal program.
+ */
+const LOCALE_CATEGORIES = /^LC_(ALL|CTYPE|COLLATE|MESSAGES|MONETARY|NUMERIC|TIME|ADDRESS|IDENTIFICATION|MEASUREMENT|NAME|PAPER|TELEPHONE)$/;
+
+/**
  * What an environment variable's name says it holds. These are naming conventions shared by
  * operating systems, CI services and SDKs, not any one tool's variables.
  */
 export function classifyEnvName(name: string): SourceKind | null {
   const n = name.toUpperCase();
   if (n === 'TZ') return 'timezone';
-  if (n === 'LANG' || n === 'LANGUAGE' || n === 'LC_ALL' || n.startsWith('LC_')) return 'locale';
+  if (n === 'LANG' || n === 'LANGUAGE' || LOCALE_CATEGORIES.test(n)) return 'locale';
   if (n === 'USER' || n === 'USERNAME' || n === 'LOGNAME') return 'username';
   if (n === 'HOSTNAME' || n === 'COMPUTERNAME' || n === 'USERDOMAIN' || n === 'HOST') return 'hostname';
   if (
@@ -37,7 +43,7 @@ export default defineRule({
     description: 'Environment variables the code reads, classified by what their names say they hold.',
     docs:
       'Every `process.env.NAME` read (also `process.env["NAME"]` and destructuring) is listed in the inventory. ' +
-      'Names that by convention hold a time zone (TZ), a locale (LANG, LC_*), a user or host name, a URL or host ' +
+      'Names that by convention hold a time zone (TZ), a locale (LANG, LANGUAGE, the POSIX LC_ categories; not LC_TERMINAL), a user or host name, a URL or host ' +
       '(…_URL, …_HOST, …_PROXY, …_BASE_URL) or a CI/container marker become fingerprint sources for the flow analysis. ' +
       'A read is not a finding by itself.',
   },

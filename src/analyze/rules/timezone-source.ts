@@ -1,5 +1,29 @@
-import { defineRule } from '../rule.js';
-import { calleeName, memberName, span, unwrapChain } from '../ast.js';
+import { defineRule, type AnyNode } from '../rule.js';
+import { calleeName, memberName, span, templateText, unwrapChain } from '../ast.js';
+
+/** Commands and files that print the system's zone: `timedatectl`, `tzutil /g`, `Get-TimeZone`, `systemsetup -gettimezone`, /etc/timezone. */
+const ZONE_COMMAND = /^\s*(?:timedatectl\b[^\n]*|tzutil\s+\/g|readlink\s+(?:-f\s+)?\/etc\/localtime)\s*$|\bGet-TimeZone\b|\bsystemsetup\s+-gettimezone\b|^\/etc\/(?:timezone|localtime)$/i;
+
+/**
+ * An options object literal with `timeZoneName: 'long'` (or `'longGeneric'`): formatted dates then end
+ * with the zone's long name ("China Standard Time"). Short names (`GMT+8`) stay inventory.
+ */
+function hasLongZoneNameOption(node: AnyNode): boolean {
+  for (const a of node.arguments as AnyNode[]) {
+    if (a.type !== 'ObjectExpression') continue;
+    for (const p of a.properties) {
+      if (p.type !== 'Property' || p.computed || p.key.type !== 'Identifier' || p.key.name !== 'timeZoneName') continue;
+      return p.value.type === 'Literal' && (p.value.value === 'long' || p.value.value === 'longGeneric');
+    }
+  }
+  return false;
+}
+
+/** `new Date(...)` or `Date(...)` written directly (not a value that may be anything). */
+function isDateConstruction(node: AnyNode): boolean {
+  const n = unwrapChain(node);
+  return (n.type === 'NewExpression' || n.type === 'CallExpression') && n.callee.type === 'Identifier' && n.callee.name === 'Date';
+}
 
 export default defineRule({
   meta: {
@@ -8,7 +32,9 @@ export default defineRule({
     description: "Reads of the user's time zone.",
     docs:
       'The time zone is a strong region signal. Recognised reads: `Intl.DateTimeFormat().resolvedOptions().timeZone`, ' +
-      '`Date.prototype.getTimezoneOffset()`, formatting with a `timeZoneName` option, and `process.env.TZ` (see env-read). ' +
+      '`Date.prototype.getTimezoneOffset()`, the zone text of `Date#toString` / `toTimeString` and of `Date()`, dates ' +
+      'formatted with a `timeZoneName` option (`toLocaleString`, `new Intl.DateTimeFormat(…, { timeZoneName })`), ' +
+      'commands that print the zone (`timedatectl`, `tzutil /g`, `Get-TimeZone`) and `process.env.TZ` (see env-read). ' +
       'A read is inventory; it matters when it is compared with region data or conditions what is sent.',
   },
   create(ctx) {
@@ -23,16 +49,38 @@ export default defineRule({
       CallExpression(node) {
         const name = calleeName(node);
         if (name === 'getTimezoneOffset') ctx.recordSource('timezone', span(node), ctx.slice(span(node), 120));
+        else if (name === 'toTimeString') ctx.recordSource('timezone', span(node), "Date#toTimeString() (ends with the zone's long name)");
+        else if (name === 'toString' && node.callee.type === 'MemberExpression' && isDateConstruction(node.callee.object)) {
+          ctx.recordSource('timezone', span(node), "Date#toString() (ends with the zone's long name)");
+        } else if (name === 'Date' && node.callee.type === 'Identifier') {
+          ctx.recordSource('timezone', span(node), 'Date() (a date string with the zone name)');
+        } else if ((name === 'toLocaleString' || name === 'toLocaleTimeString' || name === 'toLocaleDateString') && hasLongZoneNameOption(node)) {
+          ctx.recordSource('timezone', span(node), `Date#${name}() with timeZoneName: long (prints the zone's long name)`);
+        }
+      },
+      NewExpression(node) {
+        // A formatter made to print the zone's name: what it formats carries the zone.
+        if (calleeName(node) === 'DateTimeFormat' && hasLongZoneNameOption(node)) {
+          ctx.recordSource('timezone', span(node), "Intl.DateTimeFormat with timeZoneName: long (formats the zone's long name)");
+        }
       },
       ObjectExpression(node) {
         // { timeZoneName: 'short' } makes formatted dates show the zone. The options object is not the
-        // zone itself, so it is inventory only: as a flow source it would taint every formatter.
+        // zone itself, so it is inventory only: the call it is passed to is the source.
         for (const p of node.properties) {
           if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'timeZoneName') {
             ctx.inventory.fingerprint('timezone', p.start);
             return;
           }
         }
+      },
+      Literal(node) {
+        const v = node.value;
+        if (typeof v === 'string' && v.length >= 8 && v.length <= 200 && ZONE_COMMAND.test(v)) ctx.recordSource('timezone', span(node), `command ${JSON.stringify(v)} (prints the zone)`);
+      },
+      TemplateLiteral(node) {
+        const v = templateText(node);
+        if (v !== null && v.length <= 200 && ZONE_COMMAND.test(v)) ctx.recordSource('timezone', span(node), `command ${JSON.stringify(v)} (prints the zone)`);
       },
     };
   },

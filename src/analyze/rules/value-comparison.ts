@@ -1,35 +1,33 @@
 import { defineRule } from '../rule.js';
 import { calleeName } from '../ast.js';
 import type { AnyNode, RuleContext } from '../rule.js';
-import { countriesAtOffset, formatOffset, isCountryCode } from '../../data/region.js';
+import { comparedRegionConstant, offsetData, type RegionData } from '../../data/region.js';
 
 /**
- * Constants that are region data only in a comparison: a UTC offset in minutes (what
- * getTimezoneOffset returns; 0 and small counts are left out) and an upper-case ISO country code.
- * They are seeded into the compared value so the mechanisms stage can match them with a time-zone or
- * locale source; compared with anything else they mean nothing.
+ * Constants that are region data only in a comparison: a UTC offset (minutes, as getTimezoneOffset
+ * returns, or hours; 0 left out), an ISO country code (alpha-2 or alpha-3 in capitals, numeric as a
+ * string), a language subtag, a country name, a long zone name. They are seeded into the compared
+ * value so the mechanisms stage can match them with a time-zone, locale or location source; compared
+ * with anything else they mean nothing.
  */
 function comparedConstant(ctx: RuleContext, side: AnyNode): number[] {
+  let r: RegionData | null;
+  let text: string;
   if (side.type === 'UnaryExpression' && side.operator === '-' && side.argument.type === 'Literal' && typeof side.argument.value === 'number') {
-    return offsetData(ctx, side, -side.argument.value);
-  }
-  if (side.type !== 'Literal') return [];
-  if (typeof side.value === 'number') return offsetData(ctx, side, side.value);
-  if (typeof side.value === 'string' && /^[A-Z]{2}$/.test(side.value) && isCountryCode(side.value)) {
-    const n = ctx.graph.node(side.start);
-    ctx.facts.data.push({ kind: 'region', regionKind: 'country-code', node: n, start: side.start, end: side.end, text: side.value, countries: [side.value] });
-    return [n];
-  }
-  return [];
-}
-
-function offsetData(ctx: RuleContext, side: AnyNode, minutesWest: number): number[] {
-  if (!Number.isInteger(minutesWest) || minutesWest === 0 || minutesWest % 30 !== 0 || minutesWest < -840 || minutesWest > 720) return [];
-  const east = -minutesWest;
-  const countries = countriesAtOffset(east);
-  if (countries.length === 0) return [];
+    text = String(-side.argument.value);
+    r = offsetData(-side.argument.value);
+  } else if (side.type === 'Literal' && typeof side.value === 'number') {
+    text = String(side.value);
+    r = offsetData(side.value);
+  } else if (side.type === 'Literal' && typeof side.value === 'string') {
+    text = side.value;
+    r = comparedRegionConstant(side.value);
+  } else return [];
+  if (!r) return [];
   const n = ctx.graph.node(side.start);
-  ctx.facts.data.push({ kind: 'region', regionKind: 'utc-offset', node: n, start: side.start, end: side.end, text: `${minutesWest} (${formatOffset(east)})`, countries });
+  // Numbers are shown with their reading (`-480 (UTC+8)`); strings as written.
+  if (r.kind === 'utc-offset') text = r.label ?? text;
+  ctx.facts.data.push({ kind: 'region', regionKind: r.kind, node: n, start: side.start, end: side.end, text, countries: r.countries, reading: r.reading });
   return [n];
 }
 
@@ -60,8 +58,10 @@ export default defineRule({
       CallExpression(node, ev) {
         const name = calleeName(node);
         if (name === null || !MEMBERSHIP.has(name) || ev.args.length === 0) return;
-        const right = ctx.graph.joinAll(ev.args);
+        let right = ctx.graph.joinAll(ev.args);
         if (ev.receiver.length === 0 && right.length === 0) return;
+        // `value.endsWith('.xx')`, `zone.startsWith('Asia/')`, `text.includes('China Standard Time')`.
+        if (right.length === 0 && node.arguments.length === 1) right = comparedConstant(ctx, node.arguments[0]);
         ctx.facts.compares.push({ op: name, left: ev.receiver, right, node: ev.asNode(), start: node.start, end: node.end });
       },
     };

@@ -8,6 +8,7 @@ ruleTable({
     ...[...o.inventory.envVars.keys()].map((k) => `env ${k}`),
   ].filter((x) => x.length > 0 && code.length > 0),
   valid: ['const env = {}; env.TZ;', 'process.envx.TZ;', 'const { TZ } = other;'],
+  // LC_TERMINAL names a terminal program and TERM_PROGRAM the terminal: read, listed, not locales.
   invalid: [
     { code: 'const z = process.env.TZ;', expect: ['timezone process.env.TZ', 'env TZ'] },
     { code: 'process.env["LC_ALL"] || process.env.LANG;', expect: ['locale process.env.LC_ALL', 'locale process.env.LANG', 'env LC_ALL', 'env LANG'] },
@@ -15,5 +16,7 @@ ruleTable({
     { code: 'if (process.env.CI) x(); process.env.DEBUG;', expect: ['ci-container process.env.CI', 'env CI', 'env DEBUG'] },
     { code: 'const { USER, HOME } = process.env;', expect: ['username process.env.USER', 'env USER', 'env HOME'] },
     { code: 'process.env[name];', expect: ['env <computed name>'] },
+    { code: 'const t = process.env.LC_TERMINAL || process.env.TERM_PROGRAM;', expect: ['env LC_TERMINAL', 'env TERM_PROGRAM'] },
+    { code: 'const m = process.env.LC_MESSAGES ?? process.env.LC_CTYPE;', expect: ['locale process.env.LC_MESSAGES', 'locale process.env.LC_CTYPE', 'env LC_MESSAGES', 'env LC_CTYPE'] },
   ],
 });

@@ -4,10 +4,26 @@ import rule from '../../../src/analyze/rules/timezone-source.js';
 ruleTable({
   rule,
   summarise: sources,
-  valid: ['d.toLocaleString("en", { timeZoneName: "short" });', 'const o = { timeZone: "UTC" }; o.timeZone;', 'new Intl.DateTimeFormat("en", { timeZone: "UTC" }).format(d);', 'resolved.timeZone;'],
+  valid: [
+    'd.toLocaleString("en", { timeZoneName: "short" });',
+    'const o = { timeZone: "UTC" }; o.timeZone;',
+    'new Intl.DateTimeFormat("en", { timeZone: "UTC" }).format(d);',
+    'resolved.timeZone;',
+    'const s = value.toString();',
+    'const s = new Map().toString();',
+    'const doc = "see timedatectl(1) for details";',
+    'new Intl.DateTimeFormat("en", { timeZoneName: "shortOffset" }).format(d);',
+  ],
   invalid: [
     { code: 'const z = Intl.DateTimeFormat().resolvedOptions().timeZone;', expect: ['timezone Intl.DateTimeFormat().resolvedOptions().timeZone'] },
     { code: 'const z = new Intl.DateTimeFormat()?.resolvedOptions()?.timeZone;', expect: ['timezone new Intl.DateTimeFormat()?.resolvedOptions()?.timeZone'] },
     { code: 'const off = new Date().getTimezoneOffset();', expect: ['timezone new Date().getTimezoneOffset()'] },
+    { code: 'const s = new Date(Date.now()).toString();', expect: ['timezone new Date(Date.now()).toString()'] },
+    { code: 'const s = stamp.toTimeString();', expect: ['timezone stamp.toTimeString()'] },
+    { code: 'const s = String(Date());', expect: ['timezone Date()'] },
+    { code: 'const s = now.toLocaleTimeString([], { hour: "2-digit", timeZoneName: "long" });', expect: ['timezone now.toLocaleTimeString([], { hour: "2-digit", timeZoneName: "long" })'] },
+    { code: 'const f = new Intl.DateTimeFormat(undefined, { timeZoneName: "longGeneric" });', expect: ['timezone new Intl.DateTimeFormat(undefined, { timeZoneName: "longGeneric" })'] },
+    { code: 'const z = execSync("timedatectl show -p Timezone --value");', expect: ['timezone "timedatectl show -p Timezone --value"'] },
+    { code: 'const z = run(`tzutil /g`);', expect: ['timezone `tzutil /g`'] },
   ],
 });

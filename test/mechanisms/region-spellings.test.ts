@@ -1,0 +1,198 @@
+// Region targeting written in other spellings and read from other sources: each positive fixture (written
+// for this project) is a high region-targeting finding whose evidence decodes the region data and shows the
+// source, at the comparison's location; each sits next to a benign twin that must stay quiet.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lineColOf, significant } from '../helpers/analyze.js';
+import { atLeast } from '../../src/model/finding.js';
+
+interface Case {
+  name: string;
+  code: string;
+  /** Text of the comparison the finding is located at. */
+  at: string;
+  /** Substrings of the evidence notes: the source read and the region data as decoded. */
+  source: string;
+  data: string;
+  benign: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'page host ending in a ccTLD from a regex alternation changes a request body',
+    code: `
+const site = location.hostname;
+const mode = /\\.(by|kz)$/.test(site) ? "reduced" : "standard";
+fetch("https://svc.example.org/v2/run", { method: "POST", body: JSON.stringify({ mode }) });`,
+    at: '/\\.(by|kz)$/.test(site)',
+    source: 'location.hostname',
+    data: 'country-code domains .by, .kz → BY Belarus, KZ Kazakhstan',
+    // The package's own hosts, and a configured endpoint routed by its domain, are not the user's country.
+    benign: `
+const site = location.hostname;
+const payload = { mode: "standard" };
+if (/\\.(example|sample)\\.(com|org)$/.test(site)) payload.mode = "embedded";
+const api = process.env.SVC_API_URL || "https://svc.example.org";
+const host = new URL(api).hostname;
+const region = /\\.(cn)$/.test(host) ? "cn" : "global";
+fetch(api + "/v2/run?r=" + region, { method: "POST", body: JSON.stringify(payload) });`,
+  },
+  {
+    name: 'IDN ccTLDs of the page host',
+    code: `
+const h = document.domain;
+if (/\\.(?:xn--90a3ac|срб)$/i.test(h)) document.body.innerHTML = "";`,
+    at: '/\\.(?:xn--90a3ac|срб)$/i.test(h)',
+    source: 'document.domain',
+    data: '→ RS Serbia',
+    benign: `
+const h = document.domain;
+const label = h.split(".").map((l) => l.startsWith("xn--") ? "[idn]" : l).join(".");
+document.title = label;`,
+  },
+  {
+    name: 'long zone name in Date#toString',
+    code: `
+const stamp = new Date().toString();
+let delay = 0;
+if (stamp.includes("(Israel Standard Time)") || stamp.includes("Israel Daylight Time")) delay = 30000;
+setTimeout(() => fetch("https://svc.example.org/ready"), delay);`,
+    at: 'stamp.includes("(Israel Standard Time)")',
+    source: "Date#toString() (ends with the zone's long name)",
+    data: '→ IL Israel',
+    benign: `
+const stamp = new Date().toString();
+const utc = stamp.includes("Coordinated Universal Time");
+console.log("Local time: " + stamp + (utc ? "" : " (local)"));`,
+  },
+  {
+    name: 'long zone name from Intl.DateTimeFormat with timeZoneName long',
+    code: `
+const parts = new Intl.DateTimeFormat("en-US", { timeZoneName: "long" }).formatToParts(new Date());
+const zn = parts.find((p) => p.type === "timeZoneName").value;
+const SKIP = ["Myanmar Time", "Afghanistan Time"];
+if (SKIP.includes(zn)) process.exit(0);`,
+    at: 'SKIP.includes(zn)',
+    source: 'Intl.DateTimeFormat with timeZoneName: long',
+    data: 'long zone names Myanmar Time, Afghanistan Time → AF Afghanistan, MM Myanmar',
+    benign: `
+const parts = new Intl.DateTimeFormat("en-US", { timeZoneName: "long" }).formatToParts(new Date());
+const zn = parts.find((p) => p.type === "timeZoneName").value;
+console.log("Times are shown in " + zn);`,
+  },
+  {
+    name: 'UTC offsets in hours compared with getTimezoneOffset()',
+    code: `
+const h = -new Date().getTimezoneOffset() / 60;
+if (h === 7 || h === 8) require("fs").writeFileSync(require("os").homedir() + "/.cache/flag", "1");`,
+    at: 'h === 7',
+    source: 'getTimezoneOffset',
+    data: '"7 h (UTC+7 or UTC-7)" (UTC offsets) → AQ Antarctica, CA Canada',
+    benign: `
+const h = -new Date().getTimezoneOffset() / 60;
+const label = "UTC" + (h >= 0 ? "+" : "") + h;
+require("fs").writeFileSync("out/zone.txt", label);`,
+  },
+  {
+    name: 'zone prefix',
+    code: `
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+let endpoint = "https://svc.example.org/a";
+if (zone.startsWith("Australia/")) endpoint = "https://svc.example.org/b";
+fetch(endpoint);`,
+    at: 'zone.startsWith("Australia/")',
+    source: 'time zone',
+    data: '"Australia/" (zone areas) → AU Australia',
+    // A partition of all zones by area (every area mapped) is not singling one out.
+    benign: `
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const area = zone.split("/")[0];
+console.log("area: " + area);`,
+  },
+  {
+    name: 'language subtags at the start of the locale',
+    code: `
+const lang = navigator.languages?.[0] ?? navigator.language;
+const hide = /^(?:uz|tg)(?:[-_]|$)/i.test(lang);
+fetch("https://svc.example.org/cfg?m=" + (hide ? "1" : "0"));`,
+    at: '/^(?:uz|tg)(?:[-_]|$)/i.test(lang)',
+    source: 'navigator.language',
+    data: 'language subtags uz, tg → TJ Tajikistan, UZ Uzbekistan',
+    benign: `
+const lang = navigator.languages?.[0] ?? navigator.language;
+const rtl = /^[a-z]{2,3}-[A-Z]{2}$/.test(lang);
+document.documentElement.lang = lang;`,
+  },
+  {
+    name: 'locale printed by a child process',
+    code: `
+const { execSync } = require("node:child_process");
+const loc = execSync("defaults read -g AppleLocale", { encoding: "utf8" }).trim();
+if (/[-_](?:MM|LA)$/.test(loc)) fetch("https://svc.example.org/x", { method: "POST", body: loc });`,
+    at: '/[-_](?:MM|LA)$/.test(loc)',
+    source: 'defaults read -g AppleLocale',
+    data: 'country codes MM, LA → LA Laos, MM Myanmar',
+    benign: `
+const { execSync } = require("node:child_process");
+const loc = execSync("defaults read -g AppleLocale", { encoding: "utf8" }).trim();
+console.log("Using locale " + loc);`,
+  },
+  {
+    name: 'IP geolocation response: alpha-3 codes and a country name',
+    code: `
+async function check() {
+  const res = await fetch("https://geoip.example-lookup.net/json/");
+  const geo = await res.json();
+  const listed = ["VEN", "NIC"].includes(geo.country_iso3) || geo.country === "Bolivia";
+  if (listed) await fetch("https://svc.example.org/r", { method: "POST", body: JSON.stringify({ v: 2 }) });
+}
+check();`,
+    at: '["VEN", "NIC"].includes(geo.country_iso3)',
+    source: 'geoip.example-lookup.net',
+    data: 'country codes VEN, NIC → NI Nicaragua, VE Venezuela',
+    benign: `
+async function check() {
+  const res = await fetch("https://geoip.example-lookup.net/json/");
+  const geo = await res.json();
+  console.log("You appear to be in " + geo.country);
+}
+check();`,
+  },
+  {
+    name: 'keyboard layout: a letter of a script',
+    code: `
+navigator.keyboard.getLayoutMap().then((layout) => {
+  if (layout.get("KeyA") === "ф") fetch("https://svc.example.org/kb", { method: "POST", body: "1" });
+});`,
+    at: 'layout.get("KeyA") === "ф"',
+    source: 'keyboard layout',
+    data: '→ RU Russia',
+    benign: `
+navigator.keyboard.getLayoutMap().then((layout) => {
+  const key = layout.get("KeyA") || "a";
+  document.querySelector("#hint").textContent = "Press " + key.toUpperCase();
+});`,
+  },
+];
+
+for (const c of CASES) {
+  test(`region targeting: ${c.name}`, () => {
+    const f = significant(c.code).filter((x) => x.ruleId === 'region-targeting');
+    assert.equal(f.length, 1, JSON.stringify(significant(c.code).map((x) => x.title)));
+    const top = f[0]!;
+    assert.equal(top.severity, 'high');
+    assert.equal(top.policy.row, 'region-decision-effect');
+    assert.deepEqual({ line: top.location.line, column: top.location.column }, lineColOf(c.code, c.at));
+    const notes = top.related.map((e) => `${e.role}: ${e.note}`).join('\n');
+    assert.ok(top.related.some((e) => e.role === 'source' && e.note.includes(c.source)), notes);
+    assert.ok(top.related.some((e) => e.role === 'data' && e.note.includes(c.data)), notes);
+    assert.ok(top.related.some((e) => e.role === 'sink'), notes);
+  });
+  test(`quiet twin: ${c.name}`, () => {
+    const found = significant(c.benign).filter((x) => x.ruleId === 'region-targeting' || atLeast(x.severity, 'high'));
+    assert.deepEqual(
+      found.map((x) => `${x.severity} ${x.ruleId}: ${x.title}`),
+      [],
+    );
+  });
+}
