@@ -18,6 +18,7 @@ import obfuscationSigns from './rules/obfuscation-signs.js';
 import outputSink from './rules/output-sink.js';
 import proseTemplate from './rules/prose-template.js';
 import regionData from './rules/region-data.js';
+import regionTable from './rules/region-table.js';
 import systemIdentitySource from './rules/system-identity-source.js';
 import timezoneSource from './rules/timezone-source.js';
 import valueComparison from './rules/value-comparison.js';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   outputSink,
   proseTemplate,
   regionData,
+  regionTable,
   systemIdentitySource,
   timezoneSource,
   valueComparison,

@@ -51,6 +51,11 @@ export interface DataFact extends Span {
   decoder?: Span;
   /** True when the decoded text names a fingerprint source (obfuscated fingerprinting). */
   namesSource?: string;
+  /**
+   * An object literal keyed by regions (`text` lists the keys): `membership` when every value is the same
+   * constant (a set: looking a user up singles out the regions listed), else a map of regions to values.
+   */
+  table?: { keys: number; membership: boolean };
 }
 
 export interface CompareFact extends Span {

@@ -12,7 +12,11 @@ import { MAX_SEND_DIST } from '../limits.js';
 import { SENDABLE_BITS } from './hidden-exfiltration.js';
 import { sentMessage, sentTitle, sinkNote, SOURCE_LABEL } from '../wording.js';
 
-export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>): Finding[] {
+/**
+ * `decisions`: nodes of targeting comparisons and lookups. A path through one carries the decision,
+ * not the value read (a host picked from a table by the zone does not send the zone).
+ */
+export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>, decisions: ReadonlyMap<number, unknown>): Finding[] {
   const g = ctx.graph;
   const sent = new Map<SourceKind, { sink: SinkFact; source: SourceFact }>();
   for (const s of ctx.facts.sinks) {
@@ -28,7 +32,7 @@ export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>): Fi
   for (const [kind, { sink, source }] of sent) {
     // A flow nobody can follow is not reported: the evidence shows every step from the read to the request.
     const path = pathBetween(ctx, source.node, sink.node, sourceBit(kind));
-    if (!path) continue;
+    if (!path || path.some((n) => decisions.has(g.find(n)))) continue;
     const related = [ctx.evidence('source', source, `reads the ${SOURCE_LABEL[kind]}`)];
     flowEvidence(ctx, path, [source, sink], related);
     related.push(ctx.evidence('sink', sink, `${sinkNote(sink)} (${path.length - 1} flow steps from the read)`));
