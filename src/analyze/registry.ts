@@ -20,6 +20,7 @@ import outputSink from './rules/output-sink.js';
 import pageLocationSource from './rules/page-location-source.js';
 import proseTemplate from './rules/prose-template.js';
 import regionData from './rules/region-data.js';
+import regionTable from './rules/region-table.js';
 import systemIdentitySource from './rules/system-identity-source.js';
 import timezoneSource from './rules/timezone-source.js';
 import valueComparison from './rules/value-comparison.js';
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   pageLocationSource,
   proseTemplate,
   regionData,
+  regionTable,
   systemIdentitySource,
   timezoneSource,
   valueComparison,

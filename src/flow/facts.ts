@@ -67,6 +67,11 @@ export interface DataFact extends Span {
   namesSource?: string;
   /** A constant digest (md5/sha1/sha256 in hex) rather than decoded text; `named` when a known value hashes to it. */
   digest?: { algorithm: string; named: boolean };
+  /**
+   * An object literal keyed by regions (`text` lists the keys): `membership` when every value is the same
+   * constant (a set: looking a user up singles out the regions listed), else a map of regions to values.
+   */
+  table?: { keys: number; membership: boolean };
 }
 
 /** A string literal that is a hex digest, in a file that hashes something. */

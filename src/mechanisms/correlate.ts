@@ -33,7 +33,7 @@ export function correlate(inp: CorrelateInput): Finding[] {
   const covert = covertChannels(ctx, groups, targeting, used);
   const region = regionTargeting(ctx, targeting, used);
   const exfiltration = hiddenExfiltration(ctx);
-  const sent = fingerprintsSent(ctx, exfiltration.kinds);
+  const sent = fingerprintsSent(ctx, exfiltration.kinds, targeting.at);
   const hidden = hiddenData(ctx, used);
   return [...covert, ...region, ...exfiltration.findings, ...sent, ...hidden];
 }

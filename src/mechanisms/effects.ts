@@ -34,10 +34,13 @@ export function mostSignificantSink(
   return { sink, steps, path: best };
 }
 
-/** The cheapest path (graph nodes, `from` → `to`) along nodes carrying `bit`, or null when none is found within the trace limit. */
-export function pathBetween(ctx: Context, from: number, to: number, bit: number): number[] | null {
+/**
+ * The cheapest path (graph nodes, `from` → `to`) along nodes carrying `bit`, no costlier than `bound`,
+ * or null. `from` is a fingerprint read: its distance field guides the search.
+ */
+export function pathBetween(ctx: Context, from: number, to: number, bit: number, bound: number): number[] | null {
   const g = ctx.graph;
   const target = g.find(from);
-  const back = g.traceBack(g.one(to), bit, (n) => n === target, { limit: TRACE_LIMIT, maxTargets: 1 })[0];
+  const back = g.traceBack(g.one(to), bit, (n) => n === target, { limit: TRACE_LIMIT, maxTargets: 1, guide: ctx.fpDist, bound })[0];
   return back ? back.reverse() : null;
 }

@@ -16,8 +16,15 @@ export interface Used {
 
 export function targetingEvidence(ctx: Context, t: Targeting, used: Used, related: Evidence[], decoded: Decoded[]): void {
   used.targeting.add(t);
-  const values = t.data.map((d) => (d.kind === 'hidden' ? `decoded list (${listPreview(d.text)})` : dataText(d.text) + readingNote(d) + countryNote(d.countries)));
-  related.push(ctx.evidence('condition', t.compare, `${labels(t.sources.map((s) => s.kind))} compared (${t.compare.op}) with ${clip(values.join(', '), 200)}`));
+  const values = t.data.map((d) =>
+    d.kind === 'hidden'
+      ? `decoded list (${listPreview(d.text)})`
+      : d.table
+        ? `a table of ${d.table.keys} regions (${listPreview(d.text)})${countryNote(d.countries)}`
+        : dataText(d.text) + readingNote(d) + countryNote(d.countries),
+  );
+  const how = t.compare.op === 'lookup' ? (t.decision === 'partition' ? 'looked up in' : 'looked up in the set') : `compared (${t.compare.op}) with`;
+  related.push(ctx.evidence('condition', t.compare, `${labels(t.sources.map((s) => s.kind))} ${how} ${clip(values.join(', '), 200)}`));
   for (const s of t.sources) addOnce(related, ctx.evidence('source', s, readsNote(s.kind, s.detail)));
   for (const d of t.data) dataEvidence(ctx, d, used, related, decoded);
 }
@@ -32,6 +39,8 @@ export function dataEvidence(ctx: Context, d: DataFact, used: Used, related: Evi
     addOnce(related, ctx.evidence('encoding', d, `encoded literal (${d.decoded?.encoding ?? 'encoded'}) decodes to ${clip(d.text, 160)}${countryNote(d.countries)}`));
     if (d.decoder) addOnce(related, ctx.evidence('decoder', d.decoder, 'decoding routine'));
     if (d.decoded && !decoded.some((x) => x.text === d.decoded!.text)) decoded.push(d.decoded);
+  } else if (d.table) {
+    addOnce(related, ctx.evidence('data', { start: d.start, end: Math.min(d.end, d.start + 160) }, `${d.table.membership ? 'a set' : 'a table'} keyed by ${d.table.keys} regions${countryNote(d.countries)}`));
   } else {
     addOnce(related, ctx.evidence('data', d, `region data ${dataText(d.text)}${readingNote(d)}${countryNote(d.countries)}`));
   }

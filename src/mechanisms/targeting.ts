@@ -26,6 +26,11 @@ export interface Targeting {
   compare: CompareFact;
   sources: SourceFact[];
   data: DataFact[];
+  /**
+   * `partition` when the value is only looked up in tables that map regions to values (every region
+   * goes somewhere); `singles-out` for a comparison or membership test against some regions.
+   */
+  decision: 'singles-out' | 'partition';
 }
 
 export interface TargetingResult {
@@ -62,7 +67,8 @@ export function findTargeting(ctx: Context): TargetingResult {
     const data = usable.filter((d) => matched.some((s) => matches(s, d)));
     // A number is a UTC offset only right next to getTimezoneOffset() (else it is a char code, a size…).
     if (data.every((d) => d.regionKind === 'utc-offset') && g.distOf(offsetDist(), fpSide) > MAX_OFFSET_DIST) continue;
-    const t = { compare: c, sources: matched, data };
+    const decision = data.every((d) => d.table && !d.table.membership) ? 'partition' : 'singles-out';
+    const t: Targeting = { compare: c, sources: matched, data, decision };
     list.push(t);
     at.set(g.find(c.node), t);
   }

@@ -117,11 +117,15 @@ export function covertMessage(w: CovertWords): string {
     .join(' ');
 }
 
-export function regionTargetingTitle(sources: SourceKind[], hidden: boolean, countries: string[]): string {
+export function regionTargetingTitle(sources: SourceKind[], hidden: boolean, countries: string[], partition = false): string {
+  if (partition) return `Behaviour is routed by the user's ${labels(sources)} through a table that maps regions to values (${countries.length} countries)`;
   return `Behaviour depends on the user's ${labels(sources)} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${countries.length ? ' (' + countries.slice(0, 6).map(countryLabel).join(', ') + ')' : ''}`;
 }
 
-export function regionTargetingMessage(sources: SourceKind[], hidden: boolean, sink: SinkFact | null): string {
+export function regionTargetingMessage(sources: SourceKind[], hidden: boolean, sink: SinkFact | null, partition = false): string {
+  if (partition) {
+    return `The ${labels(sources)} is looked up in a table keyed by regions, with a value for every region listed${sink ? `; the value chosen reaches ${sinkNoun(sink)}` : ''}. A partition of the world (routing among endpoints) rather than a list singling some regions out.`;
+  }
   return `The ${labels(sources)} is compared with ${hidden ? 'a list that is stored encoded' : 'region-specific values'}; the outcome decides what the code does${sink ? ` and reaches ${sinkNoun(sink)}` : ''}.`;
 }
 

@@ -105,3 +105,40 @@ test('across bundled modules, a value passed through exports is still followed',
   const f = significant(code);
   assert.equal(f[0]?.ruleId, 'hidden-exfiltration');
 });
+
+test('a host name sent in a request shows every step from the read to the request', () => {
+  const code = `import os from "os";
+function machineName() {
+  return os.hostname();
+}
+
+export function register() {
+  const id = machineName();
+  return fetch("https://devices.example.org/register", { method: "POST", body: id });
+}
+`;
+  const f = significant(code).find((x) => x.ruleId === 'fingerprint-sent');
+  assert.ok(f, 'expected fingerprint-sent');
+  assert.equal(f.severity, 'medium');
+  const steps = f.related.map((e) => `${e.role}@${e.location.line}`);
+  assert.equal(steps[0], 'source@3');
+  assert.equal(steps[steps.length - 1], 'sink@8');
+  const flowLines = f.related.filter((e) => e.role === 'flow').map((e) => e.location.line);
+  // through machineName's return (2), the call and the binding in register (7)
+  for (const line of [2, 7]) assert.ok(flowLines.includes(line), `no flow step at line ${line}: ${steps.join(' ')}`);
+  assert.ok(f.related.every((e) => (e.excerpt ?? '').length > 0));
+});
+
+test('a read that reaches a request only through a long chain of unrelated objects is not reported as sent', () => {
+  // Each hop goes through a property of a different object (field-based: costly steps): no one can check such a path.
+  const hops = Array.from({ length: 6 }, (_, i) => `function h${i}(o) { return { ["f${i + 1}"]: 0, f${i + 1}: o.f${i} }; }`).join('\n');
+  const code = `import os from "os";
+${hops}
+const start = { f0: os.userInfo().username };
+const end = h5(h4(h3(h2(h1(h0(start))))));
+fetch("https://api.example.org/x", { headers: { "x-a": end.f6 } });
+`;
+  const near = `import os from "os";\nfetch("https://api.example.org/x", { headers: { "x-a": os.userInfo().username } });\n`;
+  assert.deepEqual(significant(near).map((x) => x.ruleId), ['fingerprint-sent']);
+  assert.deepEqual(significant(code).map((x) => x.ruleId), []);
+});

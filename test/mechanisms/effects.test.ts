@@ -134,3 +134,35 @@ if (lang === "fr-FR") document.body.innerHTML = "<p>Bonjour</p>";
 `;
   assert.deepEqual(summary(significant(code)), []);
 });
+
+// Singles out or partitions: told apart from the code, not from the package.
+const ROUTES = `const ENDPOINTS = {
+  "Europe/Berlin": "https://eu.api.example.net",
+  "Europe/Paris": "https://eu.api.example.net",
+  "Asia/Tokyo": "https://ap.api.example.net",
+  "Asia/Singapore": "https://ap.api.example.net",
+  "America/Chicago": "https://us.api.example.net",
+};
+`;
+
+test('a table mapping every region to an endpoint, with a default, is routing: medium region-partition', () => {
+  const code = `${ZONE}${ROUTES}const base = ENDPOINTS[tz] ?? "https://us.api.example.net";\nfetch(base + "/v1/items");\n`;
+  const f = significant(code);
+  assert.deepEqual(f.map((x) => [x.ruleId, x.severity, x.policy.row]), [['region-targeting', 'medium', 'region-partition']]);
+  const condition = f[0]!.related.find((e) => e.role === 'condition')!;
+  assert.ok(condition.note.includes('looked up in a table of 5 regions'), condition.note);
+  assert.deepEqual({ line: condition.location.line, column: condition.location.column }, lineColOf(code, 'ENDPOINTS[tz]'));
+  assert.ok(f[0]!.related.some((e) => e.role === 'sink' && e.note.includes('fetch')));
+});
+
+test('a table of regions used only to format a value: no finding', () => {
+  const code = `${ZONE}const ABBR = { "Europe/Berlin": "CET", "Asia/Tokyo": "JST", "America/Chicago": "CST" };\nconsole.log("Times in " + (ABBR[tz] || tz));\n`;
+  assert.deepEqual(summary(significant(code)), []);
+});
+
+test('a set of some regions (every value the same constant) singles them out: high', () => {
+  const code = `${ZONE}const HELD = { "Europe/Samara": 1, "Asia/Omsk": 1, "Asia/Tomsk": 1 };\nif (HELD[tz]) process.exit(2);\n`;
+  const f = significant(code);
+  assert.deepEqual(f.map((x) => [x.ruleId, x.severity, x.policy.row]), [['region-targeting', 'high', 'region-decision-effect']]);
+  assert.ok(f[0]!.related.some((e) => e.role === 'condition' && e.note.includes('looked up in the set')));
+});

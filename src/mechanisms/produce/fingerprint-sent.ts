@@ -3,32 +3,39 @@
 
 import type { Finding } from '../../model/finding.js';
 import { traits } from '../../model/traits.js';
-import { sourceBit, type SinkFact, type SourceFact, type SourceKind } from '../../flow/facts.js';
-import { nearest, type Context } from '../context.js';
+import { FINGERPRINT_KINDS, sourceBit, type SinkFact, type SourceFact, type SourceKind } from '../../flow/facts.js';
+import type { Context } from '../context.js';
 import { flowEvidence } from '../evidence.js';
-import { pathBetween } from '../effects.js';
 import { sinkIdentity, sourceIdentity } from '../identity.js';
-import { MAX_SEND_DIST } from '../limits.js';
+import { MAX_SEND_DIST, TRACE_LIMIT } from '../limits.js';
 import { SENDABLE_BITS } from './hidden-exfiltration.js';
 import { sentMessage, sentTitle, sinkNote, SOURCE_LABEL } from '../wording.js';
 
-export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>): Finding[] {
+/**
+ * `decisions`: nodes of targeting comparisons and lookups. A path through one carries the decision,
+ * not the value read (a host picked from a table by the zone does not send the zone).
+ */
+export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>, decisions: ReadonlyMap<number, unknown>): Finding[] {
   const g = ctx.graph;
-  const sent = new Map<SourceKind, { sink: SinkFact; source: SourceFact }>();
+  const sent = new Map<SourceKind, { sink: SinkFact; source: SourceFact; path: number[] }>();
   for (const s of ctx.facts.sinks) {
     if (s.kind !== 'network' && s.kind !== 'model-request') continue;
-    const m = g.mask[g.find(s.node)]! & SENDABLE_BITS;
+    const m = g.mask[g.find(s.node)]! & SENDABLE_BITS & ~sourceBit('host-url');
     if (!m || ctx.fpDist[g.find(s.node)]! > MAX_SEND_DIST) continue;
-    for (const src of nearest(ctx.sourcesReaching(g.one(s.node), m & ~sourceBit('host-url')), s.start)) {
-      if (src.kind === 'ip-geolocation' && src.start >= s.start && src.end <= s.end) continue; // the geo-IP URL itself
-      if (!sent.has(src.kind) && !sentEncoded.has(src.kind)) sent.set(src.kind, { sink: s, source: src });
+    for (const kind of FINGERPRINT_KINDS) {
+      const bit = sourceBit(kind);
+      if (!(m & bit) || sent.has(kind) || sentEncoded.has(kind)) continue;
+      // The read of this kind nearest along the flow, within the distance a value is still "sent": a flow
+      // nobody can follow is not reported, and the evidence shows every step from the read to the request.
+      const isRead = (n: number) => ctx.sourceAt.get(n)?.some((x) => x.kind === kind && !geoUrlItself(x, s)) ?? false;
+      const back = g.traceBack(g.one(s.node), bit, isRead, { limit: TRACE_LIMIT, maxTargets: 1, guide: ctx.fpDist, bound: MAX_SEND_DIST })[0];
+      if (!back || back.some((n) => decisions.has(g.find(n)))) continue;
+      const source = ctx.sourceAt.get(back[back.length - 1]!)!.find((x) => x.kind === kind)!;
+      sent.set(kind, { sink: s, source, path: back.reverse() });
     }
   }
   const out: Finding[] = [];
-  for (const [kind, { sink, source }] of sent) {
-    // A flow nobody can follow is not reported: the evidence shows every step from the read to the request.
-    const path = pathBetween(ctx, source.node, sink.node, sourceBit(kind));
-    if (!path) continue;
+  for (const [kind, { sink, source, path }] of sent) {
     const related = [ctx.evidence('source', source, `reads the ${SOURCE_LABEL[kind]}`)];
     flowEvidence(ctx, path, [source, sink], related);
     related.push(ctx.evidence('sink', sink, `${sinkNote(sink)} (${path.length - 1} flow steps from the read)`));
@@ -45,4 +52,9 @@ export function fingerprintsSent(ctx: Context, sentEncoded: Set<SourceKind>): Fi
     if (f) out.push(f);
   }
   return out;
+}
+
+/** The geolocation service's URL in the request to it is not a value sent. */
+function geoUrlItself(src: SourceFact, sink: SinkFact): boolean {
+  return src.kind === 'ip-geolocation' && src.start >= sink.start && src.end <= sink.end;
 }

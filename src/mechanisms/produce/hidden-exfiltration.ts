@@ -36,7 +36,7 @@ export function hiddenExfiltration(ctx: Context): { findings: Finding[]; kinds: 
     // the encoder cannot be traced is not joined to it.
     const toEncoder = new Map<SourceFact, number[]>();
     for (const x of sources) {
-      const p = pathBetween(ctx, x.node, enc.node, sourceBit(x.kind));
+      const p = pathBetween(ctx, x.node, enc.node, sourceBit(x.kind), MAX_SOURCE_DIST);
       if (p) toEncoder.set(x, p);
     }
     if (toEncoder.size === 0) continue;

@@ -57,7 +57,8 @@ export function regionTargeting(ctx: Context, targeting: TargetingResult, used: 
       },
     );
     if (localeOnly && !sink) continue;
-    const decision: RegionDecision = !sink && formatted && !hidden ? 'format-only' : 'singles-out';
+    // Every region mapped somewhere (tables of regions to values) is routing; any list of some regions singles them out.
+    const decision: RegionDecision = !sink && formatted && !hidden ? 'format-only' : cluster.every((t) => t.decision === 'partition') ? 'partition' : 'singles-out';
     if (sink) {
       flowEvidence(ctx, path, [...cluster.map((t) => t.compare), sink], related);
       related.push(ctx.evidence('sink', sink, `${sinkNote(sink)} (${steps} flow steps from the comparison)`));
@@ -66,9 +67,9 @@ export function regionTargeting(ctx: Context, targeting: TargetingResult, used: 
     const f = ctx.finding(
       'region-targeting',
       traits({ sources: [...kinds], regionDecision: decision, hiddenData: hidden, effect: sink?.kind ?? null }),
-      [setPart('sources', kinds), ...targetingIdentity(cluster), `effect=${sink?.kind ?? 'none'}`],
-      regionTargetingTitle([...kinds], hidden, countries),
-      regionTargetingMessage([...kinds], hidden, sink),
+      [setPart('sources', kinds), ...targetingIdentity(cluster), `effect=${sink?.kind ?? 'none'}`, ...(decision === 'partition' ? ['decision=partition'] : [])],
+      regionTargetingTitle([...kinds], hidden, countries, decision === 'partition'),
+      regionTargetingMessage([...kinds], hidden, sink, decision === 'partition'),
       cluster[0]!.compare,
       related,
       decoded,
