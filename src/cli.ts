@@ -9,6 +9,7 @@ import { closest, parseCommandArgs, wantsHelp } from './model/cli-args.js';
 import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
+import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `telltale ${TOOL_VERSION} — find hidden fingerprinting, region targeting, hidden data and covert channels in npm packages
@@ -33,6 +34,7 @@ Usage:
 
 Audit options:
   --format text|json|sarif  report format (default text)
+  --egress                print only the egress map (a Markdown table; with --format json, the same as data)
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -177,6 +179,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     quiet: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'max-file-mb': { type: 'string' },
+    egress: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
@@ -204,7 +207,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   });
   if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
-  io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose }));
+  if (values.egress) io.stdout(format === 'json' ? renderEgressJson(report) : renderEgressText(report));
+  else io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose }));
   return report.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
 }
 

@@ -3,6 +3,9 @@
 import type { Rule } from './rule.js';
 import delaySink from './rules/delay-sink.js';
 import domSink from './rules/dom-sink.js';
+import backgroundProcess from './rules/background-process.js';
+import egressDataSource from './rules/egress-data-source.js';
+import egressDestination from './rules/egress-destination.js';
 import encodedString from './rules/encoded-string.js';
 import encoderCall from './rules/encoder-call.js';
 import envRead from './rules/env-read.js';
@@ -16,6 +19,7 @@ import modelRequestSink from './rules/model-request-sink.js';
 import networkEndpoints from './rules/network-endpoints.js';
 import networkSink from './rules/network-sink.js';
 import obfuscationSigns from './rules/obfuscation-signs.js';
+import optOutCheck from './rules/opt-out-check.js';
 import outputSink from './rules/output-sink.js';
 import pageLocationSource from './rules/page-location-source.js';
 import proseTemplate from './rules/prose-template.js';
@@ -26,8 +30,11 @@ import timezoneSource from './rules/timezone-source.js';
 import valueComparison from './rules/value-comparison.js';
 
 export const RULES: readonly Rule[] = [
+  backgroundProcess,
   delaySink,
   domSink,
+  egressDataSource,
+  egressDestination,
   encodedString,
   encoderCall,
   envRead,
@@ -41,6 +48,7 @@ export const RULES: readonly Rule[] = [
   networkEndpoints,
   networkSink,
   obfuscationSigns,
+  optOutCheck,
   outputSink,
   pageLocationSource,
   proseTemplate,

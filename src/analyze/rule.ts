@@ -88,7 +88,8 @@ export interface Visitor {
   ArrayExpression?(node: AnyNode, ev: Eval): void;
   VariableDeclarator?(node: AnyNode, ev: { binding: number | null }): void;
   FunctionExit?(node: AnyNode, exit: FunctionExit): void;
-  ProgramExit?(): void;
+  /** After the whole file; `tests` are the branch tests at its top level. */
+  ProgramExit?(exit: { tests: Val }): void;
 }
 
 export interface Rule {

@@ -135,7 +135,8 @@ export class Walker {
     this.frame = { fn: programFn, constReturns: null, tests: NONE, testCount: 0 };
     for (const s of program.body) this.stmt(s);
     this.scopes.close(this.scopes.current);
-    for (const h of this.hooks.ProgramExit ?? []) h();
+    const exit = { tests: this.frame.tests };
+    for (const h of this.hooks.ProgramExit ?? []) h(exit);
     this.functions.finish();
     return { depthExceeded: this.depthExceeded, nodes: this.nodes };
   }

@@ -15,17 +15,22 @@ import type { Rule, RuleContext, Visitor } from '../analyze/rule.js';
 import { InventoryCollector } from '../analyze/inventory.js';
 import { decodeDigests, decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
 import type { EvalDecoder } from '../decode/sandbox.js';
-import { correlate } from '../mechanisms/correlate.js';
+import { correlateFile } from '../mechanisms/correlate.js';
+import type { EgressResult } from '../mechanisms/egress.js';
 import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
 import type { ObfuscationSigns } from '../flow/facts.js';
 
 export interface FileResult {
   findings: Finding[];
+  /** The file's network calls and detached processes, for the package's egress map. */
+  egress: EgressResult;
   inventory: Pick<Inventory, 'hosts' | 'urls' | 'envVars' | 'fingerprintSources'>;
   limits: string[];
   timings: { parseMs: number; walkMs: number; correlateMs: number };
   nodes: number;
 }
+
+const NO_EGRESS: EgressResult = Object.freeze({ observations: [], spawns: [] }) as EgressResult;
 
 export interface AnalyzeOptions {
   maxAstDepth: number;
@@ -84,6 +89,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
   const emptyInv = { hosts: [], urls: [], envVars: [], fingerprintSources: [] };
   if (!parsed.ok) {
     return { done: {
+      egress: NO_EGRESS,
       findings: [internalFinding(file, 'parse-error', 'File could not be parsed as JavaScript', `${parsed.message}. The file was not analysed.`, Math.min(parsed.offset, text.length), lines)],
       inventory: emptyInv,
       limits,
@@ -117,6 +123,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
     outcome = w.run(parsed.ast);
   } catch (e) {
     return { done: {
+      egress: NO_EGRESS,
       findings: [internalFinding(file, 'analysis-error', 'Analysis of this file failed', String((e as Error)?.message ?? e).slice(0, 300))],
       inventory: emptyInv,
       limits,
@@ -141,8 +148,11 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
 function finish(st: WalkState): FileResult {
   const { file, text, lines, graph, facts, inventory, findings, limits, properties, recovered } = st;
   graph.freeze();
+  let egress = NO_EGRESS;
   try {
-    findings.push(...correlate({ file, text, lines, graph, facts, properties, recovered: recovered?.strings ?? [] }));
+    const r = correlateFile({ file, text, lines, graph, facts, properties, recovered: recovered?.strings ?? [] });
+    findings.push(...r.findings);
+    egress = r.egress;
   } catch (e) {
     findings.push(internalFinding(file, 'analysis-error', 'Correlation of this file failed', String((e as Error)?.message ?? e).slice(0, 300)));
   }
@@ -150,6 +160,7 @@ function finish(st: WalkState): FileResult {
   const locate = (o: number) => lines.locate(o);
   return {
     findings,
+    egress,
     inventory: {
       hosts: inventory.items(inventory.hosts, locate),
       urls: inventory.items(inventory.urls, locate),

@@ -21,6 +21,8 @@ import { createFinding } from '../model/create-finding.js';
 import { traits } from '../model/traits.js';
 import { distinguishFingerprints } from '../model/fingerprint.js';
 import pacote from 'pacote';
+import type { EgressObservation, EgressSpawn } from '../model/egress.js';
+import { buildEgressMap, filesRunBy, sinkKey } from './egress.js';
 
 export interface AuditOptions {
   offline?: boolean;
@@ -196,6 +198,7 @@ export class Auditor {
   readonly timings = { parseMs: 0, walkMs: 0, correlateMs: 0 };
   /** Findings of each file analysed, by content hash: an identical file adds its location to them instead. */
   private readonly byContent = new Map<string, Finding[]>();
+  readonly egress: { observations: EgressObservation[]; spawns: EgressSpawn[]; installFiles: string[] } = { observations: [], spawns: [], installFiles: [] };
 
   constructor(
     private readonly limits: Limits,
@@ -302,6 +305,8 @@ export class Auditor {
     }
     this.findings.push(...r.findings);
     this.byContent.set(hash, r.findings);
+    this.egress.observations.push(...r.egress.observations);
+    this.egress.spawns.push(...r.egress.spawns);
     this.limitsHit.push(...r.limits);
     mergeItems(this.inventory.hosts, r.inventory.hosts);
     mergeItems(this.inventory.urls, r.inventory.urls);
@@ -332,6 +337,7 @@ export class Auditor {
     const { findings, scripts } = installScripts(manifest, prefix + 'package.json');
     this.findings.push(...findings);
     this.inventory.installScripts.push(...scripts);
+    for (const s of scripts) if (s.name !== 'prepare') this.egress.installFiles.push(...filesRunBy(s.command).map((f) => prefix + f));
   }
 }
 
@@ -353,11 +359,15 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
     await host.close();
     await target.dispose();
   }
+  const egress = buildEgressMap({ ...auditor.egress, packageName: target.info.name });
+  // Egress findings replace fingerprint-sent for the same network calls: one behaviour, one finding.
+  const findings = auditor.findings.filter((f) => !(f.ruleId === 'fingerprint-sent' && f.related.some((e) => e.role === 'sink' && egress.replacedSinks.has(sinkKey(e)))));
   return {
     tool: { name: 'telltale', version: TOOL_VERSION },
     target: target.info,
-    findings: finishFindings(auditor.findings),
+    findings: finishFindings([...findings, ...egress.findings]),
     inventory: auditor.inventory,
+    egress: egress.destinations,
     stats: { files: auditor.files, bytes: auditor.bytes, ms: Math.round(performance.now() - started), limits: auditor.limitsHit },
   };
 }

@@ -13,6 +13,8 @@ export function sourceBit(kind: SourceKind): number {
 
 export const FINGERPRINT_BITS = FINGERPRINT_KINDS.reduce((m, k) => m | sourceBit(k), 0);
 export const ALL_SOURCE_BITS = (1 << SOURCE_KINDS.length) - 1;
+// One bit per source kind below BIT_DOMAIN; the 32 bits of a mask are all taken above it.
+if (SOURCE_KINDS.length > 15) throw new Error('more source kinds than mask bits: move the fact bits');
 export const BIT_REGION = 1 << 16;
 export const BIT_HIDDEN = 1 << 17;
 export const BIT_TARGETING = 1 << 18;
@@ -22,8 +24,18 @@ export const BIT_ZONE = 1 << 20;
 export const BIT_LOCALE = 1 << 21;
 /** A fingerprint after it went through an encoder. */
 export const BIT_ENCODED = 1 << 22;
-/** Region data that is a country-code domain (a subset of BIT_REGION). */
-export const BIT_DOMAIN = 1 << 23;
+/** Region data that is a country-code domain (a subset of BIT_REGION). Bits 0–14 are left to source kinds. */
+export const BIT_DOMAIN = 1 << 15;
+/** Egress classes (the egress map): what reaches a network sink besides fingerprints, and where it goes. */
+export const BIT_URL = 1 << 23;
+export const BIT_USAGE = 1 << 24;
+export const BIT_ERRORS = 1 << 25;
+export const BIT_CONTENT = 1 << 26;
+export const BIT_PROMPTS = 1 << 27;
+export const BIT_CREDENTIALS = 1 << 28;
+export const BIT_OPT_OUT = 1 << 29;
+/** An LLM request body (a model-request sink) on its way into a network call. */
+export const BIT_MODEL = 1 << 30;
 /** Bits that travel along control edges: a decision taints what its branches produce; values do not. */
 export const CONTROL_BITS = BIT_TARGETING;
 
@@ -160,7 +172,64 @@ export interface ObfuscationSigns {
   calls: number;
 }
 
+/** Data classes the egress rules recognise beyond fingerprint sources. */
+export type EgressDataKind = 'usage' | 'errors' | 'content' | 'prompts' | 'credentials';
+
+export interface EgressDataFact extends Span {
+  kind: EgressDataKind;
+  node: number;
+  /** What was read (`err.stack`, `fs.readFileSync(...)`, `process.env.X_TOKEN`), or the event name for usage. */
+  detail: string;
+}
+
+/** A URL literal (or a template whose text starts with one): a candidate destination. */
+export interface UrlFact extends Span {
+  node: number;
+  url: string;
+}
+
+/** A read of an opt-out switch: an environment variable, a config key or a `--no-…` flag. */
+export interface OptOutFact extends Span {
+  node: number;
+  /** `DO_NOT_TRACK`, `config.telemetry`, `--no-telemetry`. */
+  name: string;
+}
+
+/** A function that contains a network call: its branch tests (the guards of that call) and whether it is an exit handler. */
+export interface GuardFact extends Span {
+  tests: Val;
+  /** The function's name when the text declares one (`function f`, `f() {`, `f = () =>`, `f: function`). */
+  name: string | null;
+}
+
+/** A handler of the process's exit (`process.on('exit' | 'beforeExit' | 'SIGINT' | 'SIGTERM', fn)`). */
+export interface ExitHandlerFact extends Span {
+  /** Names of the functions it calls (one level: `() => this.flush()`). */
+  calls: string[];
+}
+
+/** A child process started detached (`detached: true` or `.unref()`): a background process. */
+export interface SpawnFact extends Span {
+  detail: string;
+  /** The script it runs, when a literal names one (`./reporter.js`). */
+  script: string | null;
+  /** It re-executes its own file (`__filename`, `import.meta.url`). */
+  self: boolean;
+}
+
+export interface EgressFacts {
+  data: EgressDataFact[];
+  urls: UrlFact[];
+  optOuts: OptOutFact[];
+  guards: GuardFact[];
+  exitHandlers: ExitHandlerFact[];
+  spawns: SpawnFact[];
+  /** Branch tests at the top level of the file (guards of top-level calls). */
+  programTests: Val;
+}
+
 export interface Facts {
+  egress: EgressFacts;
   encoders: EncoderFact[];
   obfuscation: ObfuscationSigns;
   decoderCode: DecoderCode;
@@ -188,6 +257,7 @@ export interface Facts {
 
 export function emptyFacts(): Facts {
   return {
+    egress: { data: [], urls: [], optOuts: [], guards: [], exitHandlers: [], spawns: [], programTests: [] },
     encoders: [],
     obfuscation: { stringArrays: 0, rotations: 0, hexCalls: 0, calls: 0 },
     decoderCode: { functions: new Map(), constants: new Map(), calls: [] },

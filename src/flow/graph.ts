@@ -275,6 +275,12 @@ export class FlowGraph {
     }
   }
 
+  /** The nodes with an edge into `n` (after freeze): what a sink's value was made of. */
+  predecessors(n: number): number[] {
+    const r = this.find(n);
+    return Array.from(this.inEdges.subarray(this.inStart[r]!, this.inStart[r + 1]!));
+  }
+
   distOf(dist: Int32Array, v: Val): number {
     let best = Number.MAX_SAFE_INTEGER;
     for (const x of v) best = Math.min(best, dist[this.find(x)]!);

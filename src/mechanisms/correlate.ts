@@ -7,6 +7,8 @@
 //              other: covert channels take the targeting they explain, region targeting the rest;
 //              hidden exfiltration takes the source kinds fingerprint-sent must not repeat; hidden
 //              data is what no decision used.
+//   egress     every network call: what reaches it, where it goes, its guards and timing (the egress
+//              map; its findings are made per package, in src/audit/egress.ts).
 //
 // Severities are not decided here: producers describe findings with traits (src/model/traits.ts).
 
@@ -21,10 +23,16 @@ import { regionTargeting } from './produce/region-targeting.js';
 import { hiddenExfiltration } from './produce/hidden-exfiltration.js';
 import { fingerprintsSent } from './produce/fingerprint-sent.js';
 import { hiddenData } from './produce/hidden-data.js';
+import { egressMap, type EgressResult } from './egress.js';
 
 export type { CorrelateInput } from './context.js';
 
 export function correlate(inp: CorrelateInput): Finding[] {
+  return correlateFile(inp).findings;
+}
+
+/** The findings, and the file's part of the egress map (read last: it pushes taint classes of its own). */
+export function correlateFile(inp: CorrelateInput): { findings: Finding[]; egress: EgressResult } {
   const ctx = createContext(inp);
   propagateTaint(ctx);
   const targeting = findTargeting(ctx);
@@ -35,5 +43,6 @@ export function correlate(inp: CorrelateInput): Finding[] {
   const exfiltration = hiddenExfiltration(ctx);
   const sent = fingerprintsSent(ctx, exfiltration.kinds, targeting.at);
   const hidden = hiddenData(ctx, used);
-  return [...covert, ...region, ...exfiltration.findings, ...sent, ...hidden];
+  const egress = egressMap(ctx);
+  return { findings: [...covert, ...region, ...exfiltration.findings, ...sent, ...hidden], egress };
 }

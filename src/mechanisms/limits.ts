@@ -28,3 +28,17 @@ export const SOURCE_POOL = 16;
 export const SOURCES_PER_KIND = 2;
 /** Flow steps shown as evidence between a finding's ends (a longer path keeps its first and last ones). */
 export const MAX_FLOW_STEPS = 8;
+/** How far a URL literal or a configured endpoint may be from the network call it names. */
+export const MAX_URL_DIST = 12;
+/** Destinations named per network call: a generic client that every URL reaches keeps only the nearest. */
+export const MAX_URLS_PER_CALL = 6;
+/** How far data may travel to a network call and still count as reaching it (the egress map). */
+export const MAX_EGRESS_DIST = 10;
+/** How far an opt-out read may be from the branch test that guards a network call. */
+export const MAX_OPT_OUT_DIST = 10;
+/** Nodes one egress trace may settle. */
+export const EGRESS_TRACE_LIMIT = 4_000;
+/** How far the egress classes are pushed through the graph. */
+export const EGRESS_BUDGET = 16;
+/** Usage event names listed per call. */
+export const MAX_EVENTS_PER_CALL = 24;

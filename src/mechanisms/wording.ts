@@ -3,6 +3,9 @@
 
 import type { SinkFact, SourceKind } from '../flow/facts.js';
 import { countryName } from '../data/region.js';
+import type { FindingKind } from '../model/catalogue.js';
+import type { EgressOwner, EgressTiming } from '../model/egress.js';
+import type { DataClass, DestinationKind } from '../model/traits.js';
 
 export const SOURCE_LABEL: Record<SourceKind, string> = {
   timezone: 'time zone',
@@ -164,4 +167,53 @@ export function stringArrayNote(decoder: string, strings: number): string {
 /** Evidence for a constant digest: what hashes to it, when a known value does. */
 export function digestNote(algorithm: string, named: string | null): string {
   return named !== null ? `constant ${algorithm} digest of ${JSON.stringify(named)} (found by hashing the region data and the file's hosts)` : `constant ${algorithm} digest; no known time zone, country code, ccTLD or host of the file hashes to it`;
+}
+
+// ---------------------------------------------------------------- the egress map
+
+export const DATA_CLASS_LABEL: Record<DataClass, string> = {
+  identity: 'identity',
+  environment: 'environment',
+  platform: 'platform details',
+  usage: 'usage events',
+  errors: 'errors and stack traces',
+  content: 'file contents',
+  prompts: 'prompts and model context',
+  credentials: 'credentials',
+};
+
+export const OWNER_LABEL: Record<DestinationKind, string> = {
+  'model-api': 'a model API',
+  vendor: "the vendor's own service",
+  'third-party-telemetry': 'a third-party analytics/telemetry/error service',
+  registry: 'a package registry',
+  'third-party': 'a third party',
+  unknown: 'an unknown destination',
+};
+
+export const TIMING_LABEL: Record<EgressTiming, string> = {
+  install: 'at install',
+  start: 'on start',
+  'on-use': 'on use',
+  exit: 'on exit',
+  background: 'from a detached background process',
+};
+
+function ownerPhrase(owner: EgressOwner): string {
+  return `${OWNER_LABEL[owner.kind]}${owner.name ? ` (${owner.name})` : ''}`;
+}
+
+export function egressFindingTitle(kind: FindingKind, sent: DataClass[], destination: string, owner: EgressOwner): string {
+  const what = sent.map((c) => DATA_CLASS_LABEL[c]).join(', ');
+  const where = `${destination}, ${ownerPhrase(owner)}`;
+  return kind === 'background-reporter' ? `A background or install-time reporter sends ${what} to ${where}` : `Sends ${what} to ${where}`;
+}
+
+export function egressFindingMessage(sent: DataClass[], destination: string, owner: EgressOwner, timing: EgressTiming[], optOuts: string[], events: string[]): string {
+  const parts = [
+    `${sent.map((c) => DATA_CLASS_LABEL[c]).join(', ')} reach ${destination}, ${ownerPhrase(owner)}, ${timing.map((t) => TIMING_LABEL[t]).join(' and ') || 'when called'}.`,
+    optOuts.length ? `Opt-out checked on the way: ${optOuts.join(', ')}.` : 'No opt-out found.',
+  ];
+  if (events.length) parts.push(`Events: ${clip(events.join(', '), 300)}.`);
+  return parts.join(' ');
 }

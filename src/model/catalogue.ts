@@ -10,7 +10,9 @@ import type { PolicyRowId } from './severity-policy.js';
 export const FINDING_KINDS = [
   'acquire-problem',
   'analysis-error',
+  'background-reporter',
   'container-error',
+  'content-exfiltration',
   'covert-channel-mechanism',
   'depth-limit',
   'file-error',
@@ -31,7 +33,9 @@ export const FINDING_KINDS = [
   'region-targeting',
   'rule-error',
   'size-limit',
+  'telemetry-identity',
   'time-limit',
+  'usage-telemetry',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -103,6 +107,50 @@ export const CATALOGUE = {
       'hidden; the reviewer checks whether it is disclosed. A configured endpoint used for requests is not a fingerprint ' +
       'sent (that is what it is for).',
     rows: ['identity-to-telemetry', 'identity-from-install-or-background', 'install-time'],
+  },
+  'telemetry-identity': {
+    producer: 'static',
+    category: 'fingerprint',
+    name: 'Identity or environment sent',
+    description: 'Identity (user, host, machine id, MAC) or environment (time zone, locale, CI markers) reaches a destination of the egress map.',
+    docs:
+      'One finding per destination of the egress map that receives identity or environment data, naming the owner ' +
+      '(from the tracker database and the public suffix list), when the call runs and the opt-out that guards it, or ' +
+      'that none was found. Medium for any destination but the model API; high from install-time code. For network ' +
+      'calls it replaces fingerprint-sent, so one behaviour yields one finding.',
+    rows: ['identity-to-telemetry', 'install-time'],
+  },
+  'background-reporter': {
+    producer: 'static',
+    category: 'exfiltration',
+    name: 'Background or install-time reporter',
+    description: 'A destination is contacted from install-time code or from a detached background process.',
+    docs:
+      'A reporter started with `detached: true` / `.unref()` keeps sending after the command returned, and an install ' +
+      'script runs before anyone has read the code. High when identity data is sent that way; otherwise ranked like any ' +
+      'other telemetry of the egress map (environment medium, platform-only low, info behind an opt-out).',
+    rows: ['identity-from-install-or-background', 'install-time', 'identity-to-telemetry', 'platform-telemetry', 'platform-telemetry-opt-out'],
+  },
+  'content-exfiltration': {
+    producer: 'static',
+    category: 'exfiltration',
+    name: 'Content sent to a third party',
+    description: 'File contents, source code or prompts reach a third party other than the model API.',
+    docs:
+      'File contents (fs reads of anything but configuration), prompts and LLM request bodies that reach a destination ' +
+      'the tracker database names as a third party (analytics, error tracking, other services). Sending them to the ' +
+      'model API the tool is configured for is its purpose and is only listed in the egress map.',
+    rows: ['content-to-third-party'],
+  },
+  'usage-telemetry': {
+    producer: 'static',
+    category: 'exfiltration',
+    name: 'Usage telemetry',
+    description: 'Platform details, usage events or errors reach a destination other than the model API.',
+    docs:
+      'Telemetry that carries nothing about the person or the place: OS, versions, event names, error reports. Low when ' +
+      'no opt-out check guards the call, info when one does (the egress map names it).',
+    rows: ['platform-telemetry', 'platform-telemetry-opt-out'],
   },
   'obfuscated-fingerprinting': {
     producer: 'static',

@@ -1,4 +1,5 @@
 import type { Finding, Location } from './finding.js';
+import type { EgressDestination } from './egress.js';
 
 export interface TargetInfo {
   /** What the user typed. */
@@ -49,6 +50,8 @@ export interface Report {
   target: TargetInfo;
   findings: Finding[];
   inventory: Inventory;
+  /** The egress map: one entry per destination (absent in reports made before it existed). */
+  egress?: EgressDestination[];
   stats: Stats;
 }
 

@@ -3,6 +3,7 @@
 import type { Finding, Location, Severity } from '../../model/finding.js';
 import type { InventoryItem, Report } from '../../model/report.js';
 import { moreLine, moreList } from '../list.js';
+import { renderEgressTable } from './egress.js';
 
 export interface TextOptions {
   color: boolean;
@@ -50,6 +51,12 @@ export function renderText(report: Report, opts: TextOptions): string {
   out.push('');
   for (const f of shown) out.push(...renderFinding(f, c));
   if (report.findings.length > 0 && shown.length === 0) out.push(`No findings above info (${report.findings.length} info; --verbose shows them).`, '');
+
+  if (report.egress) {
+    out.push(c('\x1b[1m', 'Egress map: where it connects, what it sends, how to turn it off'));
+    out.push(...renderEgressTable(report.egress));
+    out.push('');
+  }
 
   const inv = report.inventory;
   out.push(c('\x1b[1m', 'What this package can learn about you and where it can talk to'));

@@ -1,0 +1,73 @@
+import { defineRule, type AnyNode } from '../rule.js';
+import { calleePath, constString, propKey, span, unwrapChain } from '../ast.js';
+import { looksLikeHost } from './network-endpoints.js';
+
+const URL_IN_TEXT = /\b(?:https?|wss?):\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[^\s"'`<>\\]*)?/;
+/** Literals longer than this are prose or data, not a destination. */
+const MAX_URL_LITERAL = 2_000;
+const PROCESS_CALLS = new Set(['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync']);
+const REQUEST_CALL = /(^|\.)(https?|http2)\.(request|get)$/;
+const TRANSFER_COMMAND = /^\s*(curl|wget)(\s|$)/;
+
+/** The start of a command line: a literal, the left end of a concatenation, a template's first text. */
+function commandText(node: AnyNode): string | null {
+  let n = node;
+  while (n.type === 'BinaryExpression' && n.operator === '+') n = n.left;
+  if (n.type === 'TemplateLiteral') return n.quasis[0]?.value.cooked ?? null;
+  return constString(n);
+}
+
+export default defineRule({
+  meta: {
+    id: 'egress-destination',
+    category: 'exfiltration',
+    description: 'Where network calls go: URL literals and host options as candidate destinations; curl/wget child processes as network calls.',
+    docs:
+      'Every string or template literal that contains an http(s)/ws(s) URL, and every constant `host`/`hostname` option ' +
+      'that is a host name, becomes a candidate destination that the flow analysis follows into network calls; the ' +
+      'egress map names each call by the URLs that reach it (and by the …_URL/…_HOST variables that configure it, from ' +
+      'env-read). A child process running `curl` or `wget` is a network call of its own.',
+  },
+  create(ctx) {
+    const url = (at: AnyNode, value: string): void => {
+      ctx.facts.egress.urls.push({ node: ctx.seed(at.start), url: value, start: at.start, end: at.end });
+    };
+    const scan = (node: AnyNode, text: string): void => {
+      if (text.length < 10 || text.length > MAX_URL_LITERAL || !text.includes('://')) return;
+      const m = URL_IN_TEXT.exec(text);
+      if (m) url(node, m[0].replace(/[),.;:]+$/, ''));
+    };
+    return {
+      Literal(node) {
+        if (typeof node.value === 'string') scan(node, node.value);
+      },
+      TemplateLiteral(node) {
+        const first = node.quasis[0]?.value.cooked;
+        if (first) scan(node, first);
+      },
+      ObjectExpression(node) {
+        for (const p of node.properties) {
+          if (p.type !== 'Property') continue;
+          const key = propKey(p);
+          if (key !== 'host' && key !== 'hostname') continue;
+          const host = constString(p.value);
+          if (host !== null && looksLikeHost(host)) url(node, `https://${host}`);
+        }
+      },
+      CallExpression(node, ev) {
+        if (ev.name === 'end' || ev.name === 'write') {
+          // https.request(options).end(body): the body goes to the same request.
+          const callee = unwrapChain(node.callee);
+          const inner = callee.type === 'MemberExpression' ? unwrapChain(callee.object) : null;
+          const path = inner && inner.type === 'CallExpression' ? calleePath(inner.callee) : null;
+          if (path && REQUEST_CALL.test(path) && ev.args.length) ctx.recordSink('network', span(node), ctx.graph.joinAll(ev.args, ev.receiver), `${path}().${ev.name}`);
+          return;
+        }
+        if (ev.name === null || !PROCESS_CALLS.has(ev.name)) return;
+        const command = node.arguments[0] ? commandText(node.arguments[0]) : null;
+        if (command === null || !TRANSFER_COMMAND.test(command)) return;
+        ctx.recordSink('network', span(node), ctx.graph.joinAll(ev.args), `${ev.path ?? ev.name} ${command.trim().split(/\s/)[0]}`);
+      },
+    };
+  },
+});

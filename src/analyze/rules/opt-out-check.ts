@@ -1,0 +1,92 @@
+import { defineRule, type AnyNode } from '../rule.js';
+import { calleeName, calleePath, constString, isProcessEnv, memberName, span } from '../ast.js';
+
+// Switches that turn reporting off, by the conventions tools share: DO_NOT_TRACK, …_TELEMETRY…, DISABLE_…,
+// …_OPT_OUT, update-check switches. NO_COLOR / NO_PROXY and other NO_ switches are not about reporting.
+const OPT_OUT_ENV = /DO_NOT_TRACK|TELEMETRY|ANALYTICS|TRACKING|OPT_?OUT|(^|_)DISABLE_|_DISABLED?$|ERROR_REPORTING|CRASH_REPORT|USAGE_STAT|METRICS|NO_UPDATE|UPDATE_NOTIFIER/i;
+const OPT_OUT_KEY = /telemetry|analytics|tracking|usage_?statistics|crash_?report|error_?report|opt_?out|do_?not_?track/i;
+const OPT_OUT_FLAG = /^--(?:(?:no|disable)-[\w-]+|[\w-]*(?:telemetry|analytics|tracking)[\w-]*)$/;
+const EXIT_EVENTS = new Set(['exit', 'beforeExit', 'SIGINT', 'SIGTERM']);
+/** How many calls inside an exit handler are listed, and how deep its body is searched for them. */
+const MAX_HANDLER_CALLS = 16;
+const HANDLER_DEPTH = 6;
+
+/** The name a function expression is given by the text in front of it. */
+function nameBefore(text: string, start: number): string | null {
+  const m = /([A-Za-z_$][\w$]*)\s*(?:[:=]\s*(?:async\s*)?(?:function\b\s*\*?\s*[\w$]*\s*)?)?(?:async\s*)?$/.exec(text.slice(Math.max(0, start - 80), start));
+  return m && m[1] !== 'function' && m[1] !== 'return' ? m[1]! : null;
+}
+
+function callsIn(node: AnyNode, depth: number, out: string[]): void {
+  if (!node || typeof node !== 'object' || depth < 0 || out.length >= MAX_HANDLER_CALLS) return;
+  if (node.type === 'CallExpression') {
+    const n = calleeName(node);
+    if (n && !out.includes(n)) out.push(n);
+  }
+  for (const key of Object.keys(node)) {
+    if (key === 'loc' || key === 'range') continue;
+    const v = (node as Record<string, unknown>)[key];
+    if (Array.isArray(v)) for (const x of v) callsIn(x as AnyNode, depth - 1, out);
+    else if (v && typeof v === 'object' && typeof (v as AnyNode).type === 'string') callsIn(v as AnyNode, depth - 1, out);
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'opt-out-check',
+    category: 'exfiltration',
+    description: 'Opt-out switches (DO_NOT_TRACK, *_TELEMETRY*, DISABLE_*, telemetry config keys, --no-… flags) and the checks that guard network calls.',
+    docs:
+      'Reads of environment variables named like opt-outs (`DO_NOT_TRACK`, `…TELEMETRY…`, `DISABLE_…`, `…_OPT_OUT`), ' +
+      'of config keys about telemetry, analytics, tracking or usage statistics, and `--no-…` / `--disable-…` flags are ' +
+      'recorded, with the branch tests of every function that contains a network call and the handlers of the ' +
+      "process's exit. The egress map names an opt-out only when a check of it guards the path to the call; otherwise " +
+      'it says "no opt-out found".',
+  },
+  create(ctx) {
+    const eg = ctx.facts.egress;
+    const optOut = (node: AnyNode, name: string): void => {
+      eg.optOuts.push({ node: ctx.seed(node.start), name, start: node.start, end: node.end });
+    };
+    return {
+      MemberExpression(node) {
+        if (isProcessEnv(node.object)) {
+          const name = node.computed ? constString(node.property) : node.property.name;
+          if (name && OPT_OUT_ENV.test(name)) optOut(node, name);
+          return;
+        }
+        const key = memberName(node);
+        if (key && OPT_OUT_KEY.test(key)) optOut(node, ctx.text.slice(node.start, Math.min(node.end, node.start + 60)));
+      },
+      Literal(node) {
+        if (typeof node.value === 'string' && node.value.length < 60 && OPT_OUT_FLAG.test(node.value)) optOut(node, node.value);
+      },
+      CallExpression(node) {
+        const name = calleeName(node);
+        if (name !== 'on' && name !== 'once' && name !== 'addListener') return;
+        const event = node.arguments[0] ? constString(node.arguments[0]) : null;
+        const handler = node.arguments[1];
+        if (event === null || !EXIT_EVENTS.has(event) || !handler || !/^process\./.test(calleePath(node.callee) ?? '')) return;
+        const calls: string[] = [];
+        if (handler.type === 'Identifier') calls.push(handler.name);
+        else if (handler.type === 'MemberExpression' && memberName(handler)) calls.push(memberName(handler)!);
+        else callsIn(handler.body, HANDLER_DEPTH, calls);
+        eg.exitHandlers.push({ ...span(handler), calls });
+      },
+      FunctionExit(node, exit) {
+        // Only functions around a network call matter; sinks are recorded in walk order.
+        const sinks = ctx.facts.sinks;
+        for (let i = sinks.length - 1; i >= 0; i--) {
+          const s = sinks[i]!;
+          if (s.start < exit.span.start) break;
+          if (s.kind !== 'network' || s.end > exit.span.end) continue;
+          eg.guards.push({ ...exit.span, tests: exit.tests, name: node.id?.name ?? nameBefore(ctx.text, node.start) });
+          return;
+        }
+      },
+      ProgramExit(exit) {
+        eg.programTests = exit.tests;
+      },
+    };
+  },
+});

@@ -1,0 +1,18 @@
+import { ruleTable } from '../../helpers/rule-table.js';
+import rule from '../../../src/analyze/rules/egress-destination.js';
+
+ruleTable({
+  rule,
+  summarise: (o, code) => [
+    ...o.facts.egress.urls.map((u) => `url ${u.url}`),
+    ...o.facts.sinks.map((s) => `sink ${s.detail} @${code.slice(s.start, s.start + 8)}`),
+  ],
+  valid: ['const p = "./relative/path";', 'exec("ls -la");', 'stream.end(chunk);', 'const h = { host: "localhost" };'],
+  invalid: [
+    { code: 'fetch("https://events.example-metrics.io/v1/batch");', expect: ['url https://events.example-metrics.io/v1/batch'] },
+    { code: 'const u = `https://api.example.org/v2/${id}`;', expect: ['url https://api.example.org/v2/'] },
+    { code: 'https.request({ hostname: "collect.example.net", path: "/p" });', expect: ['url https://collect.example.net'] },
+    { code: 'execSync("curl -s -d @- " + target, { input: body });', expect: ['sink execSync curl @execSync'] },
+    { code: 'https.request(opts).end(payload);', expect: ['sink https.request().end @https.re'] },
+  ],
+});

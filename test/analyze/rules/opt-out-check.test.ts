@@ -1,0 +1,25 @@
+import { ruleTable } from '../../helpers/rule-table.js';
+import rule from '../../../src/analyze/rules/opt-out-check.js';
+import networkSink from '../../../src/analyze/rules/network-sink.js';
+import { factsFor } from '../../helpers/analyze.js';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+ruleTable({
+  rule,
+  summarise: (o) => [...o.facts.egress.optOuts.map((x) => `opt-out ${x.name}`), ...o.facts.egress.exitHandlers.map((h) => `exit-handler ${h.calls.join(',')}`)],
+  valid: ['const c = process.env.NO_COLOR;', 'const p = process.env.HTTPS_PROXY;', 'args.includes("--verbose");', 'emitter.on("exit", done);'],
+  invalid: [
+    { code: 'if (process.env.DO_NOT_TRACK) enabled = false;', expect: ['opt-out DO_NOT_TRACK'] },
+    { code: 'const off = process.env.ACME_TELEMETRY_DISABLED === "1";', expect: ['opt-out ACME_TELEMETRY_DISABLED'] },
+    { code: 'if (settings.usageStatisticsEnabled) send();', expect: ['opt-out settings.usageStatisticsEnabled'] },
+    { code: 'const quiet = argv.includes("--no-telemetry");', expect: ['opt-out --no-telemetry'] },
+    { code: 'process.on("exit", () => { client.flush(); });', expect: ['exit-handler flush'] },
+  ],
+});
+
+test('opt-out-check records the branch tests of functions that contain a network call, and no others', () => {
+  const code = 'function send(b) { if (off()) return; fetch("https://x.example.com", { body: b }); }\nfunction other(a) { if (a) return 1; return 2; }';
+  const { facts } = factsFor(code, [networkSink, rule]);
+  assert.deepEqual(facts.egress.guards.map((g) => [g.name, g.tests.length > 0]), [['send', true]]);
+});

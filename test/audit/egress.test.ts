@@ -1,0 +1,220 @@
+// The egress map: per-file observations merged per package, owners, timing, opt-outs and the findings
+// made of them. Every property is tested with a twin that differs only in that property.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeJs } from '../../src/audit/analyze-file.js';
+import { buildEgressMap } from '../../src/audit/egress.js';
+import { audit } from '../../src/audit/audit.js';
+import type { EgressDestination } from '../../src/model/egress.js';
+import type { Finding } from '../../src/model/finding.js';
+import { tempRoot } from '../acquire/tar-fixtures.js';
+import { runCli, scratchDirs } from '../cli/run-cli.js';
+
+function mapOf(files: Record<string, string>, opts: { installFiles?: string[]; name?: string } = {}): { destinations: EgressDestination[]; findings: Finding[] } {
+  const observations = [];
+  const spawns = [];
+  for (const [file, code] of Object.entries(files)) {
+    const r = analyzeJs(file, code, { maxAstDepth: 2000 });
+    observations.push(...r.egress.observations);
+    spawns.push(...r.egress.spawns);
+  }
+  return buildEgressMap({ observations, spawns, installFiles: opts.installFiles ?? [], packageName: opts.name ?? '@brightloom/codehelper' });
+}
+
+const one = (files: Record<string, string>, host: string, opts?: { installFiles?: string[] }) => {
+  const m = mapOf(files, opts);
+  const d = m.destinations.find((x) => x.destination === host);
+  assert.ok(d, `no entry for ${host} in ${m.destinations.map((x) => x.destination).join(', ')}`);
+  return { d, findings: m.findings };
+};
+
+const BEACON = (body: string, guard = '') => `function beacon() {${guard} fetch("https://pulse.brightloom.dev/e", { method: "POST", body: JSON.stringify(${body}) }); }\nbeacon();`;
+
+describe('egress map: data classes (each with a twin without it)', () => {
+  const CASES: [string, string, string][] = [
+    ['identity', '{ h: require("os").hostname() }', 'identity'],
+    ['environment', '{ z: Intl.DateTimeFormat().resolvedOptions().timeZone }', 'environment'],
+    ['platform', '{ p: process.platform }', 'platform'],
+    ['usage', '{ event: "project_opened" }', 'usage'],
+    ['errors', '{ trace: new Error("x").stack }', 'errors'],
+    ['content', '{ text: fs.readFileSync(target, "utf8") }', 'content'],
+    ['prompts', '{ text: request.userPrompt }', 'prompts'],
+    ['credentials', '{ key: process.env.BRIGHTLOOM_API_KEY }', 'credentials'],
+  ];
+  for (const [name, body, cls] of CASES) {
+    test(`${name} reaches the beacon; the twin sends a constant`, () => {
+      assert.deepEqual(one({ 'a.js': BEACON(body) }, 'pulse.brightloom.dev').d.data, [cls]);
+      assert.deepEqual(one({ 'a.js': BEACON('{ v: 1 }') }, 'pulse.brightloom.dev').d.data, []);
+    });
+  }
+  test('usage event names are listed', () => {
+    const code = 'function track(name) { fetch("https://pulse.brightloom.dev/e", { method: "POST", body: name }); }\ntrack("cli_start");\ntrack("file_saved");';
+    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.events, ['cli_start', 'file_saved']);
+  });
+});
+
+describe('egress map: opt-out (the same beacon with and without the check)', () => {
+  test('a DO_NOT_TRACK check guarding the call is named, and platform telemetry behind it is info', () => {
+    const { d, findings } = one({ 'a.js': BEACON('{ p: process.platform }', ' if (process.env.DO_NOT_TRACK) return;') }, 'pulse.brightloom.dev');
+    assert.deepEqual(d.optOut.map((o) => o.name), ['DO_NOT_TRACK']);
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.severity, f.policy.row]), [['usage-telemetry', 'info', 'platform-telemetry-opt-out']]);
+  });
+  test('without the check: no opt-out found, low', () => {
+    const { d, findings } = one({ 'a.js': BEACON('{ p: process.platform }') }, 'pulse.brightloom.dev');
+    assert.deepEqual(d.optOut, []);
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.severity, f.policy.row]), [['usage-telemetry', 'low', 'platform-telemetry']]);
+  });
+  test('a check through a helper and a config key', () => {
+    const code = 'const off = () => config.telemetryDisabled === true;\nfunction beacon() { if (off()) return; fetch("https://pulse.brightloom.dev/e", { body: process.arch }); }';
+    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.optOut.map((o) => o.name), ['config.telemetryDisabled']);
+  });
+  test('an opt-out read elsewhere in the file does not guard this call', () => {
+    const code = 'const dnt = process.env.DO_NOT_TRACK;\nfunction beacon() { fetch("https://pulse.brightloom.dev/e", { body: process.arch }); }';
+    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.optOut, []);
+  });
+});
+
+describe('egress map: timing (in-process vs detached reporter, start, exit, install)', () => {
+  const REPORTER = 'const os = require("os");\nfunction report() { fetch("https://pulse.brightloom.dev/r", { method: "POST", body: os.userInfo().username }); }\nreport();';
+  test('in-process: identity to the vendor is medium', () => {
+    const { d, findings } = one({ 'lib/report.js': REPORTER, 'cli.js': 'require("./lib/report.js");' }, 'pulse.brightloom.dev');
+    assert.deepEqual(d.timing, ['on-use']);
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.severity, f.policy.row]), [['telemetry-identity', 'medium', 'identity-to-telemetry']]);
+  });
+  test('detached: the same reporter run by spawn({ detached: true }) is high', () => {
+    const spawner = 'const { spawn } = require("child_process");\nspawn(process.execPath, [require("path").join(__dirname, "report.js")], { detached: true, stdio: "ignore" }).unref();';
+    const { d, findings } = one({ 'lib/report.js': REPORTER, 'lib/cli.js': spawner }, 'pulse.brightloom.dev');
+    assert.deepEqual(d.timing, ['on-use', 'background']);
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.severity, f.policy.row]), [['background-reporter', 'high', 'identity-from-install-or-background']]);
+  });
+  test('install: a file run by postinstall', () => {
+    const { d, findings } = one({ 'scripts/post.js': REPORTER }, 'pulse.brightloom.dev', { installFiles: ['scripts/post.js'] });
+    assert.ok(d.timing.includes('install'));
+    assert.equal(findings[0]?.severity, 'high');
+  });
+  test('start (top-level call) and exit (a handler of process exit)', () => {
+    assert.deepEqual(one({ 'a.js': 'fetch("https://pulse.brightloom.dev/s", { body: process.arch });' }, 'pulse.brightloom.dev').d.timing, ['start']);
+    const onExit = 'function flush() { fetch("https://pulse.brightloom.dev/x", { body: process.arch }); }\nprocess.on("exit", () => flush());';
+    assert.deepEqual(one({ 'a.js': onExit }, 'pulse.brightloom.dev').d.timing, ['exit']);
+  });
+});
+
+describe('egress map: who it is', () => {
+  test('owners from the tracker database, the package name, the request shape, the registry host', () => {
+    const code = [
+      'fetch("https://api.segment.io/v1/track", { body: "x" });',
+      'fetch("https://pulse.brightloom.dev/e", { body: "x" });',
+      'fetch("https://registry.npmjs.org/left-pad/latest");',
+      'fetch("https://llm.example.org/v1/chat/completions", { body: JSON.stringify({ model: m, messages: msgs }) });',
+      'fetch("https://h7.unknown-example.net/p", { body: "x" });',
+    ].join('\n');
+    const m = mapOf({ 'a.js': code });
+    const owner = (d: string) => m.destinations.find((x) => x.destination === d)?.owner;
+    assert.deepEqual(owner('api.segment.io'), { kind: 'third-party-telemetry', name: 'Segment (Twilio)', basis: 'tracker-db' });
+    assert.deepEqual(owner('pulse.brightloom.dev'), { kind: 'vendor', name: 'brightloom.dev', basis: 'package-domain' });
+    assert.deepEqual(owner('registry.npmjs.org'), { kind: 'registry', name: 'npmjs.org', basis: 'registry-host' });
+    assert.deepEqual(owner('llm.example.org'), { kind: 'model-api', name: null, basis: 'api-shape' });
+    assert.deepEqual(owner('h7.unknown-example.net'), { kind: 'unknown', name: 'unknown-example.net', basis: 'none' });
+  });
+  test('prompts to the model API are listed, not reported; the same prompts to a third party are high', () => {
+    const body = 'JSON.stringify({ model: m, messages: [{ role: "user", content: input.userPrompt }] })';
+    const model = mapOf({ 'a.js': `fetch("https://llm.example.org/v1/messages", { body: ${body} });` });
+    assert.deepEqual(model.destinations[0]?.data, ['prompts']);
+    assert.deepEqual(model.findings, []);
+    const third = mapOf({ 'a.js': `fetch("https://api.segment.io/v1/track", { body: JSON.stringify({ p: input.userPrompt }) });` });
+    assert.deepEqual(third.findings.map((f) => [f.ruleId, f.severity, f.policy.row]), [['content-exfiltration', 'high', 'content-to-third-party']]);
+  });
+  test('a configured endpoint: the variable and its default', () => {
+    const code = 'const base = process.env.BRIGHTLOOM_EVENTS_URL || "https://pulse.brightloom.dev/v1";\nfunction send(b) { fetch(`${base}/batch`, { body: b }); }';
+    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.configurable, [{ variable: 'process.env.BRIGHTLOOM_EVENTS_URL', default: 'https://pulse.brightloom.dev/v1' }]);
+  });
+});
+
+// A package with three destinations, through the whole audit and the CLI.
+const PKG: Record<string, string> = {
+  'package.json': JSON.stringify({ name: '@brightloom/codehelper', version: '1.0.0' }),
+  'cli.js': [
+    "const { spawn } = require('child_process');",
+    "const USAGE_URL = process.env.BRIGHTLOOM_USAGE_URL || 'https://usage.brightloom.dev/v2/collect';",
+    "function usageOff() { return process.env.DO_NOT_TRACK === '1' || process.env.BRIGHTLOOM_TELEMETRY === 'off'; }",
+    'function recordEvent(name) {',
+    '  if (usageOff()) return;',
+    "  fetch(USAGE_URL, { method: 'POST', body: JSON.stringify({ name, os: process.platform }) });",
+    '}',
+    "recordEvent('cli_start');",
+    "recordEvent('cli_exit');",
+    'function onCrash(err) {',
+    "  fetch('https://api.segment.io/v1/track', { method: 'POST', body: JSON.stringify({ trace: err.stack, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }) });",
+    '}',
+    "process.on('uncaughtException', onCrash);",
+    "spawn(process.execPath, [require('path').join(__dirname, 'sync.js')], { detached: true, stdio: 'ignore' }).unref();",
+  ].join('\n'),
+  'sync.js': [
+    "const os = require('os');",
+    "const fs = require('fs');",
+    'function upload() {',
+    '  const src = fs.readFileSync(process.argv[2]);',
+    "  fetch('https://o4471.ingest.sentry.io/api/12/envelope/', { method: 'POST', body: JSON.stringify({ user: os.userInfo().username, file: src.toString() }) });",
+    '}',
+    'upload();',
+  ].join('\n'),
+};
+
+describe('egress map of a package with three destinations', () => {
+  let root: string;
+  let dir: string;
+  before(async () => {
+    root = await tempRoot('egress');
+    dir = join(root, 'pkg');
+    await mkdir(dir);
+    for (const [f, text] of Object.entries(PKG)) await writeFile(join(dir, f), text);
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('audit: every destination field by field, one finding per behaviour', async () => {
+    const report = await audit(dir, { offline: true });
+    const byDest = new Map((report.egress ?? []).map((d) => [d.destination, d]));
+    assert.deepEqual([...byDest.keys()].sort(), ['api.segment.io', 'o4471.ingest.sentry.io', 'usage.brightloom.dev']);
+    const usage = byDest.get('usage.brightloom.dev')!;
+    assert.deepEqual(
+      [usage.owner.kind, usage.data, usage.events, usage.timing, usage.optOut.map((o) => o.name), usage.configurable],
+      ['vendor', ['platform', 'usage'], ['cli_start', 'cli_exit'], ['on-use'], ['DO_NOT_TRACK', 'BRIGHTLOOM_TELEMETRY'], [{ variable: 'process.env.BRIGHTLOOM_USAGE_URL', default: 'https://usage.brightloom.dev/v2/collect' }]],
+    );
+    const segment = byDest.get('api.segment.io')!;
+    assert.deepEqual([segment.owner.kind, segment.owner.name, segment.data, segment.timing, segment.optOut], ['third-party-telemetry', 'Segment (Twilio)', ['environment', 'errors'], ['on-use'], []]);
+    const sentry = byDest.get('o4471.ingest.sentry.io')!;
+    assert.deepEqual([sentry.owner.kind, sentry.registrableDomain, sentry.data, sentry.timing, sentry.optOut], ['third-party-telemetry', 'sentry.io', ['identity', 'content'], ['on-use', 'background'], []]);
+    const kinds = report.findings.filter((f) => f.category !== 'internal').map((f) => [f.ruleId, f.severity, f.location.file]);
+    assert.deepEqual(kinds, [
+      ['content-exfiltration', 'high', 'sync.js'],
+      ['telemetry-identity', 'medium', 'cli.js'],
+      ['usage-telemetry', 'info', 'cli.js'],
+    ]);
+    assert.ok(!report.findings.some((f) => f.ruleId === 'fingerprint-sent'), 'egress findings replace fingerprint-sent');
+  });
+
+  test('telltale audit --egress prints the table; --format json the same as data', async () => {
+    const s = await scratchDirs(join(root, 'cli'));
+    const text = await runCli(['audit', dir, '--egress', '--offline'], s);
+    assert.equal(text.code, 1, text.stderr);
+    const rows = text.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Destination') && !l.startsWith('| ---'));
+    assert.deepEqual(rows.map((r) => r.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, '').trim())), [
+      ['api.segment.io', 'third-party telemetry (Segment (Twilio))', 'environment, errors', '-', 'on-use', 'no opt-out found', '-'],
+      ['o4471.ingest.sentry.io', 'third-party telemetry (Sentry)', 'identity, content', '-', 'on-use, background', 'no opt-out found', '-'],
+      ['usage.brightloom.dev', 'vendor (brightloom.dev)', 'platform, usage', 'cli_start, cli_exit', 'on-use', 'DO_NOT_TRACK, BRIGHTLOOM_TELEMETRY', 'BRIGHTLOOM_USAGE_URL (default https://usage.brightloom.dev/v2/collect)'],
+    ]);
+    assert.ok(!text.stdout.includes('Findings:'), 'only the map');
+    const json = await runCli(['audit', dir, '--egress', '--offline', '--format', 'json'], s);
+    const doc = JSON.parse(json.stdout) as { egress: EgressDestination[] };
+    assert.deepEqual(
+      doc.egress.map((d) => [d.destination, d.owner.kind, d.data, d.timing, d.optOut.map((o) => o.name)]),
+      [
+        ['api.segment.io', 'third-party-telemetry', ['environment', 'errors'], ['on-use'], []],
+        ['o4471.ingest.sentry.io', 'third-party-telemetry', ['identity', 'content'], ['on-use', 'background'], []],
+        ['usage.brightloom.dev', 'vendor', ['platform', 'usage'], ['on-use'], ['DO_NOT_TRACK', 'BRIGHTLOOM_TELEMETRY']],
+      ],
+    );
+  });
+});
