@@ -3,12 +3,14 @@
 // It returns the exit code; only the executable (src/bin/telltale.ts) sets process.exitCode.
 
 import { audit } from './audit/audit.js';
-import { atLeast, isSeverity, type Severity } from './model/finding.js';
+import { isSeverity, type Severity } from './model/finding.js';
 import { UserError } from './model/errors.js';
 import { closest, parseCommandArgs, wantsHelp } from './model/cli-args.js';
 import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
+import { applyPolicy, gateFailures, loadBaseline, loadPolicy } from './report/policy.js';
+import { resolveSpec } from './acquire/index.js';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `telltale ${TOOL_VERSION} — find hidden fingerprinting, region targeting, hidden data and covert channels in npm packages
@@ -61,6 +63,9 @@ Options:
   --max-file-mb <n>       largest JavaScript file analysed
   --quiet                 no progress on stderr
   --verbose               show info findings and the full inventory
+  --config <file>         policy file (default: telltale.config.json in the current directory, never one inside
+                          the target): accepted findings, severity per kind, allowed destinations (docs/policy.md)
+  --baseline <report>     an earlier --format json report: only findings not in it are reported
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, unreadable target, or
 nothing to audit (no JavaScript, no install scripts, no executables).
@@ -117,6 +122,16 @@ const COMMANDS = ['audit', 'probe', 'diff', 'history', 'worker', 'rules', 'help'
  */
 export function nothingToAudit(r: Report): boolean {
   return r.stats.files === 0 && r.findings.length === 0 && r.inventory.binaries.length === 0 && r.inventory.installScripts.length === 0;
+}
+
+/** The local folder or file a target names, if it is one (a policy file inside it is the target's own). */
+async function localTarget(spec: string, cwd: string): Promise<string | undefined> {
+  try {
+    const r = await resolveSpec(spec, cwd);
+    return r.kind === 'registry' ? undefined : r.path;
+  } catch {
+    return undefined; // the audit reports the error
+  }
 }
 
 interface Io {
@@ -177,6 +192,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     quiet: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'max-file-mb': { type: 'string' },
+    config: { type: 'string' },
+    baseline: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
@@ -185,6 +202,12 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (!isSeverity(failOn)) throw new UserError(`--fail-on must be one of critical, high, medium, low, info (got "${failOn}")`);
   const maxMb = values['max-file-mb'] !== undefined ? Number(values['max-file-mb']) : undefined;
   if (maxMb !== undefined && !(maxMb > 0)) throw new UserError('--max-file-mb takes a positive number');
+
+  // The policy and the baseline are read before the audit: a mistake in them is reported before minutes of work.
+  const cwd = process.cwd();
+  const local = await localTarget(positionals[0]!, cwd);
+  const policy = loadPolicy({ config: values.config, cwd, localTargets: local ? [local] : [], warn: (l) => io.stderr(`telltale: ${l}\n`) });
+  const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
 
   const showProgress = !values.quiet && io.isTTY;
   let lastLen = 0;
@@ -204,7 +227,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   });
   if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
+  applyPolicy(report, policy, baseline);
   io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose }));
-  return report.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
+  return gateFailures(report, failOn as Severity).length ? 1 : 0;
 }
 

@@ -14,5 +14,17 @@ export interface RenderOptions {
 export const REPORTERS: Record<Format, (r: Report, o: RenderOptions) => string> = {
   text: (r, o) => renderText(r, o),
   json: (r) => renderJson(r),
-  sarif: (r) => renderSarif({ tool: r.tool, target: r.target, findings: r.findings, command: 'audit' }),
+  sarif: (r) => renderSarif({ tool: r.tool, target: r.target, findings: r.findings, command: 'audit', ...sarifPolicy(r) }),
 };
+
+/** Accepted findings become SARIF suppressions (an expired acceptance is not one); the policy's effects are run notes. */
+export function sarifPolicy(r: Report): { accepted: Map<string, string>; notes: string[] } {
+  const accepted = new Map<string, string>();
+  for (const f of r.findings) if (f.accepted && !f.accepted.expired) accepted.set(f.id, `${f.accepted.reason} (accepted until ${f.accepted.expires})`);
+  const p = r.policy;
+  const notes: string[] = [];
+  if (p?.file) notes.push(`policy ${p.file}: ${p.accepted} accepted, ${p.expired.length} expired acceptance(s), ${p.overridden.length} severity override(s)`);
+  for (const e of p?.expired ?? []) notes.push(`acceptance of ${e.id} expired on ${e.expires} (${e.reason}): it fails the gate`);
+  if (p?.baseline) notes.push(`baseline ${p.baseline.file}: ${p.baseline.known} finding(s) already known and left out, ${p.baseline.new} new`);
+  return { accepted, notes };
+}
