@@ -34,7 +34,7 @@ Usage:
   telltale --version
 
 Audit options:
-  --format text|json|sarif  report format (default text)
+  --format text|json|sarif|html  report format (default text)
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -55,7 +55,8 @@ Static audit of an npm package: <target> is an npm spec (name, name@version, nam
 tarball, a folder, or a single .js file. Package code is never run.
 
 Options:
-  --format text|json|sarif  report format (default text); sarif: SARIF 2.1.0 for GitHub code scanning
+  --format text|json|sarif|html  report format (default text); sarif: SARIF 2.1.0 for GitHub code
+                          scanning; html: one self-contained page
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -76,7 +77,7 @@ const DIFF_USAGE = `telltale diff <older> <newer> [options]
 What changed between two releases (npm specs, tarballs or folders): findings matched by fingerprint, new
 destinations, variables and decoded data. Exit 1 when the newer one adds a finding at or above --fail-on.
 
-Options: --format text|json|sarif, --fail-on <severity>, --offline, --platform <p>, --cache <dir>, --max-file-mb <n>,
+Options: --format text|json|sarif|html, --fail-on <severity>, --offline, --platform <p>, --cache <dir>, --max-file-mb <n>,
          --quiet, --verbose (as for telltale audit). Results are cached in <cache>/results.sqlite.
 `;
 
@@ -93,7 +94,7 @@ Options:
   --queue <redis-url>     run the audits on \`telltale worker\` processes instead
   --bisect <kind|fp>      first and last release carrying a finding kind or fingerprint
   --fail-on-any           exit 1 when any release (not only the newest) has a finding at or above --fail-on
-  and the audit options: --format text|json, --fail-on, --offline, --platform, --cache, --max-file-mb, --quiet, --verbose
+  and the audit options: --format text|json|html, --fail-on, --offline, --platform, --cache, --max-file-mb, --quiet, --verbose
 `;
 
 const WORKER_USAGE = `telltale worker --redis <url> [options]
@@ -228,7 +229,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
   applyPolicy(report, policy, baseline);
-  io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose }));
-  return gateFailures(report, failOn as Severity).length ? 1 : 0;
+  const failed = gateFailures(report, failOn as Severity).length > 0;
+  io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose, failOn: failOn as Severity, failed }));
+  return failed ? 1 : 0;
 }
 

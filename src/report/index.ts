@@ -2,18 +2,24 @@ import type { Report } from '../model/report.js';
 import { renderJson } from './reporters/json.js';
 import { renderText } from './reporters/text.js';
 import { renderSarif } from './reporters/sarif.js';
+import { renderHtml } from './reporters/html.js';
+import type { Severity } from '../model/finding.js';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
   color: boolean;
   verbose: boolean;
+  failOn?: Severity;
+  /** The gate's answer (exit 1), for the HTML summary. */
+  failed?: boolean;
 }
 
 export const REPORTERS: Record<Format, (r: Report, o: RenderOptions) => string> = {
   text: (r, o) => renderText(r, o),
   json: (r) => renderJson(r),
+  html: (r, o) => renderHtml(r, { ...(o.failOn ? { failOn: o.failOn } : {}), ...(o.failed !== undefined ? { failed: o.failed } : {}) }),
   sarif: (r) => renderSarif({ tool: r.tool, target: r.target, findings: r.findings, command: 'audit', ...sarifPolicy(r) }),
 };
 
