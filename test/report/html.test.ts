@@ -132,7 +132,6 @@ describe('HTML reports without a browser', () => {
 
 const browserPath = chromiumPath();
 describe('HTML reports in headless Chromium', { skip: browserPath ? false : 'skipped: no chromium on this machine (.ci/probe-deps.sh installs it)' }, () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let browser: any;
   before(async () => {
     const { chromium } = await import('playwright-core');
