@@ -3,13 +3,15 @@
 // It returns the exit code; only the executable (src/bin/telltale.ts) sets process.exitCode.
 
 import { audit } from './audit/audit.js';
-import { atLeast, isSeverity, type Severity } from './model/finding.js';
+import { isSeverity, type Severity } from './model/finding.js';
 import { UserError } from './model/errors.js';
 import { closest, parseCommandArgs, wantsHelp } from './model/cli-args.js';
 import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
+import { applyPolicy, gateFailures, loadBaseline, loadPolicy } from './report/policy.js';
+import { resolveSpec } from './acquire/index.js';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `telltale ${TOOL_VERSION} — find hidden fingerprinting, region targeting, hidden data and covert channels in npm packages
@@ -33,7 +35,7 @@ Usage:
   telltale --version
 
 Audit options:
-  --format text|json|sarif  report format (default text)
+  --format text|json|sarif|html  report format (default text)
   --egress                print only the egress map (a Markdown table; with --format json, the same as data)
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
@@ -55,7 +57,8 @@ Static audit of an npm package: <target> is an npm spec (name, name@version, nam
 tarball, a folder, or a single .js file. Package code is never run.
 
 Options:
-  --format text|json|sarif  report format (default text); sarif: SARIF 2.1.0 for GitHub code scanning
+  --format text|json|sarif|html  report format (default text); sarif: SARIF 2.1.0 for GitHub code
+                          scanning; html: one self-contained page
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -63,6 +66,9 @@ Options:
   --max-file-mb <n>       largest JavaScript file analysed
   --quiet                 no progress on stderr
   --verbose               show info findings and the full inventory
+  --config <file>         policy file (default: telltale.config.json in the current directory, never one inside
+                          the target): accepted findings, severity per kind, allowed destinations (docs/policy.md)
+  --baseline <report>     an earlier --format json report: only findings not in it are reported
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, unreadable target, or
 nothing to audit (no JavaScript, no install scripts, no executables).
@@ -73,7 +79,7 @@ const DIFF_USAGE = `telltale diff <older> <newer> [options]
 What changed between two releases (npm specs, tarballs or folders): findings matched by fingerprint, new
 destinations, variables and decoded data. Exit 1 when the newer one adds a finding at or above --fail-on.
 
-Options: --format text|json|sarif, --fail-on <severity>, --offline, --platform <p>, --cache <dir>, --max-file-mb <n>,
+Options: --format text|json|sarif|html, --fail-on <severity>, --offline, --platform <p>, --cache <dir>, --max-file-mb <n>,
          --quiet, --verbose (as for telltale audit). Results are cached in <cache>/results.sqlite.
 `;
 
@@ -90,7 +96,7 @@ Options:
   --queue <redis-url>     run the audits on \`telltale worker\` processes instead
   --bisect <kind|fp>      first and last release carrying a finding kind or fingerprint
   --fail-on-any           exit 1 when any release (not only the newest) has a finding at or above --fail-on
-  and the audit options: --format text|json, --fail-on, --offline, --platform, --cache, --max-file-mb, --quiet, --verbose
+  and the audit options: --format text|json|html, --fail-on, --offline, --platform, --cache, --max-file-mb, --quiet, --verbose
 `;
 
 const WORKER_USAGE = `telltale worker --redis <url> [options]
@@ -119,6 +125,16 @@ const COMMANDS = ['audit', 'probe', 'diff', 'history', 'worker', 'rules', 'help'
  */
 export function nothingToAudit(r: Report): boolean {
   return r.stats.files === 0 && r.findings.length === 0 && r.inventory.binaries.length === 0 && r.inventory.installScripts.length === 0;
+}
+
+/** The local folder or file a target names, if it is one (a policy file inside it is the target's own). */
+async function localTarget(spec: string, cwd: string): Promise<string | undefined> {
+  try {
+    const r = await resolveSpec(spec, cwd);
+    return r.kind === 'registry' ? undefined : r.path;
+  } catch {
+    return undefined; // the audit reports the error
+  }
 }
 
 interface Io {
@@ -180,6 +196,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     verbose: { type: 'boolean', default: false },
     'max-file-mb': { type: 'string' },
     egress: { type: 'boolean', default: false },
+    config: { type: 'string' },
+    baseline: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
@@ -188,6 +206,12 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (!isSeverity(failOn)) throw new UserError(`--fail-on must be one of critical, high, medium, low, info (got "${failOn}")`);
   const maxMb = values['max-file-mb'] !== undefined ? Number(values['max-file-mb']) : undefined;
   if (maxMb !== undefined && !(maxMb > 0)) throw new UserError('--max-file-mb takes a positive number');
+
+  // The policy and the baseline are read before the audit: a mistake in them is reported before minutes of work.
+  const cwd = process.cwd();
+  const local = await localTarget(positionals[0]!, cwd);
+  const policy = loadPolicy({ config: values.config, cwd, localTargets: local ? [local] : [], warn: (l) => io.stderr(`telltale: ${l}\n`) });
+  const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
 
   const showProgress = !values.quiet && io.isTTY;
   let lastLen = 0;
@@ -207,8 +231,10 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   });
   if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
+  applyPolicy(report, policy, baseline);
+  const failed = gateFailures(report, failOn as Severity).length > 0;
   if (values.egress) io.stdout(format === 'json' ? renderEgressJson(report) : renderEgressText(report));
-  else io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose }));
-  return report.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
+  else io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose, failOn: failOn as Severity, failed }));
+  return failed ? 1 : 0;
 }
 

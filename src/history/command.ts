@@ -21,6 +21,7 @@ import { auditAll, bisectReleases, buildTimeline, failsGate, gateReleases, type 
 import { NO_PROGRESS, TerminalProgress, type ProgressSink } from './progress.js';
 import { checkPackageName, checkRange, fetchPackument, selectReleases } from './releases.js';
 import { renderDiffJson, renderDiffSarif, renderDiffText } from './render-diff.js';
+import { renderDiffHtml, renderHistoryHtml } from './render-html.js';
 import { renderBisectJson, renderBisectText, renderHistoryJson, renderHistoryText } from './render-history.js';
 
 export interface CommandIo {
@@ -47,7 +48,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: strin
 }
 
 interface Common {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'html';
   failOn: Severity;
   cacheDir: string;
   offline: boolean;
@@ -58,7 +59,7 @@ interface Common {
 }
 
 async function common(v: { format?: string; 'fail-on'?: string; cache?: string; offline?: boolean; platform?: string; 'max-file-mb'?: string; quiet?: boolean; verbose?: boolean }): Promise<Common> {
-  if (v.format !== 'text' && v.format !== 'json' && v.format !== 'sarif') throw new UserError(`unknown format "${v.format}" (text, json or sarif)`);
+  if (v.format !== 'text' && v.format !== 'json' && v.format !== 'sarif' && v.format !== 'html') throw new UserError(`unknown format "${v.format}" (text, json, sarif or html)`);
   const failOn = v['fail-on']!;
   if (!isSeverity(failOn)) throw new UserError(`--fail-on must be one of critical, high, medium, low, info (got "${failOn}")`);
   const maxFileMb = v['max-file-mb'] !== undefined ? Number(v['max-file-mb']) : undefined;
@@ -118,7 +119,7 @@ export async function diffCommand(args: string[], io: CommandIo): Promise<number
   const d = diffReports(before!, after!);
   const gate = gateFindings(d, o.failOn);
   const ro = { color: io.isTTY && o.format === 'text' && !process.env.NO_COLOR, verbose: o.verbose, failOn: o.failOn, gate };
-  io.stdout(o.format === 'json' ? renderDiffJson(d, ro, TOOL) : o.format === 'sarif' ? renderDiffSarif(d, TOOL) : renderDiffText(d, ro));
+  io.stdout(o.format === 'json' ? renderDiffJson(d, ro, TOOL) : o.format === 'sarif' ? renderDiffSarif(d, TOOL) : o.format === 'html' ? renderDiffHtml(d, ro) : renderDiffText(d, ro));
   return gate.length ? 1 : 0;
 }
 
@@ -134,6 +135,7 @@ export async function historyCommand(args: string[], io: CommandIo): Promise<num
   });
   if (positionals.length !== 1) throw new UserError('history takes one package name (try: telltale --help)');
   const o = await common(values);
+  if (o.format === 'html' && values.bisect !== undefined) throw new UserError('--bisect has no html format (text or json)');
   if (o.format === 'sarif') throw new UserError('history has no sarif format (text or json); for code scanning use telltale audit or diff --format sarif');
   const name = checkPackageName(positionals[0]!);
   const range = values.range !== undefined ? checkRange(values.range) : undefined;
@@ -183,7 +185,7 @@ export async function historyCommand(args: string[], io: CommandIo): Promise<num
     io.stdout(o.format === 'json' ? renderBisectJson(view, TOOL) : renderBisectText(view, ro));
   } else {
     const view = { list, audits, timeline: buildTimeline(audits, o.verbose), meta };
-    io.stdout(o.format === 'json' ? renderHistoryJson(view, ro, TOOL) : renderHistoryText(view, ro));
+    io.stdout(o.format === 'json' ? renderHistoryJson(view, ro, TOOL) : o.format === 'html' ? renderHistoryHtml(view, ro) : renderHistoryText(view, ro));
   }
   return meta.failed ? 1 : 0;
 }

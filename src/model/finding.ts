@@ -93,6 +93,8 @@ export interface Finding {
   excerpt: string;
   /** The same finding in other files: identical files (chunks, copies) are reported once, with every location. */
   alsoAt?: Location[];
+  /** Set by the reviewer's policy file (src/report/policy.ts): accepted with a reason until a date. */
+  accepted?: { reason: string; expires: string; expired?: true };
 }
 
 export function findingId(ruleId: FindingKind, loc: Location): string {

@@ -1,4 +1,4 @@
-import type { Finding, Location } from './finding.js';
+import type { Finding, Location, Severity } from './finding.js';
 import type { EgressDestination } from './egress.js';
 
 export interface TargetInfo {
@@ -45,6 +45,24 @@ export interface Stats {
   limits: string[];
 }
 
+/** What the reviewer's policy file and a baseline did to a report (src/report/policy.ts). */
+export interface PolicyReport {
+  /** The policy file read, when one was. */
+  file?: string;
+  /** Findings accepted and still within their date. */
+  accepted: number;
+  /** Findings whose acceptance has expired: they fail the gate. */
+  expired: { id: string; fingerprint: string; reason: string; expires: string }[];
+  /** Severities set by the policy file per finding kind. */
+  overridden: { id: string; kind: string; from: Severity; to: Severity }[];
+  /** Acceptances that matched no finding (the finding is gone, or its fingerprint changed). */
+  unused: string[];
+  /** --baseline: findings already in it (left out of `findings`) and the new ones. */
+  baseline?: { file: string; known: number; new: number };
+  /** allowedDestinations: the hosts the package mentions that are not on the list. */
+  destinations?: { allowed: string[]; notAllowed: string[] };
+}
+
 export interface Report {
   tool: { name: 'telltale'; version: string };
   target: TargetInfo;
@@ -53,6 +71,8 @@ export interface Report {
   /** The egress map: one entry per destination (absent in reports made before it existed). */
   egress?: EgressDestination[];
   stats: Stats;
+  /** Present when a policy file or a baseline was applied. */
+  policy?: PolicyReport;
 }
 
 export function emptyInventory(): Inventory {

@@ -40,17 +40,21 @@ export function renderText(report: Report, opts: TextOptions): string {
   out.push(`${report.stats.files} JavaScript files, ${(report.stats.bytes / 1e6).toFixed(1)} MB, ${(report.stats.ms / 1000).toFixed(1)} s`);
   out.push('');
 
-  const shown = report.findings.filter((f) => opts.verbose || f.severity !== 'info');
+  const shown = report.findings.filter((f) => (opts.verbose || f.severity !== 'info') && !(f.accepted && !f.accepted.expired));
+  const accepted = report.findings.filter((f) => f.accepted && !f.accepted.expired);
   const counts = new Map<Severity, number>();
   for (const f of report.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   const summary = (['critical', 'high', 'medium', 'low', 'info'] as Severity[])
     .filter((s) => counts.get(s))
     .map((s) => c(SEVERITY_COLOR[s], `${counts.get(s)} ${s}`))
     .join(', ');
-  out.push(summary ? `Findings: ${summary}` : 'Findings: no findings');
+  const acceptedCount = report.findings.filter((f) => f.accepted && !f.accepted.expired).length;
+  out.push((summary ? `Findings: ${summary}` : 'Findings: no findings') + (acceptedCount ? ` (${acceptedCount} accepted by the policy, listed under Policy)` : ''));
   out.push('');
   for (const f of shown) out.push(...renderFinding(f, c));
-  if (report.findings.length > 0 && shown.length === 0) out.push(`No findings above info (${report.findings.length} info; --verbose shows them).`, '');
+  const hiddenInfo = report.findings.filter((f) => f.severity === 'info' && !f.accepted).length;
+  if (report.findings.length > 0 && shown.length === 0 && !opts.verbose && hiddenInfo) out.push(`No findings above info (${hiddenInfo} info; --verbose shows them).`, '');
+  out.push(...renderPolicy(report, accepted, c));
 
   if (report.egress) {
     out.push(c('\x1b[1m', 'Egress map: where it connects, what it sends, how to turn it off'));
@@ -85,9 +89,25 @@ export function renderText(report: Report, opts: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
+/** The policy file's and the baseline's effects; accepted findings are listed here, one line each, with the reason. */
+function renderPolicy(report: Report, accepted: Finding[], c: (code: string, s: string) => string): string[] {
+  const p = report.policy;
+  if (!p) return [];
+  const out: string[] = [c('\x1b[1m', 'Policy') + (p.file ? ` (${p.file})` : '')];
+  if (p.baseline) out.push(`  baseline ${p.baseline.file}: ${p.baseline.known} finding${p.baseline.known === 1 ? '' : 's'} already known, not shown; ${p.baseline.new} new`);
+  for (const e of p.expired) out.push(c('\x1b[1;31m', `  acceptance EXPIRED on ${e.expires}: ${e.id} (${printable(e.reason)}); it fails the gate until reviewed again`));
+  if (accepted.length) out.push(`  accepted (${accepted.length}):`);
+  for (const f of accepted) out.push(`    ${f.severity.toUpperCase()} ${printable(f.title)} [${f.ruleId}] at ${loc(f.location)} — accepted until ${f.accepted!.expires}: ${printable(f.accepted!.reason)}`);
+  for (const o of p.overridden) out.push(`  severity of ${o.id} set from ${o.from} to ${o.to} by the policy file`);
+  if (p.unused.length) out.push(`  acceptances that matched nothing (${p.unused.length}): ${moreList(p.unused, 5)}`);
+  if (p.destinations) out.push(`  destinations not on the allowed list (${p.destinations.notAllowed.length}): ${p.destinations.notAllowed.length ? moreList(p.destinations.notAllowed.map(printable), 25) : 'none'}`);
+  out.push('');
+  return out;
+}
+
 export function renderFinding(f: Finding, c: (code: string, s: string) => string): string[] {
   const out: string[] = [];
-  out.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())} ${c('\x1b[1m', printable(f.title))}  [${f.ruleId}]`);
+  out.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())} ${c('\x1b[1m', printable(f.title))}  [${f.ruleId}]${f.accepted?.expired ? c('\x1b[1;31m', `  (acceptance expired ${f.accepted.expires})`) : ''}`);
   out.push(`  at ${loc(f.location)}`);
   if (f.alsoAt?.length) out.push(`  also at ${f.alsoAt.slice(0, 5).map(loc).join(', ')}${f.alsoAt.length > 5 ? ` and ${f.alsoAt.length - 5} more` : ''} (the same code)`);
   out.push(`  ${printable(f.message)}`);
