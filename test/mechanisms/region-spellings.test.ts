@@ -196,3 +196,43 @@ for (const c of CASES) {
     );
   });
 }
+
+const QUIET: [string, string][] = [
+  [
+    "a date library's table of long zone names, looked up with the user's zone",
+    `
+const LONG_TO_IANA = { "Arabian Standard Time": "Asia/Dubai", "Nepal Time": "Asia/Kathmandu", "Yakutsk Standard Time": "Asia/Yakutsk" };
+const AREAS = ["Africa/", "America/", "Asia/", "Australia/", "Europe/", "Pacific/"];
+export function ianaOf(date) {
+  const long = new Intl.DateTimeFormat("en", { timeZoneName: "long" }).formatToParts(date).find((p) => p.type === "timeZoneName").value;
+  return LONG_TO_IANA[long] || Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+export function areaOf(zone) { return AREAS.find((a) => zone.startsWith(a)) || "Etc/"; }
+console.log(areaOf(ianaOf(new Date())));`,
+  ],
+  [
+    'a UTC check on the zone and the locale compared with the default locale',
+    `
+const zone = process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone;
+const loc = Intl.DateTimeFormat().resolvedOptions().locale;
+if (zone !== "UTC" && zone !== "Etc/UTC") console.warn("dates are shown in " + zone);
+if (loc !== "en-US") fetch("https://cdn.example.org/i18n/" + loc + ".json");`,
+  ],
+  [
+    'a configured endpoint routed by its country-code domain (routing among the package’s own hosts)',
+    `
+const base = process.env.SVC_BASE_URL || "https://api.example.com";
+const cn = new URL(base).hostname.endsWith(".cn");
+fetch(base + (cn ? "/v1/cn" : "/v1/global"));`,
+  ],
+];
+
+for (const [name, code] of QUIET) {
+  test(`quiet: ${name}`, () => {
+    const found = significant(code).filter((x) => x.ruleId === 'region-targeting' || atLeast(x.severity, 'high'));
+    assert.deepEqual(
+      found.map((x) => `${x.severity} ${x.ruleId}: ${x.title}`),
+      [],
+    );
+  });
+}
