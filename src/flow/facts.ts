@@ -170,6 +170,20 @@ export interface ObfuscationSigns {
   hexCalls: number;
   /** Calls of a plain function, to put hexCalls in proportion. */
   calls: number;
+  /** Number literals, and those spelled in hex (obfuscators rewrite every number as hex). */
+  numbers: number;
+  hexNumbers: number;
+  /** Identifier references, and those whose names are hex numbers (`_0x3c55`): renaming beyond minification. */
+  names: number;
+  hexNames: number;
+  /** `'3|0|2|1'`-style dispatch orders: control-flow flattening (a switch in a loop walks the order). */
+  dispatchOrders: number;
+  /** Comparisons of two string literals: branches decided when written (dead-code injection). */
+  literalCompares: number;
+  /** `x.constructor("…")`: code made from a string through a function's constructor (debug protection). */
+  constructorCode: number;
+  /** `f.toString().search(…)` / `.test(f.toString())`: code inspecting its own source (self-defending). */
+  selfInspection: number;
 }
 
 /** Data classes the egress rules recognise beyond fingerprint sources. */
@@ -259,7 +273,20 @@ export function emptyFacts(): Facts {
   return {
     egress: { data: [], urls: [], optOuts: [], guards: [], exitHandlers: [], spawns: [], programTests: [] },
     encoders: [],
-    obfuscation: { stringArrays: 0, rotations: 0, hexCalls: 0, calls: 0 },
+    obfuscation: {
+      stringArrays: 0,
+      rotations: 0,
+      hexCalls: 0,
+      calls: 0,
+      numbers: 0,
+      hexNumbers: 0,
+      names: 0,
+      hexNames: 0,
+      dispatchOrders: 0,
+      literalCompares: 0,
+      constructorCode: 0,
+      selfInspection: 0,
+    },
     decoderCode: { functions: new Map(), constants: new Map(), calls: [] },
     texts: [],
     sources: [],

@@ -24,6 +24,7 @@ import { hiddenExfiltration } from './produce/hidden-exfiltration.js';
 import { fingerprintsSent } from './produce/fingerprint-sent.js';
 import { hiddenData } from './produce/hidden-data.js';
 import { egressMap, type EgressResult } from './egress.js';
+import { obfuscatedCode } from './produce/obfuscated-code.js';
 
 export type { CorrelateInput } from './context.js';
 
@@ -44,5 +45,5 @@ export function correlateFile(inp: CorrelateInput): { findings: Finding[]; egres
   const sent = fingerprintsSent(ctx, exfiltration.kinds, targeting.at);
   const hidden = hiddenData(ctx, used);
   const egress = egressMap(ctx);
-  return { findings: [...covert, ...region, ...exfiltration.findings, ...sent, ...hidden], egress };
+  return { findings: [...covert, ...region, ...exfiltration.findings, ...sent, ...hidden, ...obfuscatedCode(ctx)], egress };
 }

@@ -217,3 +217,11 @@ export function egressFindingMessage(sent: DataClass[], destination: string, own
   if (events.length) parts.push(`Events: ${clip(events.join(', '), 300)}.`);
   return parts.join(' ');
 }
+
+export function obfuscatedTitle(score: number, max: number): string {
+  return `Heavily obfuscated code (obfuscation score ${score} of ${max})`;
+}
+
+export function obfuscatedMessage(signs: string[]): string {
+  return `The file is made deliberately unreadable, beyond what minifiers do: ${signs.join('; ')}.`;
+}

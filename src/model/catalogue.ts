@@ -22,6 +22,7 @@ export const FINDING_KINDS = [
   'hidden-exfiltration',
   'install-scripts',
   'invalid-utf8',
+  'obfuscated-code',
   'obfuscated-fingerprinting',
   'packed-runtime',
   'parse-error',
@@ -85,6 +86,21 @@ export const CATALOGUE = {
       'to each other form one finding. Critical when the list is hidden and the outcome changes what leaves the machine; ' +
       'high with any side effect; medium when no effect was traced; nothing when region data only formats values.',
     rows: ['hidden-region-decision-leaves', 'region-decision-effect', 'install-time', 'hidden-region-decision', 'region-partition', 'region-decision-no-effect', 'region-format-only'],
+  },
+  'obfuscated-code': {
+    producer: 'static',
+    category: 'hidden-data',
+    name: 'Obfuscated code',
+    description: 'A file made deliberately unreadable: string arrays, control-flow flattening, dead code, debug protection, hex-renamed identifiers.',
+    docs:
+      'Minifiers shorten code; obfuscators hide it. Each file gets an obfuscation score from signs the walk counts ' +
+      'anyway: a string array read through hex-indexed lookups or rotated at start-up (3 points), numbers spelled in hex ' +
+      '(2), identifiers renamed to hex numbers (2), dispatch orders of control-flow flattening (1, or 2 for three or ' +
+      'more), comparisons of two string literals deciding branches when written (dead-code injection, 1), code built ' +
+      'from a string through a constructor (debug protection, 1), code searching its own source (self-defending, 1). ' +
+      'A score of 5 or more out of 12 is heavy obfuscation, reported high with the signs that were seen ' +
+      '(docs/obfuscation.md has the table of measured scores). esbuild, terser and Bun output score 0 to 2.',
+    rows: ['heavy-obfuscation'],
   },
   'hidden-exfiltration': {
     producer: 'static',

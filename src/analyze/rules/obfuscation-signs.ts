@@ -3,6 +3,17 @@ import { calleeName, calleeObject } from '../ast.js';
 import type { AnyNode } from '../rule.js';
 
 const MIN_ARRAY_STRINGS = 3;
+const DISPATCH_ORDER = /^\d{1,3}(?:\|\d{1,3}){2,}$/;
+const HEX_NAME = /^_*0x[0-9a-f]{3,}$/i;
+
+function isHexSpelled(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 48 && (text.charCodeAt(at + 1) | 0x20) === 120;
+}
+
+/** `f.toString()` / `'' + f` being searched: code that checks its own source. */
+function readsOwnSource(n: AnyNode): boolean {
+  return n?.type === 'CallExpression' && calleeName(n) === 'toString' && n.arguments.length === 0;
+}
 
 function isString(n: AnyNode): boolean {
   return n?.type === 'Literal' && typeof n.value === 'string';
@@ -24,6 +35,22 @@ export default defineRule({
   create(ctx) {
     const signs = ctx.facts.obfuscation;
     return {
+      Literal(node) {
+        const v = node.value;
+        if (typeof v === 'number') {
+          signs.numbers++;
+          if (isHexSpelled(ctx.text, node.start)) signs.hexNumbers++;
+        } else if (typeof v === 'string' && v.length >= 5 && v.length <= 200 && DISPATCH_ORDER.test(v)) signs.dispatchOrders++;
+      },
+      Identifier(node) {
+        signs.names++;
+        const name: string = node.name;
+        if (name.length >= 5 && (name.charCodeAt(0) === 95 || name.charCodeAt(0) === 48) && HEX_NAME.test(name)) signs.hexNames++;
+      },
+      BinaryExpression(node) {
+        const op = node.operator;
+        if ((op === '===' || op === '!==' || op === '==' || op === '!=') && isString(node.left) && isString(node.right)) signs.literalCompares++;
+      },
       ArrayExpression(node) {
         if (node.elements.length >= MIN_ARRAY_STRINGS && node.elements.every(isString)) signs.stringArrays++;
       },
@@ -40,7 +67,11 @@ export default defineRule({
           }
           return;
         }
-        if (args.length !== 1 || calleeName(node) !== 'push') return;
+        const name = calleeName(node);
+        if (name === 'constructor' && args.length >= 1 && isString(args[args.length - 1])) signs.constructorCode++;
+        if ((name === 'search' || name === 'match') && readsOwnSource(calleeObject(node))) signs.selfInspection++;
+        if (name === 'test' && args.length === 1 && readsOwnSource(args[0])) signs.selfInspection++;
+        if (args.length !== 1 || name !== 'push') return;
         const inner = args[0];
         if (inner.type !== 'CallExpression' || inner.arguments.length !== 0 || calleeName(inner) !== 'shift') return;
         const a = calleeObject(node);

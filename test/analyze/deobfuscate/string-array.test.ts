@@ -55,7 +55,9 @@ function obfuscate(source: string, options: ObfuscatorOptions): string {
 }
 
 const opts = { maxAstDepth: 2000 };
-const top = (r: FileResult) => r.findings.filter((f) => f.severity !== 'info').sort((a, b) => a.severity.localeCompare(b.severity))[0];
+/** The most severe mechanism finding (the obfuscation itself is reported apart, see obfuscation-score.test). */
+const top = (r: FileResult) =>
+  r.findings.filter((f) => f.severity !== 'info' && f.ruleId !== 'obfuscated-code').sort((a, b) => a.severity.localeCompare(b.severity))[0];
 
 test('the plain source is a critical covert channel (the reference)', () => {
   const f = top(analyzeJs('plain.js', SOURCE, opts));
@@ -87,7 +89,8 @@ for (const [name, options] of Object.entries(SETTINGS)) {
 test('an obfuscated benign twin stays below high', async () => {
   const code = obfuscate(BENIGN, SETTINGS['rc4, rotated, shuffled']!);
   const r = await analyzeJsWithSandbox('b.js', code, opts, sandbox.evalDecoder);
-  assert.deepEqual(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId), []);
+  // Only the obfuscation itself is reported: nothing the recovered strings say is a mechanism.
+  assert.deepEqual(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId), ['obfuscated-code']);
 });
 
 test('recovery inlines each call site as the string it returns, with its decoder and arguments', async () => {
