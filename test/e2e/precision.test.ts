@@ -78,12 +78,7 @@ export const PRECISION_SET: readonly { spec: string; group: Group }[] = [
  * High findings known to be false and owned by another change: the package's test is a todo with the reason
  * (it still runs and is reported) until that change lands. Keep it empty when nothing is pending.
  */
-const PENDING: Readonly<Record<string, string>> = {
-  spacetime:
-    'a zone-specific DST shift (a number) used in arithmetic and shown by a debug console.log is reported as a region ' +
-    'decision with an output effect; region data used only to compute a value is no finding (issue 9 item 4, the ' +
-    'region-effects change); fixture: test/mechanisms/precision-fixtures.test.ts',
-};
+const PENDING: Readonly<Record<string, string>> = {};
 
 /** A platform no package ships a build for: stubs are audited without downloading their executables. */
 const NO_PLATFORM_BUILD = 'aix-ppc64';
