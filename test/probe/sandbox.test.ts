@@ -91,7 +91,7 @@ describe('telltale probe with the default matrix', { skip }, () => {
     assert.ok(honest.length > 0);
     assert.deepEqual(honest.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind]), []);
     const caught = report.differences
-      .filter((d) => d.path.startsWith('POST /v1/chat/completions'))
+      .filter((d) => d.path.startsWith('POST /v1/chat/completions') && d.verdict !== 'explained')
       .map((d) => [d.path.replace(/^POST \/v1\/chat\/completions\(gpt-test\)#0/, ''), d.kind, d.verdict, d.follows.join()])
       .sort();
     assert.deepEqual(caught, [
@@ -103,8 +103,9 @@ describe('telltale probe with the default matrix', { skip }, () => {
       ['{time}', 'timing', 'region-dependent', 'lang'],
     ]);
     const keys = report.differences.find((d) => d.path.endsWith('.body{keys}'))!;
-    assert.deepEqual(Object.keys(keys.cells).sort(), ['tz=Asia/Shanghai', 'tz=Asia/Singapore', 'tz=Asia/Tehran']);
-    assert.equal(report.differences.find((d) => d.kind === 'timing')!.cells['lang=hi_IN.UTF-8']!.newText, 'slower');
+    assert.deepEqual(Object.keys(keys.cells).map((l) => l.split(',')[0]).sort(), ['tz=Asia/Shanghai', 'tz=Asia/Singapore', 'tz=Asia/Tehran']);
+    const timing = report.differences.find((d) => d.kind === 'timing')!;
+    assert.deepEqual(Object.entries(timing.cells).map(([l, c]) => [l, c.newText]), [['tz=UTC,lang=hi_IN.UTF-8,host=127.0.0.1', 'slower']]);
   });
 
   it('is not recognised by a tool that checks fourteen sandbox markers', async () => {
