@@ -365,7 +365,7 @@ describe('JSON report shape', () => {
   });
 
   it('has the documented top-level keys', () => {
-    assert.deepEqual(Object.keys(report).sort(), ['findings', 'inventory', 'stats', 'target', 'tool']);
+    assert.deepEqual(Object.keys(report).sort(), ['egress', 'findings', 'inventory', 'stats', 'target', 'tool']);
     assert.equal(report.tool.name, 'telltale');
     assert.equal(report.target.kind, 'folder');
     for (const k of ['hosts', 'urls', 'envVars', 'fingerprintSources', 'installScripts', 'binaries']) assert.ok(k in report.inventory, k);

@@ -83,7 +83,7 @@ describe('telltale history', () => {
       cold.timeline.map((t) => [t.ruleId, t.severity, t.present.join(' ')]),
       [
         ['region-targeting', 'high', '1.2.0 1.2.1 1.3.0 2.0.0'],
-        ['fingerprint-sent', 'medium', '1.1.0 1.2.0'],
+        ['telemetry-identity', 'medium', '1.1.0 1.2.0'],
       ],
     );
     assert.deepEqual(cold.timeline[0]!.runs, [{ from: '1.2.0', to: '2.0.0' }]);

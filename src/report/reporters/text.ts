@@ -62,6 +62,12 @@ export function renderText(report: Report, opts: TextOptions): string {
     out.push('');
   }
 
+  if (report.egress) {
+    out.push(c('\x1b[1m', 'Egress map: where it connects, what it sends, how to turn it off'));
+    out.push(...renderEgressTable(report.egress));
+    out.push('');
+  }
+
   const inv = report.inventory;
   out.push(c('\x1b[1m', 'What this package can learn about you and where it can talk to'));
   const list = (title: string, items: InventoryItem[], max: number) => {
