@@ -14,6 +14,7 @@ export const FINDING_KINDS = [
   'container-error',
   'content-exfiltration',
   'covert-channel-mechanism',
+  'decoder-stopped',
   'depth-limit',
   'file-error',
   'fingerprint-sent',
@@ -258,6 +259,15 @@ export const CATALOGUE = {
     name: 'Entry skipped',
     description: 'An entry of the package was skipped while reading it (unsafe path, link, device, over a limit).',
     docs: 'Tarball and folder entries that could escape the extraction folder, links, devices and entries over the limits are refused and listed.',
+  },
+  'decoder-stopped': {
+    ...INTERNAL,
+    name: 'Decoder stopped',
+    description: 'A decoder function of the file was stopped in the sandbox by its time or memory limit, or by the file\'s decoder budget.',
+    docs:
+      'Decoders run in QuickJS with a work budget and a memory limit per call, and all runs for one file share a budget far ' +
+      'below the file\'s own time limit. A decoder that is stopped is not run again for the same file; the finding points at ' +
+      'it, what it would have decoded is not reported, and the rest of the file is analysed as usual.',
   },
   'container-error': {
     ...INTERNAL,
