@@ -21,6 +21,7 @@ export const FINDING_KINDS = [
   'hidden-data',
   'hidden-embedded-code',
   'hidden-exfiltration',
+  'incomplete-analysis',
   'install-scripts',
   'invalid-utf8',
   'obfuscated-fingerprinting',
@@ -197,6 +198,18 @@ export const CATALOGUE = {
       'whole file for module graphs by their trailer and checks each by parsing it; code found that way but not through the ' +
       'headers is audited like any embedded code and reported here. Nobody ships that by accident: high.',
     rows: ['code-hidden-from-container'],
+  },
+  'incomplete-analysis': {
+    producer: 'package',
+    category: 'internal',
+    name: 'Incomplete analysis',
+    description: 'An entry point (main, exports, bin, install script) or an embedded executable\'s code could not be analysed.',
+    docs:
+      'A report whose entry point was not analysed (a parse failure, a time or size limit, a corrupted executable) must not ' +
+      'look like a clean pass to a CI job: this finding is high, so the audit exits 1. `--allow-incomplete` accepts it ' +
+      '(exit code from the other findings). Every file or container that could not be analysed is listed in the report ' +
+      '(`stats.unanalysed` in JSON, "Not analysed" in text), entry or not; only entries raise this finding.',
+    rows: ['entry-unanalysed'],
   },
   'packed-runtime': {
     producer: 'package',
