@@ -38,6 +38,8 @@ Audit options:
   --format text|json|sarif|html  report format (default text)
   --egress                print only the egress map (a Markdown table; with --format json, the same as data)
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
+  --allow-incomplete      an entry point or embedded code that could not be analysed (incomplete-analysis, high)
+                          does not by itself make the audit exit 1
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
   --cache <dir>           package cache (default: $TELLTALE_CACHE or ~/.cache/telltale)
@@ -198,6 +200,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     egress: { type: 'boolean', default: false },
     config: { type: 'string' },
     baseline: { type: 'string' },
+    'allow-incomplete': { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
@@ -232,7 +235,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
   applyPolicy(report, policy, baseline);
-  const failed = gateFailures(report, failOn as Severity).length > 0;
+  // --allow-incomplete: an entry point that could not be analysed is reported but does not decide the exit code.
+  const failed = gateFailures(report, failOn as Severity).filter((f) => !(values['allow-incomplete'] && f.ruleId === 'incomplete-analysis')).length > 0;
   if (values.egress) io.stdout(format === 'json' ? renderEgressJson(report) : renderEgressText(report));
   else io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose, failOn: failOn as Severity, failed }));
   return failed ? 1 : 0;

@@ -9,6 +9,9 @@ export interface RootManifest {
   os?: string[];
   cpu?: string[];
   bin?: string | Record<string, string>;
+  main?: string;
+  /** Every file path named anywhere in `exports` (conditions and subpaths flattened). */
+  exports?: string[];
 }
 
 /** Larger than any honest manifest; parsing more is a denial of service, not information. */
@@ -42,7 +45,19 @@ export function parseManifest(text: string): ParsedManifest {
     const bin = stringRecord(o.bin);
     if (bin) m.bin = bin;
   }
+  if (typeof o.main === 'string') m.main = o.main;
+  const exported = exportPaths(o.exports, 0);
+  if (exported.length) m.exports = exported;
   return { ok: true, manifest: m };
+}
+
+/** File paths in an `exports` value (a string, a list, or nested condition and subpath objects). */
+function exportPaths(v: unknown, depth: number): string[] {
+  if (depth > 16) return [];
+  if (typeof v === 'string') return v.includes('*') ? [] : [v];
+  if (Array.isArray(v)) return v.flatMap((x) => exportPaths(x, depth + 1));
+  if (typeof v === 'object' && v !== null) return Object.values(v).flatMap((x) => exportPaths(x, depth + 1));
+  return [];
 }
 
 function stringRecord(v: unknown): Record<string, string> | undefined {

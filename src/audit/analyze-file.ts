@@ -14,7 +14,7 @@ import { RULES } from '../analyze/registry.js';
 import type { Rule, RuleContext, Visitor } from '../analyze/rule.js';
 import { InventoryCollector } from '../analyze/inventory.js';
 import { decodeDigests, decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
-import type { EvalDecoder } from '../decode/sandbox.js';
+import { budgetedDecoder, type EvalDecoder, type FileDecoderBudget } from '../decode/sandbox.js';
 import { correlateFile } from '../mechanisms/correlate.js';
 import type { EgressResult } from '../mechanisms/egress.js';
 import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
@@ -34,6 +34,8 @@ const NO_EGRESS: EgressResult = Object.freeze({ observations: [], spawns: [] }) 
 
 export interface AnalyzeOptions {
   maxAstDepth: number;
+  /** What all sandbox runs for the file may cost (default DEFAULT_FILE_DECODER_BUDGET). */
+  decoderBudget?: FileDecoderBudget;
   rules?: readonly Rule[];
 }
 
@@ -183,8 +185,10 @@ export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): Fil
  * The same, and encoded literals that no static decoding explained but that are passed to a small
  * function of the file are decoded by running that function alone in the injected sandbox.
  */
-export async function analyzeJsWithSandbox(file: string, text: string, opts: AnalyzeOptions, evalDecoder: EvalDecoder): Promise<FileResult> {
+export async function analyzeJsWithSandbox(file: string, text: string, opts: AnalyzeOptions, sandboxDecoder: EvalDecoder): Promise<FileResult> {
   const t0 = performance.now();
+  // Every decoder run for this file, string-array recovery included, draws on one budget.
+  const evalDecoder = budgetedDecoder(sandboxDecoder, opts.decoderBudget);
   const parsed = parseFile(file, text);
   let p = prepare(file, text, opts, t0, parsed);
   if (p.done) return p.done;
@@ -208,7 +212,13 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
     }
     p.state.limits.push(...notes);
   }
-  await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits);
+  const stopped = await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits);
+  for (const d of stopped) {
+    const more = d.skipped ? ` ${d.skipped} more calls of it were not run.` : '';
+    p.state.findings.push(
+      internalFinding(file, 'decoder-stopped', `Decoder ${d.fn} was stopped in the sandbox`, `${d.error}. What it would decode is not reported; the rest of the file is.${more}`, d.start, p.state.lines),
+    );
+  }
   return finish(p.state);
 }
 

@@ -14,8 +14,9 @@ import { checkPlatform, openExecutable, sniffExecutable, findPlatformPackages } 
 import { internalFinding, type FileResult } from './analyze-file.js';
 import { isReady, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
 import { threadCpuMs } from './thread-cpu.js';
-import { mergeItems } from '../analyze/inventory.js';
+import { ItemMerger } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
+import { completeness, entryFiles } from './completeness.js';
 import { TOOL_VERSION } from '../version.js';
 import { createFinding } from '../model/create-finding.js';
 import { traits } from '../model/traits.js';
@@ -196,6 +197,12 @@ export class Auditor {
   files = 0;
   bytes = 0;
   readonly timings = { parseMs: 0, walkMs: 0, correlateMs: 0 };
+  private readonly merge = {
+    hosts: new ItemMerger(this.inventory.hosts),
+    urls: new ItemMerger(this.inventory.urls),
+    envVars: new ItemMerger(this.inventory.envVars),
+    fingerprintSources: new ItemMerger(this.inventory.fingerprintSources),
+  };
   /** Findings of each file analysed, by content hash: an identical file adds its location to them instead. */
   private readonly byContent = new Map<string, Finding[]>();
   readonly egress: { observations: EgressObservation[]; spawns: EgressSpawn[]; installFiles: string[] } = { observations: [], spawns: [], installFiles: [] };
@@ -308,10 +315,10 @@ export class Auditor {
     this.egress.observations.push(...r.egress.observations);
     this.egress.spawns.push(...r.egress.spawns);
     this.limitsHit.push(...r.limits);
-    mergeItems(this.inventory.hosts, r.inventory.hosts);
-    mergeItems(this.inventory.urls, r.inventory.urls);
-    mergeItems(this.inventory.envVars, r.inventory.envVars);
-    mergeItems(this.inventory.fingerprintSources, r.inventory.fingerprintSources);
+    this.merge.hosts.add(r.inventory.hosts);
+    this.merge.urls.add(r.inventory.urls);
+    this.merge.envVars.add(r.inventory.envVars);
+    this.merge.fingerprintSources.add(r.inventory.fingerprintSources);
     this.timings.parseMs += r.timings.parseMs;
     this.timings.walkMs += r.timings.walkMs;
     this.timings.correlateMs += r.timings.correlateMs;
@@ -332,7 +339,11 @@ export class Auditor {
     return null;
   }
 
+  /** Files the audited package(s) run: their entry points, bins and install scripts' files. */
+  readonly entries = new Set<string>();
+
   packageRules(manifest: RootManifest | undefined, prefix = ''): void {
+    for (const e of entryFiles(manifest, prefix)) this.entries.add(e);
     if (!manifest) return;
     const { findings, scripts } = installScripts(manifest, prefix + 'package.json');
     this.findings.push(...findings);
@@ -361,14 +372,15 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   }
   const egress = buildEgressMap({ ...auditor.egress, packageName: target.info.name });
   // Egress findings replace fingerprint-sent for the same network calls: one behaviour, one finding.
-  const findings = auditor.findings.filter((f) => !(f.ruleId === 'fingerprint-sent' && f.related.some((e) => e.role === 'sink' && egress.replacedSinks.has(sinkKey(e)))));
+  const done = completeness(auditor.findings, auditor.entries);
+  const findings = [...auditor.findings, ...done.findings].filter((f) => !(f.ruleId === 'fingerprint-sent' && f.related.some((e) => e.role === 'sink' && egress.replacedSinks.has(sinkKey(e)))));
   return {
     tool: { name: 'telltale', version: TOOL_VERSION },
     target: target.info,
     findings: finishFindings([...findings, ...egress.findings]),
     inventory: auditor.inventory,
     egress: egress.destinations,
-    stats: { files: auditor.files, bytes: auditor.bytes, ms: Math.round(performance.now() - started), limits: auditor.limitsHit },
+    stats: { files: auditor.files, bytes: auditor.bytes, ms: Math.round(performance.now() - started), limits: auditor.limitsHit, unanalysed: done.unanalysed },
   };
 }
 

@@ -16,7 +16,10 @@ export interface SandboxLimits {
   memoryBytes?: number;
 }
 
-export type EvalResult = { ok: true; value: string } | { ok: false; error: string };
+/** Why a call was stopped rather than failing on its own: it ran out of work budget or time, or of memory. */
+export type StopReason = 'time' | 'memory';
+
+export type EvalResult = { ok: true; value: string } | { ok: false; error: string; stopped?: StopReason | 'budget' };
 // About 0.2 s of a tight loop on an idle machine of the project's kind; the wall-clock backstop is far
 // above what that work takes even when the machine is loaded.
 export const DEFAULT_SANDBOX_LIMITS: Required<SandboxLimits> = { ticks: 150, ms: 5_000, memoryBytes: 32 * 1024 * 1024 };
@@ -47,18 +50,27 @@ export function runInRuntime(
   const runtime = mod.newRuntime();
   const handles: QuickJSHandle[] = [];
   let ctx: QuickJSContext | undefined;
+  let interrupted = false;
+  /** A failure, marked as a stop when the budget or the memory limit ended it. */
+  const failed = (error: string): EvalResult => {
+    const stopped: StopReason | undefined = interrupted ? 'time' : /out of memory/i.test(error) ? 'memory' : undefined;
+    return stopped ? { ok: false, error, stopped } : { ok: false, error };
+  };
   try {
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(MAX_STACK_BYTES);
     const deadline = shouldInterruptAfterDeadline(Date.now() + limits.ms);
     let ticks = 0;
-    runtime.setInterruptHandler((rt) => ++ticks > limits.ticks || deadline(rt));
+    runtime.setInterruptHandler((rt) => {
+      interrupted = ++ticks > limits.ticks || deadline(rt) === true;
+      return interrupted;
+    });
     ctx = runtime.newContext();
     const c = ctx;
     const step = (r: ReturnType<QuickJSContext['evalCode']>, what: string): QuickJSHandle | EvalResult => {
       if (r.error) {
         handles.push(r.error);
-        return { ok: false, error: `${what}: ${errorText(c, r.error)}` };
+        return failed(`${what}: ${errorText(c, r.error)}`);
       }
       handles.push(r.value);
       return r.value;
@@ -87,7 +99,7 @@ export function runInRuntime(
     return { ok: true, value: s };
   } catch (e) {
     // The engine itself failed (out of memory while creating a value on the host side, ...).
-    return { ok: false, error: `sandbox: ${e instanceof Error ? e.message : String(e)}`.slice(0, MAX_ERROR_CHARS) };
+    return failed(`sandbox: ${e instanceof Error ? e.message : String(e)}`.slice(0, MAX_ERROR_CHARS));
   } finally {
     for (const h of handles) if (h.alive) h.dispose();
     ctx?.dispose();

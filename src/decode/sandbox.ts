@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { EvalResult, SandboxLimits } from './sandbox-engine.js';
 import type { SandboxRequest, SandboxResponse } from './sandbox-worker.js';
 
-export { DEFAULT_SANDBOX_LIMITS, type EvalResult, type SandboxLimits } from './sandbox-engine.js';
+export { DEFAULT_SANDBOX_LIMITS, type EvalResult, type SandboxLimits, type StopReason } from './sandbox-engine.js';
 import { DEFAULT_SANDBOX_LIMITS } from './sandbox-engine.js';
 
 export type EvalDecoder = (code: string, args: (string | number)[], limits?: SandboxLimits) => Promise<EvalResult>;
@@ -77,7 +77,8 @@ export function createSandbox(): Sandbox {
       };
       const onError = (e: Error): void => {
         kill(w);
-        done({ ok: false, error: `sandbox: worker failed: ${e.message}`.slice(0, 200) });
+        const oom = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        done({ ok: false, error: `sandbox: worker failed: ${e.message}`.slice(0, 200), ...(oom ? { stopped: 'memory' as const } : {}) });
       };
       const onExit = (): void => {
         kill(w);
@@ -85,7 +86,7 @@ export function createSandbox(): Sandbox {
       };
       const timer = setTimeout(() => {
         kill(w);
-        done({ ok: false, error: `time limit exceeded (${limits.ms} ms wall clock)` });
+        done({ ok: false, error: `time limit exceeded (${limits.ms} ms wall clock)`, stopped: 'time' });
       }, budget);
       w.on('message', onMessage);
       w.on('error', onError);
@@ -118,5 +119,36 @@ export function createSandbox(): Sandbox {
       worker = undefined;
       if (w) await w.terminate();
     },
+  };
+}
+
+/** What all decoder calls for one file may cost together, far below the file's own time limit. */
+export interface FileDecoderBudget {
+  /** Calls stopped by their time or memory limit; after this many, no more calls run for the file. */
+  maxStops: number;
+  /** Wall-clock time of all calls together, milliseconds (a backstop: each call's own work budget stops it first). */
+  maxMs: number;
+}
+
+export const DEFAULT_FILE_DECODER_BUDGET: FileDecoderBudget = { maxStops: 2, maxMs: 15_000 };
+
+/**
+ * One file's view of the sandbox: the same calls, until the file's decoder budget is spent; then every call
+ * answers at once with `stopped: 'budget'`. A file full of decoders that never finish costs seconds, not minutes,
+ * and the rest of its analysis goes on.
+ */
+export function budgetedDecoder(evalDecoder: EvalDecoder, budget: FileDecoderBudget = DEFAULT_FILE_DECODER_BUDGET): EvalDecoder {
+  let stops = 0;
+  let spentMs = 0;
+  return async (code, args, limits) => {
+    if (stops >= budget.maxStops || spentMs >= budget.maxMs) {
+      const why = stops >= budget.maxStops ? `${stops} decoder calls were stopped` : `${Math.round(spentMs)} ms spent in decoders`;
+      return { ok: false, error: `the file's decoder budget is spent (${why})`, stopped: 'budget' };
+    }
+    const started = performance.now();
+    const result = await evalDecoder(code, args, limits);
+    spentMs += performance.now() - started;
+    if (!result.ok && (result.stopped === 'time' || result.stopped === 'memory')) stops++;
+    return result;
   };
 }

@@ -84,15 +84,27 @@ function hiddenFact(node: number, at: Span, encoding: string, text: string, deco
 const MAX_SANDBOX_CALLS = 24;
 const IDENT = /[A-Za-z_$][\w$]*/g;
 
+/** A decoder function of the file whose run was stopped by its time or memory limit, or by the file's decoder budget. */
+export interface StoppedDecoder {
+  fn: string;
+  /** Offset of the decoder function in the file. */
+  start: number;
+  error: string;
+  /** Calls of it that were not run after it was stopped. */
+  skipped: number;
+}
+
 /**
  * Decodes encoded literals that static decoding could not explain by running, in the sandbox, the
  * one small function of the file they are passed to, with the simple constants it names prepended.
- * Nothing else of the package runs; the sandbox has no I/O.
+ * Nothing else of the package runs; the sandbox has no I/O. A decoder stopped by its limits is not run
+ * again for the file's other literals (it would only be stopped again); it is returned, with where it is.
  */
-export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: EvalDecoder, limits: string[]): Promise<void> {
+export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: EvalDecoder, limits: string[]): Promise<StoppedDecoder[]> {
   const decoded = new Set(facts.data.filter((d) => d.kind === 'hidden').map((d) => d.node));
   const { functions, constants, calls } = facts.decoderCode;
   const tried = new Set<string>();
+  const stopped = new Map<string, StoppedDecoder>();
   let runs = 0;
   for (const call of calls) {
     if (decoded.has(call.candidate)) continue;
@@ -101,6 +113,11 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
     const key = call.fn + '\u0000' + call.value;
     if (tried.has(key)) continue;
     tried.add(key);
+    const stop = stopped.get(call.fn);
+    if (stop) {
+      stop.skipped++;
+      continue;
+    }
     if (runs++ >= MAX_SANDBOX_CALLS) {
       limits.push(`more than ${MAX_SANDBOX_CALLS} decoder calls in one file; the rest were not run in the sandbox`);
       break;
@@ -113,6 +130,11 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
     }
     const result = await evalDecoder(`${prelude.join('\n')}\n${source}\n${call.fn}`, [call.value]);
     if (!result.ok) {
+      if (result.stopped) {
+        stopped.set(call.fn, { fn: call.fn, start: span.start, error: result.error, skipped: 0 });
+        if (result.stopped === 'budget') break;
+        continue;
+      }
       // Contained (no host objects, capped work): said in the report, and the file goes on.
       limits.push(`decoder ${call.fn} (offset ${span.start}) did not run in the sandbox: ${result.error}`);
       continue;
@@ -121,6 +143,10 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
     facts.data.push(hiddenFact(call.candidate, call, `sandbox(${call.fn})`, result.value, span));
     decoded.add(call.candidate);
   }
+  for (const s of stopped.values()) {
+    limits.push(`decoder ${s.fn} (offset ${s.start}) was stopped in the sandbox: ${s.error}${s.skipped ? `; ${s.skipped} more calls of it were not run` : ''}`);
+  }
+  return [...stopped.values()];
 }
 
 /** Candidates per file that get a full single-byte XOR search; the rest are tried with the file's own keys only. */

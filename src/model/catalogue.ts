@@ -14,12 +14,14 @@ export const FINDING_KINDS = [
   'container-error',
   'content-exfiltration',
   'covert-channel-mechanism',
+  'decoder-stopped',
   'depth-limit',
   'file-error',
   'fingerprint-sent',
   'hidden-data',
   'hidden-embedded-code',
   'hidden-exfiltration',
+  'incomplete-analysis',
   'install-scripts',
   'invalid-utf8',
   'obfuscated-code',
@@ -213,6 +215,18 @@ export const CATALOGUE = {
       'headers is audited like any embedded code and reported here. Nobody ships that by accident: high.',
     rows: ['code-hidden-from-container'],
   },
+  'incomplete-analysis': {
+    producer: 'package',
+    category: 'internal',
+    name: 'Incomplete analysis',
+    description: 'An entry point (main, exports, bin, install script) or an embedded executable\'s code could not be analysed.',
+    docs:
+      'A report whose entry point was not analysed (a parse failure, a time or size limit, a corrupted executable) must not ' +
+      'look like a clean pass to a CI job: this finding is high, so the audit exits 1. `--allow-incomplete` accepts it ' +
+      '(exit code from the other findings). Every file or container that could not be analysed is listed in the report ' +
+      '(`stats.unanalysed` in JSON, "Not analysed" in text), entry or not; only entries raise this finding.',
+    rows: ['entry-unanalysed'],
+  },
   'packed-runtime': {
     producer: 'package',
     category: 'packed-runtime',
@@ -274,6 +288,15 @@ export const CATALOGUE = {
     name: 'Entry skipped',
     description: 'An entry of the package was skipped while reading it (unsafe path, link, device, over a limit).',
     docs: 'Tarball and folder entries that could escape the extraction folder, links, devices and entries over the limits are refused and listed.',
+  },
+  'decoder-stopped': {
+    ...INTERNAL,
+    name: 'Decoder stopped',
+    description: 'A decoder function of the file was stopped in the sandbox by its time or memory limit, or by the file\'s decoder budget.',
+    docs:
+      'Decoders run in QuickJS with a work budget and a memory limit per call, and all runs for one file share a budget far ' +
+      'below the file\'s own time limit. A decoder that is stopped is not run again for the same file; the finding points at ' +
+      'it, what it would have decoded is not reported, and the rest of the file is analysed as usual.',
   },
   'container-error': {
     ...INTERNAL,

@@ -43,6 +43,16 @@ export interface Stats {
   ms: number;
   /** Limits that were hit (file skipped for size, depth exceeded, ...), one line each. */
   limits: string[];
+  /** Files and containers that could not be analysed, and why; `entry` when the package runs it (main, exports, bin, install script, embedded executable code). */
+  unanalysed?: Unanalysed[];
+}
+
+export interface Unanalysed {
+  file: string;
+  /** The finding kind that says why (parse-error, time-limit, size-limit, container-error, ...). */
+  kind: string;
+  reason: string;
+  entry: boolean;
 }
 
 /** What the reviewer's policy file and a baseline did to a report (src/report/policy.ts). */

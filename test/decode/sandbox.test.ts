@@ -38,7 +38,7 @@ describe('sandbox.evalDecoder', () => {
 
   it('stops an infinite loop at the work budget, however busy the machine is', async () => {
     const r = await sandbox.evalDecoder('function () { for (;;) {} }', [], { ticks: 20 });
-    assert.deepEqual(r, { ok: false, error: 'call: InternalError: interrupted' });
+    assert.deepEqual(r, { ok: false, error: 'call: InternalError: interrupted', stopped: 'time' });
   });
 
   it('stops a loop at the wall-clock backstop when the work budget is large', async () => {
@@ -49,7 +49,7 @@ describe('sandbox.evalDecoder', () => {
 
   it('stops a huge allocation at the memory limit', async () => {
     const r = await sandbox.evalDecoder("function () { return 'x'.repeat(1e9) }", [], { memoryBytes: 16 * 1024 * 1024 });
-    assert.deepEqual(r, { ok: false, error: 'call: InternalError: out of memory' });
+    assert.deepEqual(r, { ok: false, error: 'call: InternalError: out of memory', stopped: 'memory' });
   });
 
   it('kills a call that grinds past its deadline, and keeps working afterwards', async () => {

@@ -84,6 +84,15 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (inv.binaries.length) out.push(`  binaries (${inv.binaries.length}): ${moreList(inv.binaries.map((b) => `${printable(b.file)} [${b.type}, ${(b.bytes / 1e6).toFixed(1)} MB]`), opts.verbose ? Infinity : 10, '--verbose for all')}`);
   const nothingKnown = !inv.fingerprintSources.length && !inv.envVars.length && !inv.hosts.length && !inv.urls.length && !inv.installScripts.length && !inv.binaries.length;
   if (nothingKnown) out.push('  nothing: no fingerprint sources, environment variables, hosts, URLs, install scripts or binaries');
+  const unanalysed = report.stats.unanalysed ?? [];
+  if (unanalysed.length) {
+    out.push('');
+    out.push(c('\x1b[33m', 'Not analysed:'));
+    const max = opts.verbose ? Infinity : 20;
+    for (const u of unanalysed.slice(0, max)) out.push(`  ${printable(u.file)}${u.entry ? ' (runs when the package is used)' : ''}: ${u.kind}: ${printable(u.reason)}`);
+    const more = moreLine(unanalysed.length, Math.min(max, unanalysed.length), '--verbose for all');
+    if (more) out.push('  ' + more);
+  }
   if (report.stats.limits.length) {
     out.push('');
     out.push(c('\x1b[33m', 'Limits reached:'));
