@@ -12,6 +12,8 @@ import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
 import { applyPolicy, gateFailures, loadBaseline, loadPolicy } from './report/policy.js';
 import { resolveSpec } from './acquire/index.js';
+import { findLockfile } from './acquire/lockfile.js';
+import { statSync } from 'node:fs';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `telltale ${TOOL_VERSION} — find hidden fingerprinting, region targeting, hidden data and covert channels in npm packages
@@ -198,6 +200,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     egress: { type: 'boolean', default: false },
     config: { type: 'string' },
     baseline: { type: 'string' },
+    prod: { type: 'boolean', default: false },
+    workers: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
@@ -210,6 +214,11 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   // The policy and the baseline are read before the audit: a mistake in them is reported before minutes of work.
   const cwd = process.cwd();
   const local = await localTarget(positionals[0]!, cwd);
+  const lockfile = local !== undefined && statSync(local).isDirectory() ? findLockfile(local) : undefined;
+  if (lockfile) {
+    const { projectCommand } = await import('./history/project.js');
+    return projectCommand(lockfile, args.filter((a) => a !== positionals[0]), io);
+  }
   const policy = loadPolicy({ config: values.config, cwd, localTargets: local ? [local] : [], warn: (l) => io.stderr(`telltale: ${l}\n`) });
   const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
 
