@@ -72,6 +72,11 @@ Options:
                           the target): accepted findings, severity per kind, allowed destinations (docs/policy.md)
   --baseline <report>     an earlier --format json report: only findings not in it are reported
 
+A folder with a package-lock.json or npm-shrinkwrap.json is a project: every package it resolves is audited on
+its own (cached, in parallel), with a per-package table worst first (text or json).
+  --prod                  project: skip dev dependencies
+  --workers N             project: audit processes at once (default: up to 4)
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, unreadable target, or
 nothing to audit (no JavaScript, no install scripts, no executables).
 `;
