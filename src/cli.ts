@@ -12,6 +12,8 @@ import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
 import { applyPolicy, gateFailures, loadBaseline, loadPolicy } from './report/policy.js';
 import { resolveSpec } from './acquire/index.js';
+import { findLockfile } from './acquire/lockfile.js';
+import { statSync } from 'node:fs';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `telltale ${TOOL_VERSION} — find hidden fingerprinting, region targeting, hidden data and covert channels in npm packages
@@ -71,6 +73,11 @@ Options:
   --config <file>         policy file (default: telltale.config.json in the current directory, never one inside
                           the target): accepted findings, severity per kind, allowed destinations (docs/policy.md)
   --baseline <report>     an earlier --format json report: only findings not in it are reported
+
+A folder with a package-lock.json or npm-shrinkwrap.json is a project: every package it resolves is audited on
+its own (cached, in parallel), with a per-package table worst first (text or json).
+  --prod                  project: skip dev dependencies
+  --workers N             project: audit processes at once (default: up to 4)
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, unreadable target, or
 nothing to audit (no JavaScript, no install scripts, no executables).
@@ -201,6 +208,8 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
     config: { type: 'string' },
     baseline: { type: 'string' },
     'allow-incomplete': { type: 'boolean', default: false },
+    prod: { type: 'boolean', default: false },
+    workers: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
@@ -213,6 +222,11 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   // The policy and the baseline are read before the audit: a mistake in them is reported before minutes of work.
   const cwd = process.cwd();
   const local = await localTarget(positionals[0]!, cwd);
+  const lockfile = local !== undefined && statSync(local).isDirectory() ? findLockfile(local) : undefined;
+  if (lockfile) {
+    const { projectCommand } = await import('./history/project.js');
+    return projectCommand(lockfile, args.filter((a) => a !== positionals[0]), io);
+  }
   const policy = loadPolicy({ config: values.config, cwd, localTargets: local ? [local] : [], warn: (l) => io.stderr(`telltale: ${l}\n`) });
   const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
 

@@ -32,7 +32,7 @@ export interface CommandIo {
 
 const TOOL = { name: 'telltale' as const, version: TOOL_VERSION };
 
-const COMMON = {
+export const COMMON = {
   format: { type: 'string', default: 'text' },
   'fail-on': { type: 'string', default: 'high' },
   offline: { type: 'boolean', default: false },
@@ -47,7 +47,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: strin
   return parseCommandArgs(command, args, options);
 }
 
-interface Common {
+export interface Common {
   format: 'text' | 'json' | 'sarif' | 'html';
   failOn: Severity;
   cacheDir: string;
@@ -58,7 +58,7 @@ interface Common {
   verbose: boolean;
 }
 
-async function common(v: { format?: string; 'fail-on'?: string; cache?: string; offline?: boolean; platform?: string; 'max-file-mb'?: string; quiet?: boolean; verbose?: boolean }): Promise<Common> {
+export async function common(v: { format?: string; 'fail-on'?: string; cache?: string; offline?: boolean; platform?: string; 'max-file-mb'?: string; quiet?: boolean; verbose?: boolean }): Promise<Common> {
   if (v.format !== 'text' && v.format !== 'json' && v.format !== 'sarif' && v.format !== 'html') throw new UserError(`unknown format "${v.format}" (text, json, sarif or html)`);
   const failOn = v['fail-on']!;
   if (!isSeverity(failOn)) throw new UserError(`--fail-on must be one of critical, high, medium, low, info (got "${failOn}")`);
@@ -88,7 +88,7 @@ export function defaultWorkers(): number {
 }
 
 /** The cache is opened first: a cache this telltale cannot use stops the command before any process or connection exists. */
-async function service(o: Common, makeBackend: () => Promise<JobBackend>): Promise<AuditService> {
+export async function service(o: Common, makeBackend: () => Promise<JobBackend>): Promise<AuditService> {
   const cache = ResultCache.open(o.cacheDir);
   try {
     return new AuditService({ backend: await makeBackend(), cache, analyzer: analyzerVersion() });
