@@ -5,7 +5,7 @@
 import { audit } from './audit/audit.js';
 import { isSeverity, type Severity } from './model/finding.js';
 import { UserError } from './model/errors.js';
-import { closest, parseCommandArgs, wantsHelp } from './model/cli-args.js';
+import { AUDIT_OPTIONS, closest, parseCommandArgs, wantsHelp } from './model/cli-args.js';
 import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
@@ -195,22 +195,7 @@ function rulesCommand(args: string[], io: Io): number {
 }
 
 async function auditCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs('audit', args, {
-    format: { type: 'string', default: 'text' },
-    'fail-on': { type: 'string', default: 'high' },
-    offline: { type: 'boolean', default: false },
-    platform: { type: 'string' },
-    cache: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-    verbose: { type: 'boolean', default: false },
-    'max-file-mb': { type: 'string' },
-    egress: { type: 'boolean', default: false },
-    config: { type: 'string' },
-    baseline: { type: 'string' },
-    'allow-incomplete': { type: 'boolean', default: false },
-    prod: { type: 'boolean', default: false },
-    workers: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs('audit', args, AUDIT_OPTIONS);
   if (positionals.length !== 1) throw new UserError('audit takes exactly one target (try: telltale --help)');
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UserError(`unknown format "${values.format}" (${FORMATS.join(', ')})`);

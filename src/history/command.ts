@@ -8,7 +8,7 @@ import { checkPlatform } from '../acquire/executables/platform-packages.js';
 import { defaultCacheDir } from '../acquire/index.js';
 import { isSeverity, type Severity } from '../model/finding.js';
 import { UserError } from '../model/errors.js';
-import { parseCommandArgs } from '../model/cli-args.js';
+import { COMMON_OPTIONS, parseCommandArgs } from '../model/cli-args.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzerVersion } from '../jobs/analyzer-version.js';
 import { defaultPlatform, type AuditJob } from '../jobs/audit-job.js';
@@ -32,16 +32,7 @@ export interface CommandIo {
 
 const TOOL = { name: 'telltale' as const, version: TOOL_VERSION };
 
-export const COMMON = {
-  format: { type: 'string', default: 'text' },
-  'fail-on': { type: 'string', default: 'high' },
-  offline: { type: 'boolean', default: false },
-  platform: { type: 'string' },
-  cache: { type: 'string' },
-  quiet: { type: 'boolean', default: false },
-  verbose: { type: 'boolean', default: false },
-  'max-file-mb': { type: 'string' },
-} satisfies ParseArgsConfig['options'];
+export const COMMON = COMMON_OPTIONS;
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O) {
   return parseCommandArgs(command, args, options);

@@ -4,13 +4,13 @@
 // audited.
 import { readLockfile, type LockedPackage } from '../acquire/lockfile.js';
 import { UserError } from '../model/errors.js';
-import { parseCommandArgs } from '../model/cli-args.js';
+import { AUDIT_OPTIONS, parseCommandArgs } from '../model/cli-args.js';
 import { atLeast, severityRank, type Finding, type Severity } from '../model/finding.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AuditJob } from '../jobs/audit-job.js';
 import { LocalPool } from '../jobs/pool.js';
 import type { AuditResult } from '../jobs/service.js';
-import { COMMON, common, defaultWorkers, service, type CommandIo } from './command.js';
+import { common, defaultWorkers, service, type CommandIo } from './command.js';
 import { significantFindings } from './history.js';
 
 export interface ProjectRow {
@@ -56,7 +56,7 @@ export function renderProjectText(lockfile: string, rows: ProjectRow[], failOn: 
 }
 
 export async function projectCommand(lockfile: string, args: string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommandArgs('audit', args, { ...COMMON, prod: { type: 'boolean', default: false }, workers: { type: 'string' }, egress: { type: 'boolean', default: false }, config: { type: 'string' }, baseline: { type: 'string' } });
+  const { values } = parseCommandArgs('audit', args, AUDIT_OPTIONS);
   const o = await common(values);
   if (o.format !== 'text' && o.format !== 'json') throw new UserError('a project audit has text and json formats');
   const all = readLockfile(lockfile);

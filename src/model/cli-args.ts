@@ -5,6 +5,29 @@ import { UserError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** Options every command that audits packages takes (audit, diff, history, worker). */
+export const COMMON_OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  'fail-on': { type: 'string', default: 'high' },
+  offline: { type: 'boolean', default: false },
+  platform: { type: 'string' },
+  cache: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  'max-file-mb': { type: 'string' },
+} satisfies Options;
+
+/** `telltale audit`'s options, for a package and for a project (a folder with a lockfile) alike. */
+export const AUDIT_OPTIONS = {
+  ...COMMON_OPTIONS,
+  egress: { type: 'boolean', default: false },
+  config: { type: 'string' },
+  baseline: { type: 'string' },
+  'allow-incomplete': { type: 'boolean', default: false },
+  prod: { type: 'boolean', default: false },
+  workers: { type: 'string' },
+} satisfies Options;
+
 /** Edit distance (insertions, deletions, substitutions, adjacent swaps). */
 export function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
