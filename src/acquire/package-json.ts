@@ -51,12 +51,21 @@ export function parseManifest(text: string): ParsedManifest {
   return { ok: true, manifest: m };
 }
 
-/** File paths in an `exports` value (a string, a list, or nested condition and subpath objects). */
+/**
+ * Conditions no runtime loads code from: type declarations, and `source`, the convention for pointing build tools
+ * at the untranspiled sources next to the built files the other conditions name.
+ */
+const NOT_LOADED_CONDITIONS: ReadonlySet<string> = new Set(['types', 'typings', 'source']);
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+
+/** File paths in an `exports` value (a string, a list, or nested condition and subpath objects) that a runtime loads. */
 function exportPaths(v: unknown, depth: number): string[] {
   if (depth > 16) return [];
-  if (typeof v === 'string') return v.includes('*') ? [] : [v];
+  if (typeof v === 'string') return v.includes('*') || DECLARATION_FILE.test(v) ? [] : [v];
   if (Array.isArray(v)) return v.flatMap((x) => exportPaths(x, depth + 1));
-  if (typeof v === 'object' && v !== null) return Object.values(v).flatMap((x) => exportPaths(x, depth + 1));
+  if (typeof v === 'object' && v !== null) {
+    return Object.entries(v).flatMap(([k, x]) => (NOT_LOADED_CONDITIONS.has(k) ? [] : exportPaths(x, depth + 1)));
+  }
   return [];
 }
 

@@ -64,9 +64,70 @@ let stripper: typeof tsBlankSpace | undefined;
 function stripTypes(text: string): { js: string; unsupported: number[] } {
   stripper ??= (createRequire(import.meta.url)('ts-blank-space') as { default: typeof tsBlankSpace }).default;
   const unsupported: number[] = [];
+  const edits: Edit[] = [];
   // Types become spaces, so every offset, line and column of the result is the one in the TypeScript source.
-  const js = stripper(text, (node) => unsupported.push(node.pos + (/^\s*/.exec(text.slice(node.pos, node.pos + 200))?.[0].length ?? 0)));
-  return { js, unsupported };
+  const js = stripper(text, (node) => {
+    const start = node.pos + (/^\s*/.exec(text.slice(node.pos, node.pos + 200))?.[0].length ?? 0);
+    const made = PARAMETER_MODIFIER.test(text.slice(start, node.end))
+      ? modifierEdit(text, start)
+      : enumEdits(text, node as unknown as EnumLike);
+    if (made) edits.push(...made);
+    else unsupported.push(start);
+  });
+  let out = js;
+  for (const e of edits) out = out.slice(0, e.at) + e.to + out.slice(e.at + e.to.length);
+  return { js: out, unsupported };
+}
+
+/** A same-length replacement, so locations stay those of the source. */
+interface Edit {
+  at: number;
+  to: string;
+}
+
+const PARAMETER_MODIFIER = /^(?:private|public|protected|readonly|override)$/;
+const MODIFIER_RUN = /^(?:(?:private|public|protected|readonly|override)(?=\s)\s*)+/;
+
+/**
+ * A parameter property (`constructor(private readonly x: T)`) is a parameter plus an assignment to `this.x`; its
+ * modifiers (with any modifier keywords that follow) become spaces, so the parameter stays; only the implied
+ * assignment is not modelled.
+ */
+function modifierEdit(text: string, start: number): Edit[] | undefined {
+  const run = MODIFIER_RUN.exec(text.slice(start, start + 200));
+  return run ? [{ at: start, to: ' '.repeat(run[0].length) }] : undefined;
+}
+
+/** The parts of the compiler's enum declaration node this rewrite reads. */
+interface EnumLike {
+  pos: number;
+  end: number;
+  name?: { pos: number; end: number };
+  members?: readonly { name: { end: number }; initializer?: { pos: number } }[];
+}
+
+/**
+ * An enum becomes an object literal in place: `enum E { A = "a", B }` → `var  E ={ A : "a", B }` (`const enum E {`
+ * → `const      E ={`). Members keep their names and initial values (auto-numbered members become shorthand
+ * properties, whose values are not modelled). Undefined when the source leaves no room for the rewrite.
+ */
+function enumEdits(text: string, node: EnumLike): Edit[] | undefined {
+  if (!node.name || !node.members) return undefined;
+  const head = text.slice(node.pos, node.name.pos);
+  const kw = /\benum\b/.exec(head);
+  if (!kw) return undefined;
+  const at = node.pos + kw.index;
+  const isConst = /\bconst\s+enum\b/.test(head);
+  const open = text.indexOf('{', node.name.end);
+  if (open < 0 || open >= node.end || !/\s/.test(text[open - 1] ?? '')) return undefined;
+  const edits: Edit[] = [{ at, to: isConst ? '    ' : 'var ' }, { at: open - 1, to: '=' }];
+  for (const m of node.members) {
+    if (!m.initializer) continue;
+    const eq = text.indexOf('=', m.name.end);
+    if (eq < 0 || eq >= m.initializer.pos) return undefined;
+    edits.push({ at: eq, to: ':' });
+  }
+  return edits;
 }
 
 /**

@@ -75,6 +75,20 @@ describe('parseManifest', () => {
       { ok: true, manifest: { name: 'n', scripts: { postinstall: 'node x' }, optionalDependencies: { 'n-linux-x64': '1.0.0' }, os: ['darwin'], bin: 'cli.js' } },
     );
   });
+  it('exports: the files runtimes load, not type declarations or the "source" condition', () => {
+    const parsed = parseManifest(
+      JSON.stringify({
+        exports: {
+          '.': { types: './dist/index.d.ts', import: './dist/index.mjs', require: './dist/index.cjs' },
+          './hooks/trace': { source: './src/hooks/trace.ts', types: './dist/hooks/trace.d.ts', default: './dist/hooks/trace.js' },
+          './legacy': ['./dist/legacy.js', './dist/legacy.d.cts'],
+          './typed': { typings: './dist/typed.d.mts', node: { default: './dist/typed.js' } },
+        },
+      }),
+    );
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.manifest.exports, ['./dist/index.mjs', './dist/index.cjs', './dist/hooks/trace.js', './dist/legacy.js', './dist/typed.js']);
+  });
   it('keeps a "__proto__" script as data', () => {
     const parsed = parseManifest('{"scripts":{"__proto__":"evil","install":"x"}}');
     assert.ok(parsed.ok);
