@@ -267,6 +267,8 @@ export interface Facts {
   /** Hex digest literals, and where the file hashes (createHash, subtle.digest). */
   digests: DigestCandidate[];
   hashSites: Span[];
+  /** Graph nodes of hashing results (`….digest('hex')`, `subtle.digest(…)`): what a digest list can be matched with. */
+  hashOutputs: number[];
 }
 
 export function emptyFacts(): Facts {
@@ -302,5 +304,6 @@ export function emptyFacts(): Facts {
     decodeSites: [],
     digests: [],
     hashSites: [],
+    hashOutputs: [],
   };
 }

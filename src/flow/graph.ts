@@ -366,6 +366,8 @@ export class FlowGraph {
           if (found.length >= maxTargets) return found;
           continue;
         }
+        // A hub passes nothing on (as in `distances`): a path through one joins unrelated code.
+        if (c > 0 && starts[u + 1]! - starts[u]! > HUB_DEGREE) continue;
         for (let e = starts[u]!, end = starts[u + 1]!; e < end; e++) {
           const k = kind[e]!;
           if (k === 2 && !followControl) continue;

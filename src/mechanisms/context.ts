@@ -122,7 +122,8 @@ export function createContext(inp: CorrelateInput): Context {
           // Literal region data must sit at the comparison (a zone compared with a constant, or a set of
           // them); a literal used elsewhere (a locale passed to a formatter) is not what is compared.
           // Decoded data may travel through its decoder first.
-          if (path.length - 1 > (d.kind === 'hidden' ? MAX_DATA_DIST : MAX_LITERAL_DIST)) continue;
+          // A digest is a literal too: it is not decoded, it sits in the list the hashed value is looked up in.
+          if (path.length - 1 > (d.kind === 'hidden' && !d.digest ? MAX_DATA_DIST : MAX_LITERAL_DIST)) continue;
           if (!out.includes(d)) out.push(d);
         }
       }

@@ -9,10 +9,18 @@ export const MAX_SOURCE_DIST = 20;
 export const MAX_DATA_DIST = 24;
 /** Clear-text region data must sit at the comparison: a zone compared with a constant, or a set of them. */
 export const MAX_LITERAL_DIST = 6;
+/** A value is matched against constant digests only this close to a hashing result (it was hashed first). */
+export const MAX_HASH_DIST = 10;
 /** A number is a UTC offset only this close to getTimezoneOffset(). */
 export const MAX_OFFSET_DIST = 4;
 /** How far from a region comparison a request may be and still count as its effect. */
 export const MAX_EFFECT_DIST = 16;
+/**
+ * How far from a locale-only comparison an effect may be. Choosing by language is what i18n does, and its
+ * consequences spread through an app in ordinary ways (other key events, other texts); only an effect close to
+ * the choice is one the code chose.
+ */
+export const MAX_LOCALE_EFFECT_DIST = 6;
 /** How far a fingerprint may travel to a sink and still be reported as sent. */
 export const MAX_SEND_DIST = 10;
 /** Decoded text shorter than this is not treated as a list to match against, nor reported alone. */

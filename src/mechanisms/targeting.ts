@@ -20,7 +20,7 @@ import {
 import { isDefaultLocale } from '../data/region.js';
 import type { Val } from '../flow/graph.js';
 import { nearest, type Context } from './context.js';
-import { MAX_DATA_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
+import { MAX_DATA_DIST, MAX_HASH_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
 
 export interface Targeting {
   compare: CompareFact;
@@ -46,6 +46,8 @@ export function findTargeting(ctx: Context): TargetingResult {
   let offsetDistCache: Int32Array | null = null;
   const offsetDist = () =>
     (offsetDistCache ??= g.distances(f.sources.filter((s) => s.node >= 0 && s.detail.includes('getTimezoneOffset')).map((s) => s.node), MAX_OFFSET_DIST));
+  let hashDistCache: Int32Array | null = null;
+  const hashDist = () => (hashDistCache ??= g.distances(f.hashOutputs, MAX_HASH_DIST));
   const list: Targeting[] = [];
   const at = new Map<number, Targeting>();
   for (const c of f.compares) {
@@ -61,7 +63,9 @@ export function findTargeting(ctx: Context): TargetingResult {
     // tags, an IP location against any region; a host, name or machine id against data that was hidden.
     // A value compared with its own fallback (`(LANG || 'en-US') !== 'en-US'`) is checked for being unset, not matched against a region.
     const fallbacks = () => new Set(ctx.dataReaching(fpSide, BIT_REGION).map((d) => d.text));
-    const usable = candidates.filter((d) => d.kind === 'hidden' || !fallbacks().has(d.text));
+    // A constant digest can only be matched by a value that was hashed first (a build's commit hash is not a list).
+    const hashed = () => g.distOf(hashDist(), fpSide) <= MAX_HASH_DIST;
+    const usable = candidates.filter((d) => (d.kind === 'hidden' ? !d.digest || hashed() : !fallbacks().has(d.text)));
     const matched = sources.filter((s) => usable.some((d) => matches(s, d)));
     if (matched.length === 0) continue;
     const data = usable.filter((d) => matched.some((s) => matches(s, d)));

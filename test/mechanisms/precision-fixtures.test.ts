@@ -57,3 +57,50 @@ fetch(base + '/index');
 `;
   assert.equal(highs(code).length, 1, 'the benign twins above are quiet only if this stays found');
 });
+
+test('a language check in a key parser changes which key events an editor sees; its timers and requests are far off: i18n, not targeting', () => {
+  // Seen in a terminal UI: one language's keyboard types a character another platform reads as Alt+key. The
+  // event goes through an emitter and a prompt widget to an ordinary debounce timer and, via a shared field
+  // name, to unrelated network code.
+  const code = `
+function* parseKeys(emit) {
+  const lc = process.env.LC_MESSAGES || '';
+  const turkishKeyboard = lc.startsWith('tr');
+  for (;;) {
+    let ch = yield;
+    let label = undefined, seq = ch, printable = false;
+    if (turkishKeyboard && ch === '\\u0131') { printable = true; }
+    else if (ch === '\\u00df') { label = 'alt+s'; }
+    else { label = ch; }
+    emit({ label, seq, printable });
+  }
+}
+const pending = [];
+const parser = parseKeys((ev) => pending.push(ev));
+parser.next();
+export function onData(buf) { for (const c of buf) parser.next(c); drain(); }
+function drain() {
+  while (pending.length) {
+    const ev = pending.shift();
+    const typed = widget.buffer + ev.seq;
+    const next = widget.render(typed);
+    widget.buffer = next;
+    if (widget.buffer.length > 3) { widget.timer = setTimeout(() => { widget.buffer = ''; }, 900); }
+  }
+}
+const widget = { buffer: '', timer: null, render: (s) => s.trim() };
+export async function download(asset) {
+  const target = asset.label + '.tgz';
+  return fetch('https://mirror.example.org/files/' + target);
+}
+`;
+  assert.deepEqual(highs(code), []);
+});
+
+test('the same language check deciding a delay or a request right there stays high', () => {
+  const code = `
+const lc = process.env.LC_MESSAGES || '';
+if (lc.startsWith('tr')) { setTimeout(() => process.exit(3), 45000); }
+`;
+  assert.equal(highs(code).length, 1, 'the twin above is quiet only if this stays found');
+});

@@ -26,9 +26,11 @@ export default defineRule({
         if (typeof v !== 'string' || ctx.facts.digests.length >= MAX_DIGESTS || digestAlgorithm(v) === null) return;
         ctx.facts.digests.push({ node: ctx.seed(node.start), start: node.start, end: node.end, value: v });
       },
-      CallExpression(node) {
+      CallExpression(node, ev) {
         const name = calleeName(node);
         if (name === 'createHash' || name === 'createHmac' || (name === 'digest' && node.arguments.length === 2)) ctx.facts.hashSites.push(span(node));
+        // `hash.digest('hex')` and `subtle.digest(algorithm, data)`: the hashed value a digest list is matched with.
+        if (name === 'digest' && ctx.facts.hashSites.length > 0 && ctx.facts.hashOutputs.length < MAX_DIGESTS) ctx.facts.hashOutputs.push(ev.asNode());
       },
     };
   },

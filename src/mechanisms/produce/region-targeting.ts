@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { mostSignificantSink } from '../effects.js';
 import { flowEvidence, targetingEvidence, type Used } from '../evidence.js';
 import { targetingIdentity } from '../identity.js';
-import { CLUSTER_CHARS, MAX_EFFECT_DIST } from '../limits.js';
+import { CLUSTER_CHARS, MAX_EFFECT_DIST, MAX_LOCALE_EFFECT_DIST } from '../limits.js';
 import type { TargetingResult } from '../targeting.js';
 import { regionTargetingMessage, regionTargetingTitle, sinkNote } from '../wording.js';
 
@@ -44,7 +44,7 @@ export function regionTargeting(ctx: Context, targeting: TargetingResult, used: 
       ctx,
       cluster.map((t) => t.compare.node),
       BIT_TARGETING,
-      MAX_EFFECT_DIST,
+      localeOnly ? MAX_LOCALE_EFFECT_DIST : MAX_EFFECT_DIST,
       (s, p) => {
         if (!DISPLAY_EFFECTS.has(s.kind)) return true;
         // Guarded: the last step into the effect is the decision (a branch, or a function called on one).

@@ -77,3 +77,18 @@ const EXPECTED = "${sha256('release-archive')}";
 export function verify(path) { if (createHash("sha256").update(readFileSync(path)).digest("hex") !== EXPECTED) throw new Error("corrupt download"); }`;
   assert.deepEqual(significant(code).map((f) => `${f.severity} ${f.ruleId}`), []);
 });
+
+test('quiet: a build commit hash in a file that hashes downloads, near code that compares the configured host', () => {
+  // Seen in a large CLI bundle: build info carries a 40-hex commit id; the file also checksums files; the
+  // configured host is compared with other values that property reads connect to the build info.
+  const code = `
+import { createHash } from "node:crypto";
+const BUILD = { version: "4.2.0", commit: "${createHash('sha1').update('build 4.2.0').digest('hex')}" };
+const sum = (buf) => createHash("sha256").update(buf).digest("hex");
+const base = new URL(process.env.ACME_GATEWAY_URL || "https://gw.acme.example").host;
+export function label(entry) {
+  const mark = entry.ref === BUILD.commit || base === BUILD.commit ? "/" : "-";
+  return fetch("https://gw.acme.example/v1/complete", { method: "POST", body: JSON.stringify({ prompt: "today" + mark + sum(entry.data) }) });
+}`;
+  assert.deepEqual(significant(code).map((f) => `${f.severity} ${f.ruleId}`), []);
+});
