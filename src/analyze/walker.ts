@@ -35,6 +35,11 @@ export interface WalkLimits {
   maxDepth: number;
 }
 
+/** The name of a property-name node of the flow graph. */
+export interface PropertyNames {
+  get(node: number): string | undefined;
+}
+
 export interface WalkOutcome {
   depthExceeded: boolean;
   nodes: number;
@@ -48,8 +53,10 @@ export class Walker {
   private readonly functions: Functions;
   private frame: Frame | null = null;
   private readonly props = new Map<string, Val>();
-  /** Property names of each bundled module, and the module being walked (null: the file's own scope). */
-  private readonly moduleProps: Map<string, Val>[] = [];
+  /** Every property-name node in creation order (ascending), and its name. */
+  private readonly propIds: number[] = [];
+  private readonly propNames: string[] = [];
+  /** The module being walked (null: the file's own scope). */
   private module: ModuleFrame | null = null;
   /** Bindings of helpers that wrap CommonJS modules, and the start offsets of module functions still to walk. */
   private readonly wrapperHelpers: number[] = [];
@@ -89,11 +96,28 @@ export class Walker {
     }
   }
 
-  /** Property-name nodes (field-based), for evidence such as "stored as property `x`". */
-  propertyNodes(): Map<number, string> {
-    const out = new Map<number, string>();
-    for (const map of [this.props, ...this.moduleProps]) for (const [name, v] of map) out.set(this.graph.find(v[0]!), name);
-    return out;
+  /**
+   * Property-name nodes (field-based), for evidence such as "stored as property `x`". Looked up by binary
+   * search over the nodes in creation order: a bundle has hundreds of thousands and evidence asks for a few.
+   * Property nodes are never merged (only bindings are), so each is its own representative.
+   */
+  propertyNodes(): PropertyNames {
+    const ids = this.propIds;
+    const names = this.propNames;
+    return {
+      get(node: number): string | undefined {
+        let lo = 0;
+        let hi = ids.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >>> 1;
+          const id = ids[mid]!;
+          if (id === node) return names[mid];
+          if (id < node) lo = mid + 1;
+          else hi = mid - 1;
+        }
+        return undefined;
+      },
+    };
   }
 
   get facts(): Facts {
@@ -164,8 +188,11 @@ export class Walker {
   private propVal(name: string, map = this.module?.props ?? this.props): Val {
     let v = map.get(name);
     if (v === undefined) {
-      v = [this.graph.node(-1)];
+      const n = this.graph.node(-1);
+      v = [n];
       map.set(name, v);
+      this.propIds.push(n);
+      this.propNames.push(name);
     }
     return v;
   }
@@ -545,7 +572,6 @@ export class Walker {
     const isModule = this.moduleBodies.delete(node.start);
     if (isModule) {
       this.module = { props: new Map(), params: [] };
-      this.moduleProps.push(this.module.props);
     }
     this.frame = { fn: info, constReturns: [], tests: NONE, testCount: 0 };
     this.scopes.push(true);

@@ -9,7 +9,7 @@ import { parseFile, type ParseResult } from '../parse/parse.js';
 import { FlowGraph } from '../flow/graph.js';
 import { CONTROL_BITS, emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
-import { Walker } from '../analyze/walker.js';
+import { Walker, type PropertyNames } from '../analyze/walker.js';
 import { RULES } from '../analyze/registry.js';
 import type { Rule, RuleContext, Visitor } from '../analyze/rule.js';
 import { InventoryCollector } from '../analyze/inventory.js';
@@ -75,7 +75,7 @@ interface WalkState {
   inventory: InventoryCollector;
   findings: Finding[];
   limits: string[];
-  properties: Map<number, string>;
+  properties: PropertyNames;
   t0: number;
   t1: number;
   t2: number;

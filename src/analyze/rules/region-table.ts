@@ -2,7 +2,7 @@ import { defineRule } from '../rule.js';
 import { propKey } from '../ast.js';
 import type { AnyNode } from '../rule.js';
 import type { DataFact } from '../../flow/facts.js';
-import { classifyRegionString, isCountryCode } from '../../data/region.js';
+import { classifyRegionString, isCountryCode, perValue } from '../../data/region.js';
 
 /** A table is about regions when at least this many of its keys, and most of them, name one. */
 const MIN_REGION_KEYS = 3;
@@ -40,6 +40,7 @@ export default defineRule({
     const pending = new Map<number, DataFact>();
     /** Bindings that hold a region table. */
     const tables: { binding: number; fact: DataFact }[] = [];
+    const regionOfKey = perValue(keyRegion);
     return {
       ObjectExpression(node, ev) {
         if (node.properties.length < MIN_REGION_KEYS) return;
@@ -50,7 +51,7 @@ export default defineRule({
         for (const p of node.properties) {
           if (p.type !== 'Property') continue;
           const k = propKey(p);
-          const r = k === null ? null : keyRegion(k);
+          const r = k === null ? null : regionOfKey(k);
           values.add(constantValue(p));
           if (!r) continue;
           keys.push(k!);
