@@ -3,7 +3,7 @@
 // pass. Scopes (walk/scopes.ts), functions and call resolution (walk/functions.ts) and the runtime's
 // built-ins (walk/builtins.ts) are resolved in the same pass.
 
-import type { AnyNode, Eval, FunctionExit, RuleContext, Visitor } from './rule.js';
+import type { AnyNode, FunctionExit, RuleContext, Visitor } from './rule.js';
 import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
 import { constString, isFunctionNode, propKey } from './ast.js';
@@ -46,6 +46,13 @@ export interface WalkOutcome {
 }
 
 type Hook = keyof Visitor;
+type HookFn = (node: AnyNode, ev: unknown) => void;
+
+/** One visitor method, and the index of the visitor (rule) it belongs to. */
+interface HookEntry {
+  fn: HookFn;
+  owner: number;
+}
 
 export class Walker {
   readonly graph: FlowGraph;
@@ -67,7 +74,10 @@ export class Walker {
   private exportLiteral = -1;
   private readonly propWrites = new Set<number>();
   private readonly constants = new Map<number, number>();
-  private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
+  private readonly hooks: { [K in Hook]?: HookEntry[] } = {};
+  private onFailure: (visitor: number, error: unknown, at: AnyNode) => void = (_v, e) => {
+    throw e;
+  };
   private extra: number[] | null = null;
   private readonly ev: EvalRecord;
   /** Nodes of the branch tests enclosing the current statement (innermost last). */
@@ -86,13 +96,40 @@ export class Walker {
     this.ev = new EvalRecord(this.graph);
   }
 
-  /** Registers rule visitors (made from contexts this walker handed out) before `run`. */
-  use(visitors: Visitor[]): void {
-    for (const v of visitors) {
-      for (const key of Object.keys(v) as Hook[]) {
-        const list = (this.hooks[key] ??= []) as unknown[];
-        list.push(v[key]);
+  /**
+   * Registers rule visitors (made from contexts this walker handed out) before `run`. A visitor method that
+   * throws is reported to `onFailure` (by the visitor's index, with the node it was visiting, or the exit record
+   * for ProgramExit) and that visitor is not called again; without `onFailure` the error ends the walk.
+   */
+  use(visitors: Visitor[], onFailure?: (visitor: number, error: unknown, at: AnyNode) => void): void {
+    visitors.forEach((v, owner) => {
+      for (const key of Object.keys(v) as Hook[]) (this.hooks[key] ??= []).push({ fn: v[key] as HookFn, owner });
+    });
+    if (onFailure) this.onFailure = onFailure;
+  }
+
+  /**
+   * Calls every hook of a list. Errors are caught here, once per visit, rather than by a wrapper around each
+   * rule's methods: a bundle has millions of visits, and a wrapper doubles the calls of each.
+   */
+  private dispatch(list: HookEntry[], node: AnyNode, ev: unknown): void {
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i]!;
+      try {
+        h.fn(node, ev);
+      } catch (e) {
+        this.drop(h.owner);
+        this.onFailure(h.owner, e, node);
       }
+    }
+  }
+
+  /** Removes a failed visitor's hooks (the list being dispatched is replaced, not changed, so its loop goes on). */
+  private drop(owner: number): void {
+    for (const key of Object.keys(this.hooks) as Hook[]) {
+      const rest = this.hooks[key]!.filter((h) => h.owner !== owner);
+      if (rest.length > 0) this.hooks[key] = rest;
+      else delete this.hooks[key];
     }
   }
 
@@ -160,7 +197,9 @@ export class Walker {
     for (const s of program.body) this.stmt(s);
     this.scopes.close(this.scopes.current);
     const exit = { tests: this.frame.tests };
-    for (const h of this.hooks.ProgramExit ?? []) h(exit);
+    const atExit = this.hooks.ProgramExit;
+    // ProgramExit's only argument is the exit record (it has no node).
+    if (atExit) this.dispatch(atExit, exit, undefined);
     this.functions.finish();
     return { depthExceeded: this.depthExceeded, nodes: this.nodes };
   }
@@ -216,8 +255,7 @@ export class Walker {
 
   private visit<K extends Hook>(hook: K, node: AnyNode, ev: unknown): void {
     const list = this.hooks[hook];
-    if (!list) return;
-    for (const h of list) (h as (n: AnyNode, e: unknown) => void)(node, ev);
+    if (list) this.dispatch(list, node, ev);
   }
 
   /** Runs the hooks for an evaluated expression and returns its (possibly seeded) value. */
@@ -230,7 +268,7 @@ export class Walker {
     ev.current = value;
     const saved = this.extra;
     this.extra = null;
-    for (const h of list) (h as (n: AnyNode, e: Eval) => void)(node, ev as unknown as Eval);
+    this.dispatch(list, node, ev);
     const added = this.extra as number[] | null;
     this.extra = saved;
     let current = ev.current;

@@ -1,5 +1,5 @@
 import { defineRule, type AnyNode, type RuleContext } from '../rule.js';
-import { perValue, regionList, regionLiteral, regionRegex, type RegionData } from '../../data/region.js';
+import { regionList, regionLiteral, regionRegex, type RegionData } from '../../data/region.js';
 
 const REGION_SHAPED = /[/._-]/;
 const LEGACY_DESIGNATOR = /^[A-Z][A-Z0-9]{2,6}$/;
@@ -32,7 +32,6 @@ export default defineRule({
       '(region targeting), which the mechanisms stage decides.',
   },
   create(ctx) {
-    const literalRegion = perValue((s: string) => regionLiteral(s, { longZoneNames: false }));
     return {
       Literal(node) {
         const v = node.value;
@@ -47,7 +46,7 @@ export default defineRule({
         if (typeof v !== 'string' || v.length < 3 || v.length > 64) return;
         // Zones have '/', locales '-' or '_', hosts '.'; legacy zone designators are short capitals.
         if (!REGION_SHAPED.test(v) && !LEGACY_DESIGNATOR.test(v)) return;
-        const r = literalRegion(v);
+        const r = regionLiteral(v, { longZoneNames: false });
         if (r) record(ctx, node, v, r);
       },
       ArrayExpression(node) {
