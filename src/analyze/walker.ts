@@ -3,7 +3,7 @@
 // pass. Scopes (walk/scopes.ts), functions and call resolution (walk/functions.ts) and the runtime's
 // built-ins (walk/builtins.ts) are resolved in the same pass.
 
-import type { AnyNode, Eval, FunctionExit, RuleContext, Visitor } from './rule.js';
+import type { AnyNode, FunctionExit, RuleContext, Visitor } from './rule.js';
 import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
 import { constString, isFunctionNode, propKey } from './ast.js';
@@ -35,12 +35,24 @@ export interface WalkLimits {
   maxDepth: number;
 }
 
+/** The name of a property-name node of the flow graph. */
+export interface PropertyNames {
+  get(node: number): string | undefined;
+}
+
 export interface WalkOutcome {
   depthExceeded: boolean;
   nodes: number;
 }
 
 type Hook = keyof Visitor;
+type HookFn = (node: AnyNode, ev: unknown) => void;
+
+/** One visitor method, and the index of the visitor (rule) it belongs to. */
+interface HookEntry {
+  fn: HookFn;
+  owner: number;
+}
 
 export class Walker {
   readonly graph: FlowGraph;
@@ -48,8 +60,10 @@ export class Walker {
   private readonly functions: Functions;
   private frame: Frame | null = null;
   private readonly props = new Map<string, Val>();
-  /** Property names of each bundled module, and the module being walked (null: the file's own scope). */
-  private readonly moduleProps: Map<string, Val>[] = [];
+  /** Every property-name node in creation order (ascending), and its name. */
+  private readonly propIds: number[] = [];
+  private readonly propNames: string[] = [];
+  /** The module being walked (null: the file's own scope). */
   private module: ModuleFrame | null = null;
   /** Bindings of helpers that wrap CommonJS modules, and the start offsets of module functions still to walk. */
   private readonly wrapperHelpers: number[] = [];
@@ -60,7 +74,10 @@ export class Walker {
   private exportLiteral = -1;
   private readonly propWrites = new Set<number>();
   private readonly constants = new Map<number, number>();
-  private readonly hooks: { [K in Hook]?: NonNullable<Visitor[K]>[] } = {};
+  private readonly hooks: { [K in Hook]?: HookEntry[] } = {};
+  private onFailure: (visitor: number, error: unknown, at: AnyNode) => void = (_v, e) => {
+    throw e;
+  };
   private extra: number[] | null = null;
   private readonly ev: EvalRecord;
   /** Nodes of the branch tests enclosing the current statement (innermost last). */
@@ -79,21 +96,65 @@ export class Walker {
     this.ev = new EvalRecord(this.graph);
   }
 
-  /** Registers rule visitors (made from contexts this walker handed out) before `run`. */
-  use(visitors: Visitor[]): void {
-    for (const v of visitors) {
-      for (const key of Object.keys(v) as Hook[]) {
-        const list = (this.hooks[key] ??= []) as unknown[];
-        list.push(v[key]);
+  /**
+   * Registers rule visitors (made from contexts this walker handed out) before `run`. A visitor method that
+   * throws is reported to `onFailure` (by the visitor's index, with the node it was visiting, or the exit record
+   * for ProgramExit) and that visitor is not called again; without `onFailure` the error ends the walk.
+   */
+  use(visitors: Visitor[], onFailure?: (visitor: number, error: unknown, at: AnyNode) => void): void {
+    visitors.forEach((v, owner) => {
+      for (const key of Object.keys(v) as Hook[]) (this.hooks[key] ??= []).push({ fn: v[key] as HookFn, owner });
+    });
+    if (onFailure) this.onFailure = onFailure;
+  }
+
+  /**
+   * Calls every hook of a list. Errors are caught here, once per visit, rather than by a wrapper around each
+   * rule's methods: a bundle has millions of visits, and a wrapper doubles the calls of each.
+   */
+  private dispatch(list: HookEntry[], node: AnyNode, ev: unknown): void {
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i]!;
+      try {
+        h.fn(node, ev);
+      } catch (e) {
+        this.drop(h.owner);
+        this.onFailure(h.owner, e, node);
       }
     }
   }
 
-  /** Property-name nodes (field-based), for evidence such as "stored as property `x`". */
-  propertyNodes(): Map<number, string> {
-    const out = new Map<number, string>();
-    for (const map of [this.props, ...this.moduleProps]) for (const [name, v] of map) out.set(this.graph.find(v[0]!), name);
-    return out;
+  /** Removes a failed visitor's hooks (the list being dispatched is replaced, not changed, so its loop goes on). */
+  private drop(owner: number): void {
+    for (const key of Object.keys(this.hooks) as Hook[]) {
+      const rest = this.hooks[key]!.filter((h) => h.owner !== owner);
+      if (rest.length > 0) this.hooks[key] = rest;
+      else delete this.hooks[key];
+    }
+  }
+
+  /**
+   * Property-name nodes (field-based), for evidence such as "stored as property `x`". Looked up by binary
+   * search over the nodes in creation order: a bundle has hundreds of thousands and evidence asks for a few.
+   * Property nodes are never merged (only bindings are), so each is its own representative.
+   */
+  propertyNodes(): PropertyNames {
+    const ids = this.propIds;
+    const names = this.propNames;
+    return {
+      get(node: number): string | undefined {
+        let lo = 0;
+        let hi = ids.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >>> 1;
+          const id = ids[mid]!;
+          if (id === node) return names[mid];
+          if (id < node) lo = mid + 1;
+          else hi = mid - 1;
+        }
+        return undefined;
+      },
+    };
   }
 
   get facts(): Facts {
@@ -136,7 +197,9 @@ export class Walker {
     for (const s of program.body) this.stmt(s);
     this.scopes.close(this.scopes.current);
     const exit = { tests: this.frame.tests };
-    for (const h of this.hooks.ProgramExit ?? []) h(exit);
+    const atExit = this.hooks.ProgramExit;
+    // ProgramExit's only argument is the exit record (it has no node).
+    if (atExit) this.dispatch(atExit, exit, undefined);
     this.functions.finish();
     return { depthExceeded: this.depthExceeded, nodes: this.nodes };
   }
@@ -164,8 +227,11 @@ export class Walker {
   private propVal(name: string, map = this.module?.props ?? this.props): Val {
     let v = map.get(name);
     if (v === undefined) {
-      v = [this.graph.node(-1)];
+      const n = this.graph.node(-1);
+      v = [n];
       map.set(name, v);
+      this.propIds.push(n);
+      this.propNames.push(name);
     }
     return v;
   }
@@ -189,8 +255,7 @@ export class Walker {
 
   private visit<K extends Hook>(hook: K, node: AnyNode, ev: unknown): void {
     const list = this.hooks[hook];
-    if (!list) return;
-    for (const h of list) (h as (n: AnyNode, e: unknown) => void)(node, ev);
+    if (list) this.dispatch(list, node, ev);
   }
 
   /** Runs the hooks for an evaluated expression and returns its (possibly seeded) value. */
@@ -203,7 +268,7 @@ export class Walker {
     ev.current = value;
     const saved = this.extra;
     this.extra = null;
-    for (const h of list) (h as (n: AnyNode, e: Eval) => void)(node, ev as unknown as Eval);
+    this.dispatch(list, node, ev);
     const added = this.extra as number[] | null;
     this.extra = saved;
     let current = ev.current;
@@ -545,7 +610,6 @@ export class Walker {
     const isModule = this.moduleBodies.delete(node.start);
     if (isModule) {
       this.module = { props: new Map(), params: [] };
-      this.moduleProps.push(this.module.props);
     }
     this.frame = { fn: info, constReturns: [], tests: NONE, testCount: 0 };
     this.scopes.push(true);

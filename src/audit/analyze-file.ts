@@ -9,9 +9,9 @@ import { parseFile, type ParseResult } from '../parse/parse.js';
 import { FlowGraph } from '../flow/graph.js';
 import { CONTROL_BITS, emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
-import { Walker } from '../analyze/walker.js';
+import { Walker, type PropertyNames } from '../analyze/walker.js';
 import { RULES } from '../analyze/registry.js';
-import type { Rule, RuleContext, Visitor } from '../analyze/rule.js';
+import type { Rule, Visitor } from '../analyze/rule.js';
 import { InventoryCollector } from '../analyze/inventory.js';
 import { decodeDigests, decodeHidden, decodeInSandbox } from '../mechanisms/decode-hidden.js';
 import { budgetedDecoder, type EvalDecoder, type FileDecoderBudget } from '../decode/sandbox.js';
@@ -44,25 +44,6 @@ export function internalFinding(file: string, kind: FindingKind, title: string, 
   return noteFinding(kind, lines ? lines.locate(offset) : { file, offset, line: 1, column: 1 }, title, message);
 }
 
-/** Wraps every visitor method so a crashing rule is reported with its id instead of aborting the file. */
-function guard(rule: Rule, visitor: Visitor, failures: Map<string, string>): Visitor {
-  const wrapped: Record<string, unknown> = {};
-  let failed = false;
-  for (const [key, fn] of Object.entries(visitor) as [string, (a?: unknown, b?: unknown) => void][]) {
-    wrapped[key] = (a?: unknown, b?: unknown) => {
-      if (failed) return;
-      try {
-        fn(a, b);
-      } catch (e) {
-        failed = true;
-        const node = a as { start?: number } | undefined;
-        failures.set(rule.meta.id, `${(e as Error)?.message ?? e} (at offset ${node?.start ?? '?'})`);
-      }
-    };
-  }
-  return wrapped as Visitor;
-}
-
 /** A file after parse and walk, before correlation: either a finished result or the state to finish. */
 type Prepared = { done: FileResult } | { done?: undefined; state: WalkState };
 
@@ -75,7 +56,7 @@ interface WalkState {
   inventory: InventoryCollector;
   findings: Finding[];
   limits: string[];
-  properties: Map<number, string>;
+  properties: PropertyNames;
   t0: number;
   t1: number;
   t2: number;
@@ -114,12 +95,9 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
     slice: (s: { start: number; end: number }, max = 160) => excerpt(text, s.start, s.end, max),
   };
   const w = new Walker(base, { maxDepth: opts.maxAstDepth });
-  const visitors: Visitor[] = [];
-  for (const rule of rules) {
-    const ctx: RuleContext = w.makeContext();
-    visitors.push(guard(rule, rule.create(ctx), failures));
-  }
-  w.use(visitors);
+  const visitors: Visitor[] = rules.map((rule) => rule.create(w.makeContext()));
+  // A crashing rule is reported with its id and the rest of the file is still analysed.
+  w.use(visitors, (i, e, at) => failures.set(rules[i]!.meta.id, `${(e as Error)?.message ?? e} (at offset ${at?.start ?? '?'})`));
   let outcome;
   try {
     outcome = w.run(parsed.ast);

@@ -409,6 +409,21 @@ export function comparedRegionConstant(s: string): RegionData | null {
   return script ? { kind: 'language', countries: [script], reading: 'a letter of a script mostly written there' } : null;
 }
 
+/**
+ * `read` with its answers kept per key. A bundle repeats the same literals thousands of times (`'function'`,
+ * header names, small numbers), and these readings are pure; made in a rule's `create`, the cache lasts one file.
+ */
+export function perValue<K extends string | number, T extends object | null>(read: (key: K) => T): (key: K) => T {
+  const seen = new Map<K, T>();
+  return (key) => {
+    const hit = seen.get(key);
+    if (hit !== undefined) return hit;
+    const r = read(key);
+    seen.set(key, r);
+    return r;
+  };
+}
+
 /** Countries of a UTC offset compared with `getTimezoneOffset()`: minutes west (-480 = UTC+8), or hours of either sign. */
 export function offsetData(n: number): RegionData | null {
   if (!Number.isInteger(n) || n === 0) return null;

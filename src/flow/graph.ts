@@ -32,6 +32,8 @@ export const DEFAULT_BUDGET = 48;
 const WEAK_COST = 6;
 /** Out-degree above which a node is a hub that does not pass taint on. */
 const HUB_DEGREE = 64;
+/** Distance of a node no search has reached (above every budget). */
+const UNREACHED = 0x7fffffff;
 
 export class FlowGraph {
   /** @param controlBits taint bits that travel along control edges (decisions), as opposed to values. */
@@ -57,6 +59,8 @@ export class FlowGraph {
   private inEdges: Int32Array = new Int32Array(0);
   private inKind: Uint8Array = new Uint8Array(0);
   mask: Int32Array = new Int32Array(0);
+  /** Distances of the propagation under way; UNREACHED everywhere between propagations. */
+  private scratch: Int32Array = new Int32Array(0);
   private frozen = false;
 
   get size(): number {
@@ -215,9 +219,18 @@ export class FlowGraph {
    * pass it on: through them everything would reach everything, which says nothing.
    */
   propagate(seeds: Iterable<number>, bits: number, budget = DEFAULT_BUDGET): void {
-    const dist = this.distances(seeds, budget, (bits & this.controlBits) !== 0);
+    // Only the nodes reached are touched: a propagation over a small region costs that region, not the graph.
+    const n = this.mask.length;
+    if (this.scratch.length !== n) this.scratch = new Int32Array(n).fill(UNREACHED);
+    const dist = this.scratch;
+    const reached: number[] = [];
+    this.search(seeds, budget, (bits & this.controlBits) !== 0, dist, reached);
     const mask = this.mask;
-    for (let i = 0; i < dist.length; i++) if (dist[i]! <= budget) mask[i] = mask[i]! | bits;
+    for (let i = 0; i < reached.length; i++) {
+      const v = reached[i]!;
+      mask[v] = mask[v]! | bits;
+      dist[v] = UNREACHED;
+    }
   }
 
   /**
@@ -225,13 +238,22 @@ export class FlowGraph {
    * away hold budget + 1. The returned array is a fresh copy.
    */
   distances(seeds: Iterable<number>, budget = DEFAULT_BUDGET, followControl = false): Int32Array {
+    const dist = new Int32Array(this.mask.length).fill(budget + 1);
+    this.search(seeds, budget, followControl, dist, null);
+    return dist;
+  }
+
+  /**
+   * Dial's algorithm from the seeds over out-edges, writing distances ≤ `budget` into `dist` (whose other
+   * entries must be above `budget`); every node given a distance is listed once in `reached` when given.
+   */
+  private search(seeds: Iterable<number>, budget: number, followControl: boolean, dist: Int32Array, reached: number[] | null): void {
     if (!this.frozen) throw new Error('distances before freeze');
-    const n = this.mask.length;
-    const dist = new Int32Array(n).fill(budget + 1);
     const buckets: number[][] = Array.from({ length: budget + 1 }, () => []);
     for (const s of seeds) {
       const r = this.find(s);
       if (dist[r]! > 0) {
+        if (reached && dist[r]! > budget) reached.push(r);
         dist[r] = 0;
         buckets[0]!.push(r);
       }
@@ -253,13 +275,13 @@ export class FlowGraph {
           const nd = d + (k === 1 ? WEAK_COST : 1);
           const v = outEdges[e]!;
           if (nd <= budget && nd < dist[v]!) {
+            if (reached && dist[v]! > budget) reached.push(v);
             dist[v] = nd;
             buckets[nd]!.push(v);
           }
         }
       }
     }
-    return dist;
   }
 
   /** Like `distances`, but walking edges backwards: how far each node is from reaching a seed. */

@@ -10,6 +10,7 @@ import { sourceBit, type DataFact, type Facts, type SinkFact, type SourceFact, t
 import type { FlowGraph, Val } from '../flow/graph.js';
 import { excerpt, type LineIndex } from '../files/lines.js';
 import type { RecoveredString } from '../analyze/deobfuscate/string-array.js';
+import type { PropertyNames } from '../analyze/walker.js';
 import { stringArrayNote } from './wording.js';
 import { MAX_DATA_DIST, MAX_LITERAL_DIST, SOURCE_POOL, SOURCES_PER_KIND, TRACE_LIMIT } from './limits.js';
 
@@ -20,7 +21,7 @@ export interface CorrelateInput {
   graph: FlowGraph;
   facts: Facts;
   /** Property-name nodes, for evidence such as "stored as property `x`". */
-  properties: Map<number, string>;
+  properties: PropertyNames;
   /** Strings recovered from a string-array obfuscator (by offset), inlined before the walk. */
   recovered?: readonly RecoveredString[];
 }

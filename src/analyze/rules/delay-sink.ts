@@ -3,6 +3,8 @@ import { span } from '../ast.js';
 
 /** Clock reads that make a loop test a busy wait. */
 const CLOCK = /\b(Date\.now|performance\.now|process\.hrtime|new Date)\b/;
+/** Names of the calls that can delay; the dotted path is built only for these. */
+const DELAY_NAMES = new Set(['setTimeout', 'setInterval', 'wait', 'sleep']);
 
 export default defineRule({
   meta: {
@@ -19,7 +21,7 @@ export default defineRule({
     return {
       CallExpression(node, ev) {
         const name = ev.name;
-        if (name === null) return;
+        if (name === null || !DELAY_NAMES.has(name)) return;
         const path = ev.path;
         if ((name === 'setTimeout' || name === 'setInterval') && node.arguments.length >= 2) {
           if (path !== name && path !== `globalThis.${name}` && path !== `window.${name}` && path !== `timers.${name}`) return;

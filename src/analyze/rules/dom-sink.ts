@@ -6,6 +6,8 @@ const DOM_PROPS = new Set(['innerHTML', 'outerHTML', 'innerText', 'textContent',
 /** Methods that change the document (distinctive enough alone). */
 const DOM_METHODS = new Set(['insertAdjacentHTML', 'insertAdjacentElement', 'appendChild', 'removeChild', 'replaceChild', 'replaceChildren', 'setProperty']);
 /** Elements that make a page unusable when removed or replaced. */
+/** Every call name the checks below accept (a path's last segment is the name); the dotted path is built only for these. */
+const CALL_NAMES = new Set([...DOM_METHODS, 'write', 'writeln', 'remove', 'add', 'toggle', 'replace', 'assign', 'reload', 'alert', 'confirm', 'prompt']);
 const PAGE_ROOTS = /(^|\.)(document\.(body|documentElement|head)|documentElement)$|(querySelector|querySelectorAll|getElementById|getElementsByTagName|getElementsByClassName)\(\)$/;
 
 export default defineRule({
@@ -38,7 +40,7 @@ export default defineRule({
       },
       CallExpression(node, ev) {
         const name = ev.name;
-        if (name === null) return;
+        if (name === null || !CALL_NAMES.has(name)) return;
         const path = ev.path;
         let detail: string | null = null;
         if (DOM_METHODS.has(name) && path && path.includes('.')) detail = path;

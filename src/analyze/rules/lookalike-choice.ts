@@ -29,8 +29,11 @@ export function describeAlternatives(alts: string[]): string {
   return parts.join(' / ');
 }
 
+/** More distinct strings than this are a table of text, not a choice between variants of one. */
+const MAX_ALTERNATIVES = 32;
+
 function classify(alts: string[]): ChoiceKind | null {
-  if (alts.length < 2 || alts.length > 32) return null;
+  if (alts.length < 2 || alts.length > MAX_ALTERNATIVES) return null;
   if (alts.some((a) => a.length > 200)) return null;
   const g = lookalikeGroup(alts);
   if (!g.alike) return null;
@@ -83,13 +86,16 @@ export default defineRule({
         for (const e of obj.elements) {
           const s = e ? constString(e) : null;
           if (s === null) return null;
-          if (!alts.includes(s)) alts.push(s);
+          if (alts.includes(s)) continue;
+          // Past the limit the table cannot be a choice: stop before comparing every string with every other.
+          if (alts.push(s) > MAX_ALTERNATIVES) return null;
         }
       } else if (obj.type === 'ObjectExpression') {
         for (const p of obj.properties) {
           const s = p.type === 'Property' ? constString(p.value) : null;
           if (s === null) return null;
-          if (!alts.includes(s)) alts.push(s);
+          if (alts.includes(s)) continue;
+          if (alts.push(s) > MAX_ALTERNATIVES) return null;
         }
       } else return null;
       return alts.length >= 2 && classify(alts) ? alts : null;

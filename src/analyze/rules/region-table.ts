@@ -42,23 +42,28 @@ export default defineRule({
     const tables: { binding: number; fact: DataFact }[] = [];
     return {
       ObjectExpression(node, ev) {
-        if (node.properties.length < MIN_REGION_KEYS) return;
+        const props = node.properties;
+        const total = props.length;
+        if (total < MIN_REGION_KEYS) return;
         const keys: string[] = [];
         const countries = new Set<string>();
         const kinds = new Map<TableKind, number>();
-        const values = new Set<string | null>();
-        for (const p of node.properties) {
-          if (p.type !== 'Property') continue;
-          const k = propKey(p);
+        for (let i = 0; i < total; i++) {
+          const p = props[i];
+          const k = p.type === 'Property' ? propKey(p) : null;
           const r = k === null ? null : keyRegion(k);
-          values.add(constantValue(p));
-          if (!r) continue;
-          keys.push(k!);
-          if (r.country) countries.add(r.country);
-          kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+          if (r) {
+            keys.push(k!);
+            if (r.country) countries.add(r.country);
+            kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+          }
+          // Most objects are not tables: stop as soon as the keys left cannot make one.
+          const best = keys.length + (total - i - 1);
+          if (best < MIN_REGION_KEYS || best * 2 < total) return;
         }
-        if (keys.length < MIN_REGION_KEYS || keys.length * 2 < node.properties.length) return;
         const kind = [...kinds].sort((a, b) => b[1] - a[1])[0]![0];
+        const values = new Set<string | null>();
+        for (const p of props) if (p.type === 'Property') values.add(constantValue(p));
         const membership = values.size === 1 && !values.has(null);
         const fact: DataFact = {
           kind: 'region',

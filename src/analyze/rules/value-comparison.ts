@@ -1,7 +1,13 @@
 import { defineRule } from '../rule.js';
 import { calleeName } from '../ast.js';
 import type { AnyNode, RuleContext } from '../rule.js';
-import { comparedRegionConstant, offsetData, type RegionData } from '../../data/region.js';
+import { comparedRegionConstant, offsetData, perValue, type RegionData } from '../../data/region.js';
+
+/** Readings of compared constants, kept per value for one file. */
+interface Readers {
+  offset: (n: number) => RegionData | null;
+  text: (s: string) => RegionData | null;
+}
 
 /**
  * Constants that are region data only in a comparison: a UTC offset (minutes, as getTimezoneOffset
@@ -10,18 +16,18 @@ import { comparedRegionConstant, offsetData, type RegionData } from '../../data/
  * value so the mechanisms stage can match them with a time-zone, locale or location source; compared
  * with anything else they mean nothing.
  */
-function comparedConstant(ctx: RuleContext, side: AnyNode): number[] {
+function comparedConstant(ctx: RuleContext, read: Readers, side: AnyNode): number[] {
   let r: RegionData | null;
   let text: string;
   if (side.type === 'UnaryExpression' && side.operator === '-' && side.argument.type === 'Literal' && typeof side.argument.value === 'number') {
     text = String(-side.argument.value);
-    r = offsetData(-side.argument.value);
+    r = read.offset(-side.argument.value);
   } else if (side.type === 'Literal' && typeof side.value === 'number') {
     text = String(side.value);
-    r = offsetData(side.value);
+    r = read.offset(side.value);
   } else if (side.type === 'Literal' && typeof side.value === 'string') {
     text = side.value;
-    r = comparedRegionConstant(side.value);
+    r = read.text(side.value);
   } else return [];
   if (!r) return [];
   const n = ctx.graph.node(side.start);
@@ -45,13 +51,14 @@ export default defineRule({
       'fingerprint source on one side and region data or decoded hidden data on the other is region targeting.',
   },
   create(ctx) {
+    const read: Readers = { offset: perValue(offsetData), text: perValue(comparedRegionConstant) };
     return {
       BinaryExpression(node, ev) {
         if (!EQUALITY.has(node.operator)) return;
         let left = ev.left;
         let right = ev.right;
-        if (left.length === 0 && right.length > 0) left = comparedConstant(ctx, node.left);
-        else if (right.length === 0 && left.length > 0) right = comparedConstant(ctx, node.right);
+        if (left.length === 0 && right.length > 0) left = comparedConstant(ctx, read, node.left);
+        else if (right.length === 0 && left.length > 0) right = comparedConstant(ctx, read, node.right);
         if (left.length === 0 && right.length === 0) return;
         ctx.facts.compares.push({ op: node.operator, left, right, node: ev.asNode(), start: node.start, end: node.end });
       },
@@ -61,7 +68,7 @@ export default defineRule({
         let right = ctx.graph.joinAll(ev.args);
         if (ev.receiver.length === 0 && right.length === 0) return;
         // `value.endsWith('.xx')`, `zone.startsWith('Asia/')`, `text.includes('China Standard Time')`.
-        if (right.length === 0 && node.arguments.length === 1) right = comparedConstant(ctx, node.arguments[0]);
+        if (right.length === 0 && node.arguments.length === 1) right = comparedConstant(ctx, read, node.arguments[0]);
         ctx.facts.compares.push({ op: name, left: ev.receiver, right, node: ev.asNode(), start: node.start, end: node.end });
       },
     };
