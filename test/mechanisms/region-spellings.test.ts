@@ -173,6 +173,84 @@ navigator.keyboard.getLayoutMap().then((layout) => {
   document.querySelector("#hint").textContent = "Press " + key.toUpperCase();
 });`,
   },
+  {
+    name: 'switch over the zone: cases that fall through into one body',
+    code: `
+const where = Intl.DateTimeFormat().resolvedOptions().timeZone;
+switch (where) {
+  case "Asia/Dushanbe":
+  case "Asia/Bishkek":
+    fetch("https://svc.example.org/v3/flags", { method: "POST", body: "{}" });
+    break;
+  default:
+    break;
+}`,
+    at: 'case "Asia/Dushanbe"',
+    source: 'time zone',
+    data: '"Asia/Dushanbe" (time zones) → TJ Tajikistan',
+    // A switch that maps zones to abbreviations, every other zone shown as it is: formatting, not a decision.
+    benign: `
+const where = Intl.DateTimeFormat().resolvedOptions().timeZone;
+function short(z) {
+  switch (z) {
+    case "America/Denver": return "MT";
+    case "Asia/Dushanbe": return "TJT";
+    case "Europe/Berlin": return "CET";
+    default: return z;
+  }
+}
+console.log("Times in " + short(where));
+document.querySelector("#zone").textContent = short(where);`,
+  },
+  {
+    name: 'switch over getTimezoneOffset() with offsets in minutes',
+    code: `
+const mins = new Date().getTimezoneOffset();
+switch (mins) {
+  case -390:
+    setTimeout(() => process.exit(2), 15000);
+    break;
+}`,
+    at: 'case -390',
+    source: 'getTimezoneOffset',
+    data: '"-390 (UTC+6:30)" (UTC offsets) → CC Cocos Islands, MM Myanmar',
+    // The offset in a switch that only builds the label shown.
+    benign: `
+const mins = new Date().getTimezoneOffset();
+let sign;
+switch (Math.sign(mins)) {
+  case 1: sign = "-"; break;
+  case -1: sign = "+"; break;
+  default: sign = "";
+}
+console.log("UTC" + sign + Math.abs(mins / 60));`,
+  },
+  {
+    name: 'switch (true) with membership tests of the language',
+    code: `
+const tongue = navigator.language.toLowerCase();
+switch (true) {
+  case tongue.startsWith("hy"):
+    navigator.sendBeacon("https://svc.example.org/seen", tongue);
+    break;
+  default:
+}`,
+    at: 'tongue.startsWith("hy")',
+    source: 'navigator.language',
+    data: '"hy" (language subtags) → AM Armenia',
+    // The same shape choosing the text direction for everyone: a language partition that only formats.
+    benign: `
+const tongue = navigator.language.toLowerCase();
+let dir;
+switch (true) {
+  case tongue === "en-us":
+    dir = "ltr";
+    break;
+  default:
+    dir = "auto";
+}
+document.documentElement.dir = dir;`,
+  },
 ];
 
 for (const c of CASES) {
