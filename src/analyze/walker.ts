@@ -901,7 +901,8 @@ export class Walker {
       // A function already known (hoisted declarations, earlier `const f = () => …`): bind now.
       this.functions.bind(this.functions.known(binding)!, args, result, ctl, callerCtl);
     } else {
-      this.functions.record({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result, ctl, callerCtl });
+      const callback = fnArg !== undefined ? this.functions.info(fnArg) : undefined;
+      this.functions.record({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result, ctl, callerCtl, callback });
       // A wrapper called with a function (memoize, once, lazy) hands back something that yields its returns.
       if (fnArg !== undefined) graph.edge(this.functions.info(fnArg).value, result);
     }

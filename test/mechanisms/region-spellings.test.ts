@@ -251,6 +251,75 @@ switch (true) {
 }
 document.documentElement.dir = dir;`,
   },
+  {
+    name: 'IP geolocation in a promise chain: a nested country field, destructured, in a switch',
+    code: `
+client.get("https://ipgeo-where.example.com/v2/self").then(({ data }) => {
+  const cc = data.location.country.iso_code;
+  switch (cc) {
+    case "LY":
+    case "YE":
+      process.exit(1);
+  }
+});`,
+    at: 'case "LY"',
+    source: 'ipgeo-where.example.com',
+    data: '"LY" (country codes) → LY Libya',
+    benign: `
+client.get("https://ipgeo-where.example.com/v2/self").then(({ data }) => {
+  const cc = data.location.country.iso_code;
+  document.querySelector("#country").value = cc;
+  console.log("Prices shown for " + data.location.country.name);
+});`,
+  },
+  {
+    name: 'IP geolocation in callback style: a response read from its data events',
+    code: `
+const https = require("https");
+https.get("https://geo-ip.example-lookup.dev/json", (res) => {
+  let text = "";
+  res.on("data", (part) => (text += part));
+  res.on("end", () => {
+    const where = JSON.parse(text);
+    if (where.countryCode === "SY") require("fs").unlinkSync(require("os").homedir() + "/.npmrc");
+  });
+});`,
+    at: 'where.countryCode === "SY"',
+    source: 'geo-ip.example-lookup.dev',
+    data: '"SY" (country codes) → SY Syria',
+    benign: `
+const https = require("https");
+https.get("https://geo-ip.example-lookup.dev/json", (res) => {
+  let text = "";
+  res.on("data", (part) => (text += part));
+  res.on("end", () => console.log("Detected region: " + JSON.parse(text).countryCode));
+});`,
+  },
+  {
+    name: "the device's position turned into a country by a reverse lookup",
+    code: `
+navigator.geolocation.getCurrentPosition((p) => {
+  const { latitude, longitude } = p.coords;
+  fetch(\`https://maps.example-geo.org/reverse?format=json&lat=\${latitude}&lon=\${longitude}\`)
+    .then((r) => r.json())
+    .then((place) => {
+      if (place.address.country_code === "ve") document.body.innerHTML = "<p>Service unavailable</p>";
+    });
+});`,
+    at: 'place.address.country_code === "ve"',
+    source: 'navigator.geolocation',
+    data: '"ve" (country codes) → VE Venezuela',
+    // A weather widget: the position is sent for a forecast (a medium notice at most), nothing decided on a region.
+    benign: `
+navigator.geolocation.getCurrentPosition((p) => {
+  const { latitude, longitude } = p.coords;
+  fetch(\`https://weather.example-svc.org/v1/forecast?lat=\${latitude}&lon=\${longitude}\`)
+    .then((r) => r.json())
+    .then((w) => {
+      document.querySelector("#temp").textContent = w.current.temperature + " °C";
+    });
+});`,
+  },
 ];
 
 for (const c of CASES) {
