@@ -320,6 +320,41 @@ navigator.geolocation.getCurrentPosition((p) => {
     });
 });`,
   },
+  {
+    name: "the locale command's output, its region part tested with endsWith",
+    code: `
+const { execFileSync, spawn } = require("child_process");
+const env = execFileSync("locale", { encoding: "utf8" });
+const tag = /LANG=(\\S+)/.exec(env)[1];
+if (tag.endsWith("_KP.UTF-8")) spawn("sh", ["-c", "sleep 900"], { detached: true }).unref();`,
+    at: 'tag.endsWith("_KP.UTF-8")',
+    source: 'command "locale"',
+    data: '"_KP.UTF-8" (country codes) → KP North Korea',
+    // The locale read to pass it on to a child process unchanged.
+    benign: `
+const { execFileSync, spawn } = require("child_process");
+const env = execFileSync("locale", { encoding: "utf8" });
+const tag = /LANG=(\\S+)/.exec(env)[1];
+spawn("make", ["docs"], { env: { ...process.env, LANG: tag }, stdio: "inherit" });`,
+  },
+  {
+    name: 'the Windows registry locale read in callback style',
+    code: `
+const cp = require("child_process");
+cp.exec('reg query "HKCU\\\\Control Panel\\\\International" /v LocaleName', (err, out) => {
+  const m = /LocaleName\\s+REG_SZ\\s+(\\S+)/.exec(out);
+  if (m && ["ps-AF", "ur-PK"].includes(m[1])) cp.exec("shutdown /s /t 60");
+});`,
+    at: '["ps-AF", "ur-PK"].includes(m[1])',
+    source: 'LocaleName',
+    data: '"ps-AF" (locales) → AF Afghanistan',
+    benign: `
+const cp = require("child_process");
+cp.exec('reg query "HKCU\\\\Control Panel\\\\International" /v LocaleName', (err, out) => {
+  const m = /LocaleName\\s+REG_SZ\\s+(\\S+)/.exec(out);
+  console.log("Windows locale: " + (m ? m[1] : "unknown"));
+});`,
+  },
 ];
 
 for (const c of CASES) {
