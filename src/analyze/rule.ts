@@ -79,6 +79,8 @@ export interface Visitor {
   CallExpression?(node: AnyNode, ev: CallEval): void;
   NewExpression?(node: AnyNode, ev: CallEval): void;
   BinaryExpression?(node: AnyNode, ev: Eval & { left: Val; right: Val }): void;
+  /** A `case` of a switch, after its test was evaluated: `left` is the discriminant, `right` the test (empty for constants). */
+  SwitchCase?(node: AnyNode, ev: Eval & { left: Val; right: Val }): void;
   ConditionalExpression?(node: AnyNode, ev: Eval & { test: Val; consequent: Val; alternate: Val }): void;
   /** `target = right` (and compound assignments), after the target was written. */
   AssignmentExpression?(node: AnyNode, ev: Eval & { right: Val }): void;

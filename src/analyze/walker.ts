@@ -367,20 +367,9 @@ export class Walker {
         if (this.hooks.Loop) this.visit('Loop', node, { test: t });
         break;
       }
-      case 'SwitchStatement': {
-        const d = this.expr(node.discriminant);
-        this.test(d);
-        this.scopes.push(false);
-        this.underTest(d, () => {
-          for (const c of node.cases) {
-            if (c.test) this.test(this.graph.join(d, this.expr(c.test)));
-            this.hoistLexical(c.consequent);
-            for (const s of c.consequent) this.stmt(s);
-          }
-        });
-        this.scopes.pop();
+      case 'SwitchStatement':
+        this.switchStmt(node);
         break;
-      }
       case 'TryStatement':
         this.stmt(node.block);
         if (node.handler) {
@@ -419,6 +408,44 @@ export class Walker {
         break;
     }
     this.depth--;
+  }
+
+  /**
+   * `switch (d) { case a: case b: body }`: each case is a comparison of `d` with its test (a node the
+   * SwitchCase visitors see, like `d === a`), and a body is decided by the cases that fall into it;
+   * `default` by every case before it and the discriminant.
+   */
+  private switchStmt(node: AnyNode): void {
+    const graph = this.graph;
+    const d = this.expr(node.discriminant);
+    this.test(d);
+    this.scopes.push(false);
+    let all = d;
+    let falling = NONE;
+    for (const c of node.cases) {
+      if (c.test) {
+        const t = this.expr(c.test);
+        const n = graph.node(c.start);
+        graph.flowInto(d, n);
+        graph.flowInto(t, n);
+        let v = graph.one(n);
+        if (this.hooks.SwitchCase) {
+          this.ev.left = d;
+          this.ev.right = t;
+          v = graph.fold(this.after('SwitchCase', c, v), c.start);
+        }
+        this.test(v);
+        falling = graph.join(falling, v);
+        all = graph.join(all, v);
+      } else falling = graph.join(falling, all);
+      this.hoistLexical(c.consequent);
+      this.underTest(falling.length > 0 ? falling : d, () => {
+        for (const s of c.consequent) this.stmt(s);
+      });
+      // A body that ends the case (break, return, throw, continue) is not fallen into by the next one.
+      if (c.consequent.length > 0 && endsCase(c.consequent[c.consequent.length - 1])) falling = NONE;
+    }
+    this.scopes.pop();
   }
 
   private hoistLexical(body: AnyNode[]): void {
@@ -938,7 +965,8 @@ export class Walker {
       // A function already known (hoisted declarations, earlier `const f = () => …`): bind now.
       this.functions.bind(this.functions.known(binding)!, args, result, ctl, callerCtl);
     } else {
-      this.functions.record({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result, ctl, callerCtl });
+      const callback = fnArg !== undefined ? this.functions.info(fnArg) : undefined;
+      this.functions.record({ callee: binding, prop: binding === -1 ? prop : null, receiver, calleeVal, args, result, ctl, callerCtl, callback });
       // A wrapper called with a function (memoize, once, lazy) hands back something that yields its returns.
       if (fnArg !== undefined) graph.edge(this.functions.info(fnArg).value, result);
     }
@@ -957,3 +985,17 @@ export class Walker {
 
 }
 
+/** A statement after which control does not fall into the next case. */
+function endsCase(s: AnyNode): boolean {
+  switch (s.type) {
+    case 'BreakStatement':
+    case 'ReturnStatement':
+    case 'ThrowStatement':
+    case 'ContinueStatement':
+      return true;
+    case 'BlockStatement':
+      return s.body.length > 0 && endsCase(s.body[s.body.length - 1]);
+    default:
+      return false;
+  }
+}

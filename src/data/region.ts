@@ -377,6 +377,8 @@ export function regionLiteral(s: string, options?: { longZoneNames?: boolean }):
   return r?.country ? data(r.kind, [r.country], [s]) : null;
 }
 
+const REGION_SUBTAG = /^[-_]([A-Z]{2})(?:\.[A-Za-z0-9-]+)?$/;
+
 /** ISO code in any spelling: alpha-2 or alpha-3 in capitals, numeric as a three-digit string. */
 function isoCodeCountry(s: string): string | null {
   if (/^[A-Z]{2}$/.test(s)) return isCountryCode(s) ? s : null;
@@ -395,6 +397,9 @@ export function comparedRegionConstant(s: string): RegionData | null {
   if (t.length === 0 || t.length > 64) return null;
   const code = isoCodeCountry(t);
   if (code) return data('country-code', [code], [t]);
+  // The region part of a locale written alone (`_KP`, `-IR`, `_BY.UTF-8`), as tested with endsWith / includes.
+  const sub = REGION_SUBTAG.exec(t);
+  if (sub && isCountryCode(sub[1]!)) return data('country-code', [sub[1]!], [t]);
   const lang = /^[a-z]{2,3}$/.test(t) ? languageCountry(t) : null;
   if (lang) return data('language', [lang], [t]);
   const literal = regionLiteral(t);

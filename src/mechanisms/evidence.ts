@@ -23,7 +23,8 @@ export function targetingEvidence(ctx: Context, t: Targeting, used: Used, relate
         ? `a table of ${d.table.keys} regions (${listPreview(d.text)})${countryNote(d.countries)}`
         : dataText(d.text) + readingNote(d) + countryNote(d.countries),
   );
-  const how = t.compare.op === 'lookup' ? (t.decision === 'partition' ? 'looked up in' : 'looked up in the set') : `compared (${t.compare.op}) with`;
+  const how =
+    t.compare.op === 'lookup' ? (t.decision === 'partition' ? 'looked up in' : 'looked up in the set') : t.compare.op === 'case' ? 'matched by a switch case with' : `compared (${t.compare.op}) with`;
   related.push(ctx.evidence('condition', t.compare, `${labels(t.sources.map((s) => s.kind))} ${how} ${clip(values.join(', '), 200)}`));
   for (const s of t.sources) addOnce(related, ctx.evidence('source', s, readsNote(s.kind, s.detail)));
   for (const d of t.data) dataEvidence(ctx, d, used, related, decoded);

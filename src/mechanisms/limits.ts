@@ -5,6 +5,8 @@
 export const TRACE_LIMIT = 20_000;
 /** How far a compared value may be from the fingerprint read. */
 export const MAX_SOURCE_DIST = 20;
+/** The same for a geolocation response, whose country field sits several property reads deep (each a weak step). */
+export const MAX_GEO_SOURCE_DIST = 36;
 /** How far compared data may be from the literal (or decoded literal) it came from. */
 export const MAX_DATA_DIST = 24;
 /** Clear-text region data must sit at the comparison: a zone compared with a constant, or a set of them. */

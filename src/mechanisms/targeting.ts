@@ -17,10 +17,12 @@ import {
   type DataFact,
   type SourceFact,
 } from '../flow/facts.js';
-import { isDefaultLocale } from '../data/region.js';
+import { isCountryCode, isDefaultLocale } from '../data/region.js';
 import type { Val } from '../flow/graph.js';
 import { nearest, type Context } from './context.js';
-import { MAX_DATA_DIST, MAX_HASH_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
+import { MAX_DATA_DIST, MAX_GEO_SOURCE_DIST, MAX_HASH_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
+
+const GEO = sourceBit('ip-geolocation');
 
 export interface Targeting {
   compare: CompareFact;
@@ -48,6 +50,9 @@ export function findTargeting(ctx: Context): TargetingResult {
     (offsetDistCache ??= g.distances(f.sources.filter((s) => s.node >= 0 && s.detail.includes('getTimezoneOffset')).map((s) => s.node), MAX_OFFSET_DIST));
   let hashDistCache: Int32Array | null = null;
   const hashDist = () => (hashDistCache ??= g.distances(f.hashOutputs, MAX_HASH_DIST));
+  // A geolocation response is nested JSON (`data.location.country.iso_code`): each property read is a weak step.
+  let geoDistCache: Int32Array | null = null;
+  const geoDist = () => (geoDistCache ??= g.distances(f.sources.filter((s) => s.node >= 0 && s.kind === 'ip-geolocation').map((s) => s.node), MAX_GEO_SOURCE_DIST));
   const list: Targeting[] = [];
   const at = new Map<number, Targeting>();
   for (const c of f.compares) {
@@ -56,7 +61,8 @@ export function findTargeting(ctx: Context): TargetingResult {
     const [fpSide, dataSide] = sides;
     if (!kindsCanMatch(g.maskOf(fpSide), g.maskOf(dataSide))) continue;
     // Both ends must be close: the value read and the data it is matched against flow a short way.
-    if (g.distOf(ctx.fpDist, fpSide) > MAX_SOURCE_DIST || g.distOf(ctx.dataDist, dataSide) > MAX_DATA_DIST) continue;
+    if (g.distOf(ctx.dataDist, dataSide) > MAX_DATA_DIST) continue;
+    if (g.distOf(ctx.fpDist, fpSide) > MAX_SOURCE_DIST && !((g.maskOf(fpSide) & GEO) !== 0 && g.distOf(geoDist(), fpSide) <= MAX_GEO_SOURCE_DIST)) continue;
     const sources = nearest(ctx.sourcesReaching(fpSide, FINGERPRINT_BITS & g.maskOf(fpSide)), c.start);
     const candidates = ctx.dataReaching(dataSide, BIT_REGION | BIT_HIDDEN);
     // A value is matched against data of its own kind: a zone against zones, a locale against locale
@@ -68,7 +74,8 @@ export function findTargeting(ctx: Context): TargetingResult {
     const usable = candidates.filter((d) => (d.kind === 'hidden' ? !d.digest || hashed() : !fallbacks().has(d.text)));
     const matched = sources.filter((s) => usable.some((d) => matches(s, d)));
     if (matched.length === 0) continue;
-    const data = usable.filter((d) => matched.some((s) => matches(s, d)));
+    let data = usable.filter((d) => matched.some((s) => matches(s, d)));
+    if (matched.every((s) => s.kind === 'ip-geolocation')) data = data.map(asLocationCode);
     // A number is a UTC offset only right next to getTimezoneOffset() (else it is a char code, a size…).
     if (data.every((d) => d.regionKind === 'utc-offset') && g.distOf(offsetDist(), fpSide) > MAX_OFFSET_DIST) continue;
     const decision = data.every((d) => d.table && !d.table.membership) ? 'partition' : 'singles-out';
@@ -125,6 +132,16 @@ function matches(source: SourceFact, d: DataFact): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * Two lower-case letters compared with a location are its country code (`country_code === "ve"`, as
+ * reverse-geocoding services write it), not the language subtag they would be next to a locale.
+ */
+function asLocationCode(d: DataFact): DataFact {
+  if (d.regionKind !== 'language' || !/^[a-z]{2}$/.test(d.text) || !isCountryCode(d.text)) return d;
+  const code = d.text.toUpperCase();
+  return { ...d, regionKind: 'country-code', countries: [code], reading: `country codes ${d.text}` };
 }
 
 /** A read of the page's own address (browser): `location.hostname`, `window.location.host`, `document.domain`. */

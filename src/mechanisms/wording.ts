@@ -15,7 +15,7 @@ export const SOURCE_LABEL: Record<SourceKind, string> = {
   username: 'user name',
   'machine-id': 'machine identifier',
   'network-interfaces': 'network interfaces (MAC addresses)',
-  'ip-geolocation': 'IP geolocation',
+  'ip-geolocation': 'geolocation (IP or device)',
   'ci-container': 'CI/container marker',
   platform: 'platform',
 };

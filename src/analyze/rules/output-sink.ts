@@ -9,6 +9,8 @@ const FS_GENERIC = new Set(['rm', 'rename', 'truncate', 'copyFile', 'remove', 'r
 const FS_MODULE = /(^|\.)(fs|fsp|fs\/promises|promises|fse|fs-extra|fsExtra|rimraf)$/;
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'write']);
 const PROCESS_CALLS = new Set(['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork']);
+/** The module called directly, or by the names it is usually bound to (`const cp = require('child_process')`). */
+const CHILD_PROCESS_CALL = /(^|\.)(child_process|childProcess|child_?proc|cp)\.[a-zA-Z]+$|^(exec|execSync|spawn|spawnSync|execFile|execFileSync|fork)$/;
 const EXIT_CALLS = new Set(['exit', 'abort', 'reallyExit']);
 
 export default defineRule({
@@ -39,7 +41,7 @@ export default defineRule({
         else if (path && /(^|\.)(stdout|stderr)\.write$/.test(path)) kind = 'console';
         else if (FILE_WRITES.has(name) || FILE_DELETES.has(name)) kind = 'file';
         else if (FS_GENERIC.has(name) && path && FS_MODULE.test(path.slice(0, path.lastIndexOf('.')))) kind = 'file';
-        else if (PROCESS_CALLS.has(name) && path && /(^|\.)child_process\.|^(exec|execSync|spawn|spawnSync|execFile|execFileSync|fork)$/.test(path)) kind = 'process';
+        else if (PROCESS_CALLS.has(name) && path && CHILD_PROCESS_CALL.test(path)) kind = 'process';
         else if (name === 'kill' && path && path.includes('.')) kind = 'process';
         else if (EXIT_CALLS.has(name) && path && /^(globalThis\.)?process\.(exit|abort|reallyExit)$/.test(path)) kind = 'exit';
         if (kind === null) return;

@@ -46,7 +46,7 @@ export default defineRule({
     category: 'region-targeting',
     description: 'Comparisons and membership tests, the places where a fingerprint can be matched against region data.',
     docs:
-      'Records equality tests (`===`, `==`, `!==`, `!=`) and membership tests (`includes`, `endsWith`, `startsWith`, ' +
+      'Records equality tests (`===`, `==`, `!==`, `!=`, and each `case` of a `switch`) and membership tests (`includes`, `endsWith`, `startsWith`, ' +
       '`indexOf`, `has`, `test`, `match`) with the values on both sides. After taint propagation, a comparison with a ' +
       'fingerprint source on one side and region data or decoded hidden data on the other is region targeting.',
   },
@@ -61,6 +61,13 @@ export default defineRule({
         else if (right.length === 0 && left.length > 0) right = comparedConstant(ctx, read, node.right);
         if (left.length === 0 && right.length === 0) return;
         ctx.facts.compares.push({ op: node.operator, left, right, node: ev.asNode(), start: node.start, end: node.end });
+      },
+      // `switch (zone) { case 'Asia/Baku': … }` compares the zone with each case like `===`.
+      SwitchCase(node, ev) {
+        let right = ev.right;
+        if (ev.left.length === 0) return;
+        if (right.length === 0) right = comparedConstant(ctx, node.test);
+        ctx.facts.compares.push({ op: 'case', left: ev.left, right, node: ev.asNode(), start: node.start, end: node.test.end });
       },
       CallExpression(node, ev) {
         const name = calleeName(node);

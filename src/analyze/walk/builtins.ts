@@ -4,7 +4,7 @@
 
 import globals from 'globals';
 import type { FlowGraph, Val } from '../../flow/graph.js';
-import type { FnInfo } from './functions.js';
+import { feedCallback, type FnInfo } from './functions.js';
 
 /**
  * Standard globals whose values are the runtime's own: ECMAScript built-ins, and what Node and
@@ -53,6 +53,8 @@ export function modelBuiltinCall(graph: FlowGraph, prop: string, receiver: Val, 
     graph.edge(fn.ret, result);
     return;
   }
+  // `https.get(url, (res) => …)`, `text.replace(re, (m) => …)`: the callback is given what the call was.
+  if (fn) feedCallback(graph, fn, receiver, args);
   if (STORES_ARGUMENTS.has(prop)) {
     for (const a of args) for (const r of receiver) graph.flowInto(a, r);
   }

@@ -33,6 +33,8 @@ interface CallRecord {
   ctl: number;
   /** The calling function's entry when the call is also under a branch in it, or -1. */
   callerCtl: number;
+  /** The first function written as an argument (`get(url, (res) => …)`), if any. */
+  callback?: FnInfo;
 }
 
 /** A method name defined more than this many times in a file cannot be resolved by name. */
@@ -151,8 +153,29 @@ export class Functions {
         if (c.callee !== -1) graph.flowInto(c.calleeVal, c.result);
         graph.flowInto(c.receiver, c.result);
         for (const a of c.args) graph.flowInto(a, c.result);
+        if (c.callback) feedCallback(graph, c.callback, c.receiver, c.args);
       }
     }
     this.calls.length = 0;
+  }
+}
+
+/**
+ * A callback handed to a function the file does not define is called with what that function was
+ * given, as a result promised to it is (`get(url, (res) => …)`, `request(url, (err, res, body) => …)`,
+ * `stream.on('data', (chunk) => …)`): the other arguments flow into its parameters, the receiver
+ * weakly (an emitter is an object, collapsed for taint).
+ */
+export function feedCallback(graph: FlowGraph, fn: FnInfo, receiver: Val, args: Val[]): void {
+  const params = fn.rest >= 0 ? [...fn.params, fn.rest] : fn.params;
+  if (params.length === 0) return;
+  let given: Val = [];
+  for (const a of args) if (!(a.length === 1 && a[0] === fn.value)) given = graph.join(given, a);
+  if (given.length === 0 && receiver.length === 0) return;
+  const input = graph.fold(given, -1);
+  const object = graph.fold(receiver, -1);
+  for (const p of params) {
+    graph.flowInto(input, p);
+    graph.flowInto(object, p, true);
   }
 }

@@ -7,7 +7,7 @@ ruleTable({
     ...o.facts.compares.map((c) => `${c.op} ${c.left.length > 0} ${c.right.length > 0}`),
     ...o.facts.data.map((d) => `data ${d.regionKind} ${d.text} ${d.countries.includes('CN') ? 'CN' : d.countries.join('/')}`),
   ],
-  valid: ['const a = 1 === 2;', 'const b = "x".includes("y");', 'const c = a < b;'],
+  valid: ['const a = 1 === 2;', 'const b = "x".includes("y");', 'const c = a < b;', 'switch (3) { case "KZ": f(); }'],
   invalid: [
     { code: 'const t = zone === "UTC";', expect: ['=== true false'] },
     { code: 'list.some((d) => host.endsWith("." + d));', expect: ['endsWith true true'] },
@@ -15,5 +15,7 @@ ruleTable({
     { code: 'const east8 = new Date().getTimezoneOffset() === -480;', expect: ['=== true true', 'data utc-offset -480 (UTC+8) CN'] },
     { code: 'if (region === "RU") x();', expect: ['=== true true', 'data country-code RU RU'] },
     { code: 'if (count === 60) x();', expect: ['=== true true', 'data utc-offset 60 (UTC-1) CV/PT'] },
+    { code: 'switch (zone) { case "Asia/Ashgabat": x(); break; case y: z(); }', expect: ['case true true', 'case true true', 'data timezone Asia/Ashgabat TM'] },
+    { code: 'switch (new Date().getTimezoneOffset()) { case -270: x(); }', expect: ['case true true', 'data utc-offset -270 (UTC+4:30) AF'] },
   ],
 });
