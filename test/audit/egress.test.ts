@@ -218,3 +218,35 @@ describe('egress map of a package with three destinations', () => {
     );
   });
 });
+
+// Patterns found while checking the maps of real CLIs by hand (docs/egress/); spelled by this project.
+describe('egress map: patterns from the hand checks', () => {
+  test('a host constant in a named variable, a request object kept in a variable and ended with the body', () => {
+    const code = [
+      'const https = require("https");\nconst os = require("os");',
+      'var PULSE_HOSTNAME = "pulse.brightloom.dev";',
+      'function flushQueue() {',
+      '  const body = JSON.stringify({ os: os.platform() });',
+      '  const req = https.request({ hostname: PULSE_HOSTNAME, path: "/", method: "POST" }, () => {});',
+      '  req.on("error", () => {});',
+      '  req.end(body);',
+      '}',
+    ].join('\n');
+    const { d } = one({ 'a.js': code }, 'pulse.brightloom.dev');
+    assert.deepEqual([d.data, d.calls.map((c) => c.location.line)], [['platform'], [6, 8]]);
+    // The twin: the same request, its host read from the caller: nothing names it.
+    const twin = mapOf({ 'a.js': code.replace('hostname: PULSE_HOSTNAME', 'hostname: opts.host') });
+    assert.deepEqual(twin.destinations.map((x) => x.destination), ['(unresolved)']);
+  });
+  test('a client.request({ url }) call of an authenticated wrapper, its base URL configurable with a default', () => {
+    const code = [
+      'var DEFAULT_ENDPOINT = "https://assist.brightloom.dev";',
+      'class AssistServer {',
+      '  base() { const e = process.env["BRIGHTLOOM_ASSIST_ENDPOINT"] ?? DEFAULT_ENDPOINT; return `${e}/v2`; }',
+      '  async post(m, req) { return this.client.request({ url: `${this.base()}:${m}`, method: "POST", body: JSON.stringify({ req, os: process.platform }) }); }',
+      '}',
+    ].join('\n');
+    const { d } = one({ 'a.js': code }, 'assist.brightloom.dev');
+    assert.deepEqual([d.owner.kind, d.data, d.configurable], ['vendor', ['platform'], [{ variable: 'process.env.BRIGHTLOOM_ASSIST_ENDPOINT', default: 'https://assist.brightloom.dev' }]]);
+  });
+});
