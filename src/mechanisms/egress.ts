@@ -49,6 +49,8 @@ const DATA_BITS: Record<EgressDataKind, number> = {
 };
 
 const CAPABILITY_BITS = sourceBit('ci-container') | sourceBit('platform');
+// Proxy settings (HTTPS_PROXY, NO_PROXY) route or exempt a request; they never name where it goes.
+const PROXY_SETTING = /(^|[._"'[])(NO_|HTTPS?_|ALL_|GLOBAL_AGENT_)?PROXY\b/i;
 
 export interface EgressResult {
   observations: EgressObservation[];
@@ -110,7 +112,7 @@ export function egressMap(ctx: Context): EgressResult {
     const mask = g.maskOf(start);
     const urls = mask & BIT_URL ? trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL).map((u) => u.url) : [];
     const hostUrl = sourceBit('host-url');
-    const configured = mask & hostUrl ? sourcesOf(start, hostUrl).filter((x) => x.kind === 'host-url') : [];
+    const configured = mask & hostUrl ? sourcesOf(start, hostUrl).filter((x) => x.kind === 'host-url' && !PROXY_SETTING.test(x.detail)) : [];
     const configurable = configured.map((c) => ({ variable: c.detail, default: urls[0] ?? null }));
     const data: EgressData[] = [];
     const sources: SourceKind[] = [];

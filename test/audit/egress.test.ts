@@ -130,6 +130,10 @@ describe('egress map: who it is', () => {
     const code = 'const base = process.env.BRIGHTLOOM_EVENTS_URL || "https://pulse.brightloom.dev/v1";\nfunction send(b) { fetch(`${base}/batch`, { body: b }); }';
     assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.configurable, [{ variable: 'process.env.BRIGHTLOOM_EVENTS_URL', default: 'https://pulse.brightloom.dev/v1' }]);
   });
+  test('a proxy setting that reaches the call routes it; it is not the variable that sets the destination', () => {
+    const code = 'const base = process.env.BRIGHTLOOM_EVENTS_URL || "https://pulse.brightloom.dev/v1";\nfunction send(b) { const bypass = (process.env.NO_PROXY || process.env.HTTPS_PROXY || "").split(","); fetch(`${base}/batch`, { body: b, agent: agentFor(bypass) }); }';
+    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.configurable.map((c) => c.variable), ['process.env.BRIGHTLOOM_EVENTS_URL']);
+  });
 });
 
 // A package with three destinations, through the whole audit and the CLI.
