@@ -60,6 +60,8 @@ export default defineRule({
       },
       TemplateLiteral(node) {
         const first = node.quasis[0]?.value.cooked;
+        // `https://iam.${domain}/…`: the host goes on in an expression, so its first label is no destination.
+        if (first && node.expressions.length > 0 && /^\s*(?:https?|wss?):\/\/[A-Za-z0-9.-]*\.$/.test(first)) return;
         if (first) scan(node, first);
       },
       ObjectExpression(node) {

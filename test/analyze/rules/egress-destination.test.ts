@@ -14,6 +14,7 @@ ruleTable({
     'const h = { host: "localhost" };',
     // A host-looking string not named as a host, and a request variable's name reused far away.
     'const label = "docs.example-notes.org";',
+    'const u = `https://iamcredentials.${universeDomain}/v1/x`;',
     `const r = https.request(opts);${' '.repeat(4100)}r.end(chunk);`,
   ],
   invalid: [
