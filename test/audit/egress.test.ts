@@ -254,3 +254,40 @@ describe('egress map: patterns from the hand checks', () => {
     assert.deepEqual([d.owner.kind, d.data, d.configurable], ['vendor', ['platform'], [{ variable: 'process.env.BRIGHTLOOM_ASSIST_ENDPOINT', default: 'https://assist.brightloom.dev' }]]);
   });
 });
+
+describe('egress map: known misses from the hand checks (docs/egress/)', () => {
+  test('a payload built by methods of a class and posted from inside a promise executor', () => {
+    const code = [
+      'import os from "node:os";',
+      'import * as https from "node:https";',
+      'var PULSE_HOSTNAME = "pulse.brightloom.dev";',
+      'var Reporter = class {',
+      '  meta() { return { type: os.platform(), version: os.release() }; }',
+      '  async payload() { return { os: this.meta() }; }',
+      '  async flush() {',
+      '    const p = await this.payload();',
+      '    await new Promise((resolve, reject) => {',
+      '      const req = https.request({ hostname: PULSE_HOSTNAME, path: "/", method: "POST" }, () => resolve());',
+      '      req.on("error", reject);',
+      '      req.end(serialise(p));',
+      '    });',
+      '  }',
+      '};',
+    ].join('\n');
+    assert.deepEqual(one({ 'a.mjs': code }, 'pulse.brightloom.dev').d.data, ['platform']);
+  });
+  test('an opt-out checked in the singleton factory of the class that sends', { todo: 'opt-outs are looked for only around the sending function' }, () => {
+    const code = [
+      'class UsageLog {',
+      '  static get(cfg) { if (!cfg.usageStatisticsEnabled) return undefined; return (UsageLog.one ??= new UsageLog()); }',
+      '  flush() { fetch("https://pulse.brightloom.dev/u", { method: "POST", body: JSON.stringify({ p: process.platform }) }); }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.optOut.map((o) => o.name), ['cfg.usageStatisticsEnabled']);
+  });
+  test('an update check run as a child `npm view` process', { todo: 'only curl/wget children are network calls' }, () => {
+    const code = 'const { execFile } = require("child_process");\nfunction latest(name) { execFile(process.execPath, [npmCli(), "view", name, "dist-tags.latest", "--json"], () => {}); }';
+    const m = mapOf({ 'a.js': code });
+    assert.deepEqual(m.destinations.map((d) => d.owner.kind), ['registry']);
+  });
+});
