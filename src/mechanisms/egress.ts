@@ -141,6 +141,7 @@ export function egressMap(ctx: Context): EgressResult {
     for (const tests of [...guards.map((gd) => gd.tests), ...(guards.length === 0 ? [eg.programTests] : [])]) {
       for (const o of optOutsOf(tests)) if (!optOuts.some((x) => x.name === o.name)) optOuts.push(o);
     }
+    if (optOuts.length === 0) for (const gate of eg.gates) if (sameClass(ctx.text, gate, s)) optOuts.push(...optOutsOf(gate.tests).filter((o) => !optOuts.some((x) => x.name === o.name)));
     observations.push({
       sink: ctx.evidence('sink', s, sinkNote(s)),
       call: s.detail,
@@ -155,6 +156,28 @@ export function egressMap(ctx: Context): EgressResult {
     });
   }
   return { observations, spawns };
+}
+
+/** How far apart a class's factory and its sending method may be. */
+const MAX_CLASS_SPAN = 40_000;
+
+/**
+ * A gate (a static method) and a call in the same class body: near each other, and the text between them never
+ * closes the block the gate sits in (braces counted outward from the gate; strings are not told apart).
+ */
+function sameClass(text: string, gate: Span, s: Span): boolean {
+  const before = gate.end <= s.start;
+  const from = before ? gate.end : s.end;
+  const to = before ? s.start : gate.start;
+  if (to - from > MAX_CLASS_SPAN) return false;
+  let depth = 0;
+  for (let k = 0; k < to - from; k++) {
+    const c = text.charCodeAt(before ? from + k : to - 1 - k);
+    if (c === 0x7b /* { */) depth += before ? 1 : -1;
+    else if (c === 0x7d /* } */) depth += before ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
 }
 
 /** Start (top-level code), exit (an exit handler or a function it calls), or on use. */

@@ -276,14 +276,13 @@ describe('egress map: known misses from the hand checks (docs/egress/)', () => {
     ].join('\n');
     assert.deepEqual(one({ 'a.mjs': code }, 'pulse.brightloom.dev').d.data, ['platform']);
   });
-  test('an opt-out checked in the singleton factory of the class that sends', { todo: 'opt-outs are looked for only around the sending function' }, () => {
-    const code = [
-      'class UsageLog {',
-      '  static get(cfg) { if (!cfg.usageStatisticsEnabled) return undefined; return (UsageLog.one ??= new UsageLog()); }',
-      '  flush() { fetch("https://pulse.brightloom.dev/u", { method: "POST", body: JSON.stringify({ p: process.platform }) }); }',
-      '}',
-    ].join('\n');
-    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.optOut.map((o) => o.name), ['cfg.usageStatisticsEnabled']);
+  test('an opt-out checked in the singleton factory of the class that sends; the twin: the factory of another class', () => {
+    const sender = '  flush() { fetch("https://pulse.brightloom.dev/u", { method: "POST", body: JSON.stringify({ p: process.platform }) }); }';
+    const factory = '  static get(cfg) { if (!cfg.usageStatisticsEnabled) return undefined; return (this.one ??= new this()); }';
+    const same = one({ 'a.js': ['class UsageLog {', factory, sender, '}'].join('\n') }, 'pulse.brightloom.dev');
+    assert.deepEqual([same.d.optOut.map((o) => o.name), same.findings.map((f) => f.severity)], [['cfg.usageStatisticsEnabled'], ['info']]);
+    const other = one({ 'a.js': ['class Settings {', factory, '}', 'class UsageLog {', sender, '}'].join('\n') }, 'pulse.brightloom.dev');
+    assert.deepEqual([other.d.optOut, other.findings.map((f) => f.severity)], [[], ['low']]);
   });
   test('an update check run as a child `npm view` process', { todo: 'only curl/wget children are network calls' }, () => {
     const code = 'const { execFile } = require("child_process");\nfunction latest(name) { execFile(process.execPath, [npmCli(), "view", name, "dist-tags.latest", "--json"], () => {}); }';
