@@ -236,6 +236,8 @@ export interface EgressFacts {
   urls: UrlFact[];
   optOuts: OptOutFact[];
   guards: GuardFact[];
+  /** Static methods of a class that read an opt-out (a singleton factory that hands out no instance when off). */
+  gates: GuardFact[];
   exitHandlers: ExitHandlerFact[];
   spawns: SpawnFact[];
   /** Branch tests at the top level of the file (guards of top-level calls). */
@@ -273,7 +275,7 @@ export interface Facts {
 
 export function emptyFacts(): Facts {
   return {
-    egress: { data: [], urls: [], optOuts: [], guards: [], exitHandlers: [], spawns: [], programTests: [] },
+    egress: { data: [], urls: [], optOuts: [], guards: [], gates: [], exitHandlers: [], spawns: [], programTests: [] },
     encoders: [],
     obfuscation: {
       stringArrays: 0,

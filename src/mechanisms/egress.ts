@@ -49,6 +49,8 @@ const DATA_BITS: Record<EgressDataKind, number> = {
 };
 
 const CAPABILITY_BITS = sourceBit('ci-container') | sourceBit('platform');
+// Proxy settings (HTTPS_PROXY, NO_PROXY) route or exempt a request; they never name where it goes.
+const PROXY_SETTING = /(^|[._"'[])(NO_|HTTPS?_|ALL_|GLOBAL_AGENT_)?PROXY\b/i;
 
 export interface EgressResult {
   observations: EgressObservation[];
@@ -110,7 +112,7 @@ export function egressMap(ctx: Context): EgressResult {
     const mask = g.maskOf(start);
     const urls = mask & BIT_URL ? trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL).map((u) => u.url) : [];
     const hostUrl = sourceBit('host-url');
-    const configured = mask & hostUrl ? sourcesOf(start, hostUrl).filter((x) => x.kind === 'host-url') : [];
+    const configured = mask & hostUrl ? sourcesOf(start, hostUrl).filter((x) => x.kind === 'host-url' && !PROXY_SETTING.test(x.detail)) : [];
     const configurable = configured.map((c) => ({ variable: c.detail, default: urls[0] ?? null }));
     const data: EgressData[] = [];
     const sources: SourceKind[] = [];
@@ -139,6 +141,7 @@ export function egressMap(ctx: Context): EgressResult {
     for (const tests of [...guards.map((gd) => gd.tests), ...(guards.length === 0 ? [eg.programTests] : [])]) {
       for (const o of optOutsOf(tests)) if (!optOuts.some((x) => x.name === o.name)) optOuts.push(o);
     }
+    if (optOuts.length === 0) for (const gate of eg.gates) if (sameClass(ctx.text, gate, s)) optOuts.push(...optOutsOf(gate.tests).filter((o) => !optOuts.some((x) => x.name === o.name)));
     observations.push({
       sink: ctx.evidence('sink', s, sinkNote(s)),
       call: s.detail,
@@ -153,6 +156,28 @@ export function egressMap(ctx: Context): EgressResult {
     });
   }
   return { observations, spawns };
+}
+
+/** How far apart a class's factory and its sending method may be. */
+const MAX_CLASS_SPAN = 40_000;
+
+/**
+ * A gate (a static method) and a call in the same class body: near each other, and the text between them never
+ * closes the block the gate sits in (braces counted outward from the gate; strings are not told apart).
+ */
+function sameClass(text: string, gate: Span, s: Span): boolean {
+  const before = gate.end <= s.start;
+  const from = before ? gate.end : s.end;
+  const to = before ? s.start : gate.start;
+  if (to - from > MAX_CLASS_SPAN) return false;
+  let depth = 0;
+  for (let k = 0; k < to - from; k++) {
+    const c = text.charCodeAt(before ? from + k : to - 1 - k);
+    if (c === 0x7b /* { */) depth += before ? 1 : -1;
+    else if (c === 0x7d /* } */) depth += before ? -1 : 1;
+    if (depth < 0) return false;
+  }
+  return true;
 }
 
 /** Start (top-level code), exit (an exit handler or a function it calls), or on use. */

@@ -130,6 +130,10 @@ describe('egress map: who it is', () => {
     const code = 'const base = process.env.BRIGHTLOOM_EVENTS_URL || "https://pulse.brightloom.dev/v1";\nfunction send(b) { fetch(`${base}/batch`, { body: b }); }';
     assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.configurable, [{ variable: 'process.env.BRIGHTLOOM_EVENTS_URL', default: 'https://pulse.brightloom.dev/v1' }]);
   });
+  test('a proxy setting that reaches the call routes it; it is not the variable that sets the destination', () => {
+    const code = 'const base = process.env.BRIGHTLOOM_EVENTS_URL || "https://pulse.brightloom.dev/v1";\nfunction send(b) { const bypass = (process.env.NO_PROXY || process.env.HTTPS_PROXY || "").split(","); fetch(`${base}/batch`, { body: b, agent: agentFor(bypass) }); }';
+    assert.deepEqual(one({ 'a.js': code }, 'pulse.brightloom.dev').d.configurable.map((c) => c.variable), ['process.env.BRIGHTLOOM_EVENTS_URL']);
+  });
 });
 
 // A package with three destinations, through the whole audit and the CLI.
@@ -216,5 +220,73 @@ describe('egress map of a package with three destinations', () => {
         ['usage.brightloom.dev', 'vendor', ['platform', 'usage'], ['on-use'], ['DO_NOT_TRACK', 'BRIGHTLOOM_TELEMETRY']],
       ],
     );
+  });
+});
+
+// Patterns found while checking the maps of real CLIs by hand (docs/egress/); spelled by this project.
+describe('egress map: patterns from the hand checks', () => {
+  test('a host constant in a named variable, a request object kept in a variable and ended with the body', () => {
+    const code = [
+      'const https = require("https");\nconst os = require("os");',
+      'var PULSE_HOSTNAME = "pulse.brightloom.dev";',
+      'function flushQueue() {',
+      '  const body = JSON.stringify({ os: os.platform() });',
+      '  const req = https.request({ hostname: PULSE_HOSTNAME, path: "/", method: "POST" }, () => {});',
+      '  req.on("error", () => {});',
+      '  req.end(body);',
+      '}',
+    ].join('\n');
+    const { d } = one({ 'a.js': code }, 'pulse.brightloom.dev');
+    assert.deepEqual([d.data, d.calls.map((c) => c.location.line)], [['platform'], [6, 8]]);
+    // The twin: the same request, its host read from the caller: nothing names it.
+    const twin = mapOf({ 'a.js': code.replace('hostname: PULSE_HOSTNAME', 'hostname: opts.host') });
+    assert.deepEqual(twin.destinations.map((x) => x.destination), ['(unresolved)']);
+  });
+  test('a client.request({ url }) call of an authenticated wrapper, its base URL configurable with a default', () => {
+    const code = [
+      'var DEFAULT_ENDPOINT = "https://assist.brightloom.dev";',
+      'class AssistServer {',
+      '  base() { const e = process.env["BRIGHTLOOM_ASSIST_ENDPOINT"] ?? DEFAULT_ENDPOINT; return `${e}/v2`; }',
+      '  async post(m, req) { return this.client.request({ url: `${this.base()}:${m}`, method: "POST", body: JSON.stringify({ req, os: process.platform }) }); }',
+      '}',
+    ].join('\n');
+    const { d } = one({ 'a.js': code }, 'assist.brightloom.dev');
+    assert.deepEqual([d.owner.kind, d.data, d.configurable], ['vendor', ['platform'], [{ variable: 'process.env.BRIGHTLOOM_ASSIST_ENDPOINT', default: 'https://assist.brightloom.dev' }]]);
+  });
+});
+
+describe('egress map: known misses from the hand checks (docs/egress/)', () => {
+  test('a payload built by methods of a class and posted from inside a promise executor', () => {
+    const code = [
+      'import os from "node:os";',
+      'import * as https from "node:https";',
+      'var PULSE_HOSTNAME = "pulse.brightloom.dev";',
+      'var Reporter = class {',
+      '  meta() { return { type: os.platform(), version: os.release() }; }',
+      '  async payload() { return { os: this.meta() }; }',
+      '  async flush() {',
+      '    const p = await this.payload();',
+      '    await new Promise((resolve, reject) => {',
+      '      const req = https.request({ hostname: PULSE_HOSTNAME, path: "/", method: "POST" }, () => resolve());',
+      '      req.on("error", reject);',
+      '      req.end(serialise(p));',
+      '    });',
+      '  }',
+      '};',
+    ].join('\n');
+    assert.deepEqual(one({ 'a.mjs': code }, 'pulse.brightloom.dev').d.data, ['platform']);
+  });
+  test('an opt-out checked in the singleton factory of the class that sends; the twin: the factory of another class', () => {
+    const sender = '  flush() { fetch("https://pulse.brightloom.dev/u", { method: "POST", body: JSON.stringify({ p: process.platform }) }); }';
+    const factory = '  static get(cfg) { if (!cfg.usageStatisticsEnabled) return undefined; return (this.one ??= new this()); }';
+    const same = one({ 'a.js': ['class UsageLog {', factory, sender, '}'].join('\n') }, 'pulse.brightloom.dev');
+    assert.deepEqual([same.d.optOut.map((o) => o.name), same.findings.map((f) => f.severity)], [['cfg.usageStatisticsEnabled'], ['info']]);
+    const other = one({ 'a.js': ['class Settings {', factory, '}', 'class UsageLog {', sender, '}'].join('\n') }, 'pulse.brightloom.dev');
+    assert.deepEqual([other.d.optOut, other.findings.map((f) => f.severity)], [[], ['low']]);
+  });
+  test('an update check run as a child `npm view` process', { todo: 'only curl/wget children are network calls' }, () => {
+    const code = 'const { execFile } = require("child_process");\nfunction latest(name) { execFile(process.execPath, [npmCli(), "view", name, "dist-tags.latest", "--json"], () => {}); }';
+    const m = mapOf({ 'a.js': code });
+    assert.deepEqual(m.destinations.map((d) => d.owner.kind), ['registry']);
   });
 });

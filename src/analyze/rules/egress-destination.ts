@@ -8,6 +8,11 @@ const MAX_URL_LITERAL = 2_000;
 const PROCESS_CALLS = new Set(['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync']);
 const REQUEST_CALL = /(^|\.)(https?|http2)\.(request|get)$/;
 const TRANSFER_COMMAND = /^\s*(curl|wget)(\s|$)/;
+// A bare host name given a name that says so (`const EVENTS_HOSTNAME = "…"`, `this.host = "…"`): a destination
+// once it reaches a request's `host`/`hostname` option.
+const HOST_BINDING = /(?:^|[^\w$])[\w$]*host(?:name)?\s*=\s*$/i;
+/** How far after `const req = https.request(…)` a `req.end(body)` / `req.write(body)` is taken as the same request. */
+const REQUEST_VAR_REACH = 4_000;
 
 /** The start of a command line: a literal, the left end of a concatenation, a template's first text. */
 function commandText(node: AnyNode): string | null {
@@ -37,12 +42,26 @@ export default defineRule({
       const m = URL_IN_TEXT.exec(text);
       if (m) url(node, m[0].replace(/[),.;:]+$/, ''));
     };
+    // Variables holding a request object (`const req = https.request(opts)`), by name, with where they were made.
+    const requestVars = new Map<string, number>();
     return {
       Literal(node) {
-        if (typeof node.value === 'string') scan(node, node.value);
+        if (typeof node.value !== 'string') return;
+        const text = node.value;
+        if (text.includes('://')) scan(node, text);
+        else if (text.length >= 5 && text.length <= 253 && text.includes('.') && HOST_BINDING.test(ctx.text.slice(Math.max(0, node.start - 48), node.start)) && looksLikeHost(text))
+          url(node, `https://${text}`);
+      },
+      VariableDeclarator(node) {
+        const init = node.init ? unwrapChain(node.init) : null;
+        if (node.id.type !== 'Identifier' || init?.type !== 'CallExpression') return;
+        const path = calleePath(init.callee);
+        if (path && REQUEST_CALL.test(path)) requestVars.set(node.id.name, node.start);
       },
       TemplateLiteral(node) {
         const first = node.quasis[0]?.value.cooked;
+        // `https://iam.${domain}/…`: the host goes on in an expression, so its first label is no destination.
+        if (first && node.expressions.length > 0 && /^\s*(?:https?|wss?):\/\/[A-Za-z0-9.-]*\.$/.test(first)) return;
         if (first) scan(node, first);
       },
       ObjectExpression(node) {
@@ -61,6 +80,9 @@ export default defineRule({
           const inner = callee.type === 'MemberExpression' ? unwrapChain(callee.object) : null;
           const path = inner && inner.type === 'CallExpression' ? calleePath(inner.callee) : null;
           if (path && REQUEST_CALL.test(path) && ev.args.length) ctx.recordSink('network', span(node), ctx.graph.joinAll(ev.args, ev.receiver), `${path}().${ev.name}`);
+          // const req = https.request(opts); …; req.end(body)
+          const made = inner?.type === 'Identifier' ? requestVars.get(inner.name) : undefined;
+          if (made !== undefined && node.start - made < REQUEST_VAR_REACH && ev.args.length) ctx.recordSink('network', span(node), ctx.graph.joinAll(ev.args, ev.receiver), `${inner!.name}.${ev.name} (a request)`);
           return;
         }
         if (ev.name === null || !PROCESS_CALLS.has(ev.name)) return;

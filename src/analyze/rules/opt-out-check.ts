@@ -7,6 +7,8 @@ const OPT_OUT_ENV = /DO_NOT_TRACK|TELEMETRY|ANALYTICS|TRACKING|OPT_?OUT|(^|_)DIS
 const OPT_OUT_KEY = /telemetry|analytics|tracking|usage_?statistics|crash_?report|error_?report|opt_?out|do_?not_?track/i;
 const OPT_OUT_FLAG = /^--(?:(?:no|disable)-[\w-]+|[\w-]*(?:telemetry|analytics|tracking)[\w-]*)$/;
 const EXIT_EVENTS = new Set(['exit', 'beforeExit', 'SIGINT', 'SIGTERM']);
+// The text in front of a static method's parameters (`static getInstance(`).
+const STATIC_METHOD = /\bstatic\s+(?:async\s+)?\*?\s*[\w$]+\s*$/;
 /** How many calls inside an exit handler are listed, and how deep its body is searched for them. */
 const MAX_HANDLER_CALLS = 16;
 const HANDLER_DEPTH = 6;
@@ -39,7 +41,8 @@ export default defineRule({
     docs:
       'Reads of environment variables named like opt-outs (`DO_NOT_TRACK`, `…TELEMETRY…`, `DISABLE_…`, `…_OPT_OUT`), ' +
       'of config keys about telemetry, analytics, tracking or usage statistics, and `--no-…` / `--disable-…` flags are ' +
-      'recorded, with the branch tests of every function that contains a network call and the handlers of the ' +
+      'recorded, with the branch tests of every function that contains a network call, of static methods that read ' +
+      'an opt-out (a singleton factory that hands out no instance when it is off guards the calls of its class), and the handlers of the ' +
       "process's exit. The egress map names an opt-out only when a check of it guards the path to the call; otherwise " +
       'it says "no opt-out found".',
   },
@@ -61,9 +64,15 @@ export default defineRule({
       Literal(node) {
         if (typeof node.value === 'string' && node.value.length < 60 && OPT_OUT_FLAG.test(node.value)) optOut(node, node.value);
       },
-      CallExpression(node) {
+      CallExpression(node, ev) {
         const name = calleeName(node);
-        if (name !== 'on' && name !== 'once' && name !== 'addListener') return;
+        // A getter of the switch (`config.getUsageStatisticsEnabled()`, `isTelemetryDisabled()`): the callee is not
+        // visited as a member expression, so the call itself is the read.
+        if (name !== null && node.arguments.length === 0 && OPT_OUT_KEY.test(name)) {
+          optOut(node, ctx.text.slice(node.start, Math.min(node.end, node.start + 60)));
+          return;
+        }
+        if (ev.name !== 'on' && ev.name !== 'once' && ev.name !== 'addListener') return;
         const event = node.arguments[0] ? constString(node.arguments[0]) : null;
         const handler = node.arguments[1];
         if (event === null || !EXIT_EVENTS.has(event) || !handler || !/^process\./.test(calleePath(node.callee) ?? '')) return;
@@ -74,6 +83,10 @@ export default defineRule({
         eg.exitHandlers.push({ ...span(handler), calls });
       },
       FunctionExit(node, exit) {
+        // A static method that reads an opt-out (opt-outs are recorded in walk order): a gate of its class's calls.
+        const lastOptOut = eg.optOuts[eg.optOuts.length - 1];
+        if (lastOptOut && lastOptOut.start >= exit.span.start && STATIC_METHOD.test(ctx.text.slice(Math.max(0, node.start - 60), node.start)))
+          eg.gates.push({ ...exit.span, tests: exit.tests, name: null });
         // Only functions around a network call matter; sinks are recorded in walk order.
         const sinks = ctx.facts.sinks;
         for (let i = sinks.length - 1; i >= 0; i--) {

@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 ruleTable({
   rule,
   summarise: (o) => [...o.facts.egress.optOuts.map((x) => `opt-out ${x.name}`), ...o.facts.egress.exitHandlers.map((h) => `exit-handler ${h.calls.join(',')}`)],
-  valid: ['const c = process.env.NO_COLOR;', 'const p = process.env.HTTPS_PROXY;', 'args.includes("--verbose");', 'emitter.on("exit", done);'],
+  valid: ['const c = process.env.NO_COLOR;', 'const p = process.env.HTTPS_PROXY;', 'args.includes("--verbose");', 'emitter.on("exit", done);', 'logger.sendTelemetry(event);'],
   invalid: [
     { code: 'if (process.env.DO_NOT_TRACK) enabled = false;', expect: ['opt-out DO_NOT_TRACK'] },
     { code: 'const off = process.env.ACME_TELEMETRY_DISABLED === "1";', expect: ['opt-out ACME_TELEMETRY_DISABLED'] },
     { code: 'if (settings.usageStatisticsEnabled) send();', expect: ['opt-out settings.usageStatisticsEnabled'] },
     { code: 'const quiet = argv.includes("--no-telemetry");', expect: ['opt-out --no-telemetry'] },
+    { code: 'if (!config?.getUsageStatisticsEnabled()) return;', expect: ['opt-out config?.getUsageStatisticsEnabled()'] },
     { code: 'process.on("exit", () => { client.flush(); });', expect: ['exit-handler flush'] },
   ],
 });
@@ -22,4 +23,10 @@ test('opt-out-check records the branch tests of functions that contain a network
   const code = 'function send(b) { if (off()) return; fetch("https://x.example.com", { body: b }); }\nfunction other(a) { if (a) return 1; return 2; }';
   const { facts } = factsFor(code, [networkSink, rule]);
   assert.deepEqual(facts.egress.guards.map((g) => [g.name, g.tests.length > 0]), [['send', true]]);
+});
+
+test('opt-out-check records static methods that read an opt-out as gates of their class', () => {
+  const code = 'class Log {\n  static get(c) { if (!c.isTelemetryOn()) return undefined; return new Log(); }\n  static make(c) { return new Log(c); }\n}';
+  const { facts } = factsFor(code, [networkSink, rule]);
+  assert.deepEqual(facts.egress.gates.map((g) => code.slice(g.start, g.start + 3)), ['(c)']);
 });
