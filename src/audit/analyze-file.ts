@@ -19,6 +19,7 @@ import { correlateFile } from '../mechanisms/correlate.js';
 import type { EgressResult } from '../mechanisms/egress.js';
 import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
 import type { ObfuscationSigns } from '../flow/facts.js';
+import { constantClosure } from '../analyze/deobfuscate/constant-closure.js';
 import { undoControlFlowObfuscation, type RewriteCounts } from '../analyze/deobfuscate/proxies.js';
 
 export interface FileResult {
@@ -224,7 +225,8 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
     }
     p.state.limits.push(...notes);
   }
-  const stopped = await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits);
+  const needed = parsed.ok ? constantClosure(parsed.ast, text) : undefined;
+  const stopped = await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits, needed);
   for (const d of stopped) {
     const more = d.skipped ? ` ${d.skipped} more calls of it were not run.` : '';
     p.state.findings.push(

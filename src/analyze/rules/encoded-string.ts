@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { calleeName, calleeObject, constString, span, unwrapChain } from '../ast.js';
-import { looksEncoded, looksBase32, decodeCharCodes, escapedShare } from '../../decode/index.js';
+import { looksEncoded, looksBase32, looksAscii85, decodeCharCodes, escapedShare } from '../../decode/index.js';
 import type { AnyNode, RuleContext } from '../rule.js';
 
 /** Records text that was hidden in the source but is known statically (escapes, reversal, char codes). */
@@ -24,6 +24,10 @@ function reversedLiteral(node: AnyNode): string | null {
 }
 
 const MIN_CHARCODES = 6;
+/** Calls `f("…")` with a string of this length and no spaces are kept for the sandbox, this many per file. */
+const MIN_TEXT_CALL = 8;
+const MAX_TEXT_CALL = 4096;
+const MAX_TEXT_CALLS = 200;
 /** Functions longer than this are not extracted for the decoder sandbox. */
 const MAX_DECODER_CHARS = 4000;
 
@@ -137,7 +141,7 @@ export default defineRule({
           }
         }
         if (v.length < 16 || v.startsWith('data:')) return;
-        if (looksEncoded(v) === null && !looksBase32(v)) return;
+        if (looksEncoded(v) === null && !looksBase32(v) && !looksAscii85(v)) return;
         const n = ctx.seed(node.start);
         ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: v });
         literalAt.set(node.start, { node: n, value: v });
@@ -158,6 +162,13 @@ export default defineRule({
           if (a.type === 'Literal') found = literalAt.get(a.start);
           else if (a.type === 'Identifier' && ev.args[0]?.length === 1) found = candidateAt.get(ctx.graph.find(ev.args[0][0]!));
           if (found) code.calls.push({ fn: node.callee.name, candidate: found.node, value: found.value, start: node.start, end: node.end });
+          else if (code.textCalls.length < MAX_TEXT_CALLS) {
+            // A word-less string handed to a function that may unscramble it (reversed, interleaved).
+            const v = a.type === 'Literal' ? a.value : a.type === 'Identifier' ? code.constants.get(a.name) : undefined;
+            if (typeof v === 'string' && v.length >= MIN_TEXT_CALL && v.length <= MAX_TEXT_CALL && !/\s/.test(v)) {
+              code.textCalls.push({ fn: node.callee.name, candidate: ctx.seed(node.start), value: v, start: node.start, end: node.end });
+            }
+          }
         }
         if (name === 'join') {
           const rev = reversedLiteral(node);
