@@ -280,8 +280,13 @@ export function looksAscii85(s: string): boolean {
   }
   if (framed) return true;
   if ((to - from) % 5 === 1) return false;
-  return upper > 0 && lower > 0 && digit > 0 && punct * 100 >= 15 * n;
+  // A quarter to a third of Ascii85 digits are punctuation; identifier paths ("a.b[0]") have less.
+  if (!(upper > 0 && lower > 0 && digit > 0 && punct * 100 >= 22 * n)) return false;
+  return !REGEX_SOURCE.test(s);
 }
+
+/** Regular-expression sources are punctuation-heavy too: a class range, an escape class, a group. */
+const REGEX_SOURCE = /[A-Za-z0-9]-[A-Za-z0-9][\]_$]|\\[dwsbuDWS]|\(\?[:=!<]/;
 
 function ascii85Bytes(s: string): Uint8Array | null {
   const body = s.startsWith('<~') && s.endsWith('~>') ? s.slice(2, -2) : s;

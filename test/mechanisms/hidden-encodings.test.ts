@@ -117,9 +117,10 @@ test('decoded encodings are named as they were layered', () => {
   assert.equal(decodeLiteral(nested)?.encoding, 'base64+hex+base64');
 });
 
-test('Ascii85 is not read into identifiers, paths, URLs, selectors or prose', () => {
-  for (const s of ['someLongIdentifierName42', 'src/components/Button.tsx', 'https://cdn.example.org/a.js', 'div>p:nth-child(2n+1)::before', 'Hello, world! This is text.', 'ERR_INVALID_ARG_TYPE']) {
+test('Ascii85 is not read into identifiers, paths, URLs, selectors, regex sources or prose', () => {
+  for (const s of ['[_a-zA-Z][_0-9a-zA-Z$]*', '^(?:\\d{1,3}\\.){3}\\d{1,3}$', 'Store.itemValue[12]', 'width=calc(100%-2px)', 'someLongIdentifierName42', 'src/components/Button.tsx', 'https://cdn.example.org/a.js', 'div>p:nth-child(2n+1)::before', 'Hello, world! This is text.', 'ERR_INVALID_ARG_TYPE']) {
     assert.equal(decodeLiteral(s)?.encoding.startsWith('ascii85') ?? false, false, s);
+    if (s.startsWith('[') || s.startsWith('^')) assert.equal(looksAscii85(s), false, s);
   }
   assert.ok(looksAscii85(ascii85(Buffer.from(DOMAINS))));
 });

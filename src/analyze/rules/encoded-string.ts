@@ -141,10 +141,13 @@ export default defineRule({
           }
         }
         if (v.length < 16 || v.startsWith('data:')) return;
-        if (looksEncoded(v) === null && !looksBase32(v) && !looksAscii85(v)) return;
+        const encoded = looksEncoded(v) !== null || looksBase32(v);
+        if (!encoded && !looksAscii85(v)) return;
         const n = ctx.seed(node.start);
         ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: v });
-        literalAt.set(node.start, { node: n, value: v });
+        // Ascii85 is decoded statically only: punctuation-heavy strings (regex sources) pass its test,
+        // and running every function they are handed to would cost sandbox runs for nothing.
+        if (encoded) literalAt.set(node.start, { node: n, value: v });
       },
       ArrayExpression(node) {
         const els = node.elements;
