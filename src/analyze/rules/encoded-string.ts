@@ -75,7 +75,7 @@ export default defineRule({
     category: 'hidden-data',
     description: 'Encoded string literals and the decoding code around them (base64, hex, char codes, XOR).',
     docs:
-      'String literals that look like base64/base64url/hex/base32, arrays of character codes and `String.fromCharCode(...)` ' +
+      'String literals that look like base64/base64url/hex/base32/Ascii85 (layers nested up to four deep), arrays of character codes and `String.fromCharCode(...)` ' +
       'with constant arguments are collected during the walk, together with XOR keys the code uses (`c ^ 37`, ' +
       '`c ^ KEY` where KEY is a numeric constant) and decoding calls (`Buffer.from(x, "base64")`, `atob`). After the ' +
       'walk each candidate is decoded: first with the keys the code names (single bytes, multi-byte keys kept as strings ' +
@@ -83,7 +83,10 @@ export default defineRule({
       'then by single-byte XOR brute force with a ' +
       'plausibility score. Images, fonts, wasm and other binary blobs are recognised and stay quiet. Literals written ' +
       'mostly as \\x / \\u escapes and reversed literals (`"…".split("").reverse().join("")`) are hidden text too. ' +
-      'The plaintext is analysed again: a decoded list of domains or zones is region data.',
+      'With the sandbox, an encoded literal passed to a small function of the file is decoded by running that function ' +
+      '(with the declarations that compute its key from constants, when it needs them), and a word-less string passed ' +
+      'to a function that rearranges characters (reversal, interleaving) counts when the result is the same characters ' +
+      'reordered into text. The plaintext is analysed again: a decoded list of domains or zones is region data.',
   },
   create(ctx) {
     const xorIdentifiers: { node: number; at: { start: number; end: number } }[] = [];
