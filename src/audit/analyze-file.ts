@@ -19,6 +19,8 @@ import { correlateFile } from '../mechanisms/correlate.js';
 import type { EgressResult } from '../mechanisms/egress.js';
 import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
 import type { ObfuscationSigns } from '../flow/facts.js';
+import { constantClosure } from '../analyze/deobfuscate/constant-closure.js';
+import { undoControlFlowObfuscation, type RewriteCounts } from '../analyze/deobfuscate/proxies.js';
 
 export interface FileResult {
   findings: Finding[];
@@ -170,27 +172,39 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
   const parsed = parseFile(file, text);
   let p = prepare(file, text, opts, t0, parsed);
   if (p.done) return p.done;
-  if (parsed.ok && showsStringArray(p.state.facts.obfuscation)) {
-    let recovery;
-    try {
-      recovery = await recoverStringArrays(parsed.ast, text, evalDecoder);
-    } catch (e) {
-      // The file is still analysed as written; the failure is reported with it.
-      p.state.findings.push(internalFinding(file, 'analysis-error', 'String-array recovery failed on this file', String((e as Error)?.message ?? e).slice(0, 300)));
-      recovery = { strings: [], runs: [], limits: [] };
+  const signs = p.state.facts.obfuscation;
+  const arrays = showsStringArray(signs);
+  if (parsed.ok && (arrays || signs.dispatchOrders > 0)) {
+    let recovery: Pick<Recovery, 'strings' | 'runs' | 'limits'> = { strings: [], runs: [], limits: [] };
+    if (arrays) {
+      try {
+        recovery = await recoverStringArrays(parsed.ast, text, evalDecoder);
+      } catch (e) {
+        // The file is still analysed as written; the failure is reported with it.
+        p.state.findings.push(internalFinding(file, 'analysis-error', 'String-array recovery failed on this file', String((e as Error)?.message ?? e).slice(0, 300)));
+      }
     }
     const notes = recovery.limits.map((l) => `${file}: ${l}`);
-    if (recovery.strings.length > 0) {
-      // The file again, with every recovered call site now the string literal it returns.
-      const strings = inlineRecovered(recovery as Recovery);
+    // Every recovered call site becomes the string literal it returns; then proxies and dispatch
+    // loops, whose keys and orders were among those strings, are undone.
+    const strings = recovery.strings.length > 0 ? inlineRecovered(recovery as Recovery) : [];
+    let rewrites: RewriteCounts | null = null;
+    try {
+      rewrites = undoControlFlowObfuscation(parsed.ast);
+    } catch (e) {
+      p.state.findings.push(internalFinding(file, 'analysis-error', 'Control-flow deobfuscation failed on this file', String((e as Error)?.message ?? e).slice(0, 300)));
+    }
+    if (strings.length > 0 || (rewrites && rewrites.proxies + rewrites.objectKeys + rewrites.dispatchLoops > 0)) {
+      // The file again, as if written plainly.
       const again = prepare(file, text, opts, t0, parsed);
       if (again.done) return again.done;
       p = again;
-      p.state.recovered = { strings, runs: recovery.runs };
+      if (strings.length > 0) p.state.recovered = { strings: withCopies(strings, rewrites?.copied ?? []), runs: recovery.runs };
     }
     p.state.limits.push(...notes);
   }
-  const stopped = await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits);
+  const needed = parsed.ok ? constantClosure(parsed.ast, text) : undefined;
+  const stopped = await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits, needed);
   for (const d of stopped) {
     const more = d.skipped ? ` ${d.skipped} more calls of it were not run.` : '';
     p.state.findings.push(
@@ -198,6 +212,18 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
     );
   }
   return finish(p.state);
+}
+
+/** A recovered string read through a proxy object is recovered where it is read, too. */
+function withCopies(strings: RecoveredString[], copied: RewriteCounts['copied']): RecoveredString[] {
+  if (copied.length === 0) return strings;
+  const byStart = new Map(strings.map((s) => [s.start, s]));
+  const out = [...strings];
+  for (const { from, to } of copied) {
+    const s = byStart.get(from.start);
+    if (s && s.end === from.end) out.push({ ...s, start: to.start, end: to.end });
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /**

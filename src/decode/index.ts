@@ -6,6 +6,7 @@ export { bruteForceXor, tryXorKey, xorBytes } from './xor.js';
 export {
   decodeLiteral,
   looksBase32,
+  looksAscii85,
   decodeCharCodes,
   decodeCharCodeList,
   inspectLiteral,

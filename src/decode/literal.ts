@@ -29,8 +29,8 @@ export interface DecodeHint {
 const MAX_HINT_KEYS = 64;
 const MAX_MULTI_KEYS = 16;
 const MAX_KEY_BYTES = 256;
-/** Encoded text that decodes to encoded text is followed this many layers deep. */
-const MAX_LAYERS = 2;
+/** Encoded text that decodes to encoded text is followed this many layers deep (base64 inside hex inside base64…). */
+const MAX_LAYERS = 4;
 const MAX_CHAR_CODES = 1 << 18;
 const CHAR_CODE_LIST = /^\s*\d{1,7}(?:\s*,\s*\d{1,7}){7,}\s*,?\s*$/;
 const REVERSED_SCHEME = /\/\/:[a-z][a-z0-9+.-]{1,9}$/;
@@ -252,6 +252,86 @@ function decodeBase32(bytes: Uint8Array, hint: DecodeHint | undefined): DecodeRe
   return bestOf(plain, decodeXor(bytes, 'base32', { ...hint, bruteForce: false }));
 }
 
+// Ascii85 (btoa of PostScript and PDF, Python's base64.a85encode): five characters '!'..'u' per four
+// bytes, 'z' for four zero bytes, optionally framed by <~ ~>. Unframed, it is taken for Ascii85 only
+// when it mixes upper and lower case, digits and much punctuation and has no space (prose has
+// spaces, identifiers and paths little punctuation); the decoded text must then be plausible.
+const MIN_ASCII85_LENGTH = 20;
+
+/** True when `s` may be Ascii85 (see above); decodeLiteral tries it. Called on literals during the walk: one pass, early exits. */
+export function looksAscii85(s: string): boolean {
+  const n = s.length;
+  if (n < MIN_ASCII85_LENGTH || n > MAX_EXAMINED_LENGTH) return false;
+  const framed = s.startsWith('<~') && s.endsWith('~>');
+  const from = framed ? 2 : 0;
+  const to = framed ? n - 2 : n;
+  let upper = 0;
+  let lower = 0;
+  let digit = 0;
+  let punct = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 122 /* z */) continue;
+    if (c < 33 || c > 117) return false;
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97) lower++;
+    else if (c >= 48 && c <= 57) digit++;
+    else punct++;
+  }
+  if (framed) return true;
+  if ((to - from) % 5 === 1) return false;
+  // A quarter to a third of Ascii85 digits are punctuation; identifier paths ("a.b[0]") have less.
+  if (!(upper > 0 && lower > 0 && digit > 0 && punct * 100 >= 22 * n)) return false;
+  return !REGEX_SOURCE.test(s);
+}
+
+/** Regular-expression sources are punctuation-heavy too: a class range, an escape class, a group. */
+const REGEX_SOURCE = /[A-Za-z0-9]-[A-Za-z0-9][\]_$]|\\[dwsbuDWS]|\(\?[:=!<]/;
+
+function ascii85Bytes(s: string): Uint8Array | null {
+  const body = s.startsWith('<~') && s.endsWith('~>') ? s.slice(2, -2) : s;
+  const out: number[] = [];
+  let group = 0;
+  let count = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 122 && count === 0) {
+      out.push(0, 0, 0, 0);
+      continue;
+    }
+    if (c < 33 || c > 117) return null;
+    group = group * 85 + (c - 33);
+    if (++count === 5) {
+      if (group > 0xffffffff) return null;
+      out.push((group >>> 24) & 0xff, (group >>> 16) & 0xff, (group >>> 8) & 0xff, group & 0xff);
+      group = 0;
+      count = 0;
+    }
+  }
+  if (count === 1) return null;
+  if (count > 0) {
+    for (let k = count; k < 5; k++) group = group * 85 + 84;
+    if (group > 0xffffffff) return null;
+    const tail = [(group >>> 24) & 0xff, (group >>> 16) & 0xff, (group >>> 8) & 0xff, group & 0xff];
+    out.push(...tail.slice(0, count - 1));
+  }
+  return Uint8Array.from(out);
+}
+
+function decodeAscii85(s: string, hint: DecodeHint | undefined): DecodeResult | null {
+  const bytes = ascii85Bytes(s);
+  if (!bytes || bytes.length === 0 || benignBlob(bytes) !== null) return null;
+  const text = utf8OrNull(bytes);
+  if (text !== null) {
+    const inner = looksEncoded(text);
+    const nested = inner && decodeEncoded(text, inner, `ascii85+${inner}`, hint, 2);
+    if (nested) return nested;
+  }
+  const plain = text === null ? null : accept('ascii85', text);
+  if (plain && plain.score === 1) return plain;
+  return bestOf(plain, decodeXor(bytes, 'ascii85', { ...hint, bruteForce: false }));
+}
+
 function reverse(s: string): string {
   return [...s].reverse().join('');
 }
@@ -280,6 +360,10 @@ export function decodeLiteral(s: string, hint?: DecodeHint): DecodeResult | null
       const r = decodeBase32(bytes, hint);
       if (r) return r;
     }
+  }
+  if (looksAscii85(s)) {
+    const r = decodeAscii85(s, hint);
+    if (r) return r;
   }
   const first = s.charCodeAt(0);
   if (first === 61 /* '=' */) {

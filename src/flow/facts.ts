@@ -149,6 +149,11 @@ export interface DecoderCode {
   functions: Map<string, Span | null>;
   constants: Map<string, string | number | null>;
   calls: DecoderCall[];
+  /**
+   * Calls of a plain function with a string that does not look encoded (no spaces, see MAX_TEXT_CALLS):
+   * run only when the function rearranges characters (reversal, interleaving); the candidate is the call.
+   */
+  textCalls: DecoderCall[];
 }
 
 /** A call or expression that encodes its input (base64, hex, XOR): data made unreadable on its way out. */
@@ -291,7 +296,7 @@ export function emptyFacts(): Facts {
       constructorCode: 0,
       selfInspection: 0,
     },
-    decoderCode: { functions: new Map(), constants: new Map(), calls: [] },
+    decoderCode: { functions: new Map(), constants: new Map(), calls: [], textCalls: [] },
     texts: [],
     sources: [],
     data: [],

@@ -94,22 +94,46 @@ export interface StoppedDecoder {
   skipped: number;
 }
 
+/** Functions that rearrange the characters of a string: reversal, interleaving, index arithmetic. */
+const REARRANGES = /\.reverse\(\)|%\s*2\b|[+-]=\s*2\b|\.charAt\(|\[\s*\w+\s*[+-]\s*1\s*\]|\.length\s*-\s*1\b/;
+
+/** `b` has the characters of `a` in another order (list separators aside). */
+function rearranged(a: string, b: string): boolean {
+  if (a === b) return false;
+  const strip = (s: string) => [...s.replace(/[,;|\s]/g, '')].sort().join('');
+  return strip(a) === strip(b);
+}
+
+/** Declarations a decoder needs, computed from constants of the file (see constantClosure). */
+export type NeededDeclarations = (names: Iterable<string>) => string[];
+
 /**
  * Decodes encoded literals that static decoding could not explain by running, in the sandbox, the
- * one small function of the file they are passed to, with the simple constants it names prepended.
+ * one small function of the file they are passed to, with the simple constants it names prepended
+ * (and, when it misses a name, the declarations that compute it from constants: `needed`).
+ * Word-less strings passed to a function that rearranges characters are run the same way and kept
+ * when the result is the same characters reordered into text (reversed, interleaved).
  * Nothing else of the package runs; the sandbox has no I/O. A decoder stopped by its limits is not run
  * again for the file's other literals (it would only be stopped again); it is returned, with where it is.
  */
-export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: EvalDecoder, limits: string[]): Promise<StoppedDecoder[]> {
+export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: EvalDecoder, limits: string[], needed?: NeededDeclarations): Promise<StoppedDecoder[]> {
   const decoded = new Set(facts.data.filter((d) => d.kind === 'hidden').map((d) => d.node));
-  const { functions, constants, calls } = facts.decoderCode;
+  const { functions, constants, calls, textCalls } = facts.decoderCode;
   const tried = new Set<string>();
   const stopped = new Map<string, StoppedDecoder>();
+  const rearranging = new Map<string, boolean>();
   let runs = 0;
-  for (const call of calls) {
+  const work = [...calls.map((c) => ({ call: c, text: false })), ...textCalls.map((c) => ({ call: c, text: true }))];
+  for (const { call, text: isText } of work) {
     if (decoded.has(call.candidate)) continue;
     const span = functions.get(call.fn);
     if (!span) continue;
+    const source = text.slice(span.start, span.end);
+    if (isText) {
+      let r = rearranging.get(call.fn);
+      if (r === undefined) rearranging.set(call.fn, (r = REARRANGES.test(source)));
+      if (!r) continue;
+    }
     const key = call.fn + '\u0000' + call.value;
     if (tried.has(key)) continue;
     tried.add(key);
@@ -122,13 +146,19 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
       limits.push(`more than ${MAX_SANDBOX_CALLS} decoder calls in one file; the rest were not run in the sandbox`);
       break;
     }
-    const source = text.slice(span.start, span.end);
     const prelude: string[] = [];
-    for (const name of new Set(source.match(IDENT) ?? [])) {
+    const names = new Set(source.match(IDENT) ?? []);
+    names.delete(call.fn);
+    for (const name of names) {
       const v = constants.get(name);
-      if (v !== undefined && v !== null && name !== call.fn) prelude.push(`var ${name} = ${JSON.stringify(v)};`);
+      if (v !== undefined && v !== null) prelude.push(`var ${name} = ${JSON.stringify(v)};`);
     }
-    const result = await evalDecoder(`${prelude.join('\n')}\n${source}\n${call.fn}`, [call.value]);
+    let result = await evalDecoder(`${prelude.join('\n')}\n${source}\n${call.fn}`, [call.value]);
+    if (!result.ok && !result.stopped && needed && /ReferenceError|is not defined/.test(result.error)) {
+      // A name computed at run time from constants (a derived key, a helper): run its declarations first.
+      const extra = needed([...names].filter((n) => !constants.has(n)));
+      if (extra.length > 0) result = await evalDecoder(`${prelude.join('\n')}\n${extra.join('\n')}\n${source}\n${call.fn}`, [call.value]);
+    }
     if (!result.ok) {
       if (result.stopped) {
         stopped.set(call.fn, { fn: call.fn, start: span.start, error: result.error, skipped: 0 });
@@ -136,9 +166,10 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
         continue;
       }
       // Contained (no host objects, capped work): said in the report, and the file goes on.
-      limits.push(`decoder ${call.fn} (offset ${span.start}) did not run in the sandbox: ${result.error}`);
+      if (!isText) limits.push(`decoder ${call.fn} (offset ${span.start}) did not run in the sandbox: ${result.error}`);
       continue;
     }
+    if (isText && !rearranged(call.value, result.value)) continue;
     if (!meaningful(result.value) || plausibility(result.value) < PLAUSIBLE) continue;
     facts.data.push(hiddenFact(call.candidate, call, `sandbox(${call.fn})`, result.value, span));
     decoded.add(call.candidate);

@@ -1,7 +1,12 @@
 // The obfuscation score on a table of files: javascript-obfuscator output at several settings scores
-// heavy; esbuild and terser output of the same sources stays low. The table is in docs/obfuscation.md.
+// heavy; esbuild, terser and (when TELLTALE_BUN names a bun binary) Bun output of the same sources stays
+// low. TELLTALE_SCORE_BUNDLES=a.js,b.js scores real bundles too. The table is in docs/obfuscation.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import JavaScriptObfuscator, { type ObfuscatorOptions } from 'javascript-obfuscator';
 import { transformSync } from 'esbuild';
 import { minify } from 'terser';
@@ -50,7 +55,40 @@ const OBFUSCATOR: Record<string, ObfuscatorOptions> = {
     stringArrayWrappersCount: 2,
     seed: 4,
   },
+  'javascript-obfuscator chained function wrappers, split strings, object keys (rc4)': {
+    stringArrayEncoding: ['rc4'],
+    stringArrayThreshold: 1,
+    stringArrayWrappersCount: 3,
+    stringArrayWrappersType: 'function',
+    stringArrayWrappersChainedCalls: true,
+    splitStrings: true,
+    splitStringsChunkLength: 4,
+    transformObjectKeys: true,
+    seed: 5,
+  },
+  'javascript-obfuscator names mangled, no hex (flattening, rc4)': {
+    identifierNamesGenerator: 'mangled',
+    controlFlowFlattening: true,
+    controlFlowFlatteningThreshold: 1,
+    stringArrayEncoding: ['rc4'],
+    stringArrayThreshold: 1,
+    seed: 6,
+  },
 };
+
+/** Bun's minifier (bun build --minify), when a bun binary is named: Bun is not an npm dev dependency here. */
+function bunMinify(src: string): string | null {
+  const bun = process.env.TELLTALE_BUN;
+  if (!bun) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'telltale-bun-'));
+  try {
+    writeFileSync(join(dir, 'in.js'), src);
+    execFileSync(bun, ['build', '--minify', '--format=esm', join(dir, 'in.js'), '--outfile', join(dir, 'out.js')], { stdio: 'ignore' });
+    return readFileSync(join(dir, 'out.js'), 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function score(code: string): number {
   return obfuscationScore(factsFor(code, [rule]).facts.obfuscation).score;
@@ -65,6 +103,8 @@ for (const [name, src] of Object.entries(SOURCES)) {
       'esbuild --minify': transformSync(src, { minify: true, format: 'esm' }).code,
       'terser (mangle, compress)': (await minify(src, { module: true, mangle: true, compress: true })).code!,
     };
+    const bun = bunMinify(src);
+    if (bun !== null) outputs['bun build --minify'] = bun;
     for (const [tool, code] of Object.entries(outputs)) {
       const s = score(code);
       rows.push(`| ${name} | ${tool} | ${s} |`);
@@ -85,6 +125,15 @@ for (const [name, src] of Object.entries(SOURCES)) {
     }
   });
 }
+
+const bundles = (process.env.TELLTALE_SCORE_BUNDLES ?? '').split(',').filter(Boolean);
+test('real minified bundles score low (TELLTALE_SCORE_BUNDLES)', { skip: bundles.length === 0 && 'set TELLTALE_SCORE_BUNDLES=a.js,b.js' }, () => {
+  for (const file of bundles) {
+    const s = score(readFileSync(file, 'utf8'));
+    rows.push(`| ${file} | as published | ${s} |`);
+    assert.ok(s < HEAVY_OBFUSCATION, `${file}: ${s}`);
+  }
+});
 
 test('the score table (printed for docs/obfuscation.md)', () => {
   if (process.env.TELLTALE_PRINT_TABLE) console.log(rows.join('\n'));

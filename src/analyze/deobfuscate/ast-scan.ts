@@ -44,6 +44,13 @@ export interface SetupCall {
   scope: Scope;
 }
 
+/** An identifier in a reference position, with the node it sits in. */
+export interface Ref {
+  node: AnyNode;
+  parent: AnyNode;
+  scope: Scope;
+}
+
 export interface Scan {
   root: Scope;
   /** The scope of each function node (its parameters and body declarations). */
@@ -55,6 +62,35 @@ export interface Scan {
   /** `'…' + '…'` nodes in post-order (inner ones first), for folding once strings are known. */
   concats: AnyNode[];
   functions: { node: AnyNode; name: string; scope: Scope }[];
+  /** Every identifier read or written (not declarations, property names or labels); only with `{ refs: true }`. */
+  refs: Ref[];
+}
+
+/** Where an identifier under `parent[key]` only names something (a declaration, a property, a label), it is no reference. */
+function isReference(parent: AnyNode, key: string): boolean {
+  switch (parent?.type) {
+    case 'MemberExpression':
+      return key !== 'property' || parent.computed;
+    case 'Property':
+    case 'PropertyDefinition':
+    case 'MethodDefinition':
+      return key !== 'key' || parent.computed;
+    case 'VariableDeclarator':
+      return key !== 'id';
+    case 'FunctionDeclaration':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+    case 'ClassDeclaration':
+    case 'ClassExpression':
+      return key !== 'id' && key !== 'params';
+    case 'LabeledStatement':
+    case 'BreakStatement':
+    case 'ContinueStatement':
+      return key !== 'label';
+    case 'CatchClause':
+      return key !== 'param';
+  }
+  return true;
 }
 
 /** Scans stop descending below this depth (the walk reports deeper nesting itself). */
@@ -93,9 +129,10 @@ function unwrapCallStatement(e: AnyNode): AnyNode {
   return x;
 }
 
-export function scan(program: AnyNode): Scan {
+export function scan(program: AnyNode, options: { refs?: boolean } = {}): Scan {
   const root = new Scope(null);
-  const out: Scan = { root, scopeOf: new Map(), calls: [], indexReads: [], setupCalls: [], concats: [], functions: [] };
+  const out: Scan = { root, scopeOf: new Map(), calls: [], indexReads: [], setupCalls: [], concats: [], functions: [], refs: [] };
+  const withRefs = options.refs === true;
 
   const declareVar = (d: AnyNode, scope: Scope): void => {
     if (d.id?.type !== 'Identifier') {
@@ -113,10 +150,13 @@ export function scan(program: AnyNode): Scan {
     else scope.bind(name, { kind: 'other' });
   };
 
-  const visit = (node: AnyNode, scope: Scope, depth: number): void => {
+  const visit = (node: AnyNode, scope: Scope, depth: number, parent: AnyNode, parentKey: string): void => {
     if (!node || typeof node.type !== 'string' || depth > MAX_DEPTH) return;
     let inner = scope;
     switch (node.type) {
+      case 'Identifier':
+        if (withRefs && isReference(parent, parentKey)) out.refs.push({ node, parent, scope });
+        return;
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression': {
@@ -157,11 +197,11 @@ export function scan(program: AnyNode): Scan {
       if (SKIP_KEYS.has(key)) continue;
       const child = node[key];
       if (Array.isArray(child)) {
-        for (const c of child) if (c && typeof c === 'object') visit(c, inner, depth + 1);
-      } else if (child && typeof child === 'object' && typeof child.type === 'string') visit(child, inner, depth + 1);
+        for (const c of child) if (c && typeof c === 'object') visit(c, inner, depth + 1, node, key);
+      } else if (child && typeof child === 'object' && typeof child.type === 'string') visit(child, inner, depth + 1, node, key);
     }
     if (node.type === 'BinaryExpression' && node.operator === '+') out.concats.push(node);
   };
-  visit(program, root, 0);
+  visit(program, root, 0, null, '');
   return out;
 }

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { calleeName, calleeObject, constString, span, unwrapChain } from '../ast.js';
-import { looksEncoded, looksBase32, decodeCharCodes, escapedShare } from '../../decode/index.js';
+import { looksEncoded, looksBase32, looksAscii85, decodeCharCodes, escapedShare } from '../../decode/index.js';
 import type { AnyNode, RuleContext } from '../rule.js';
 
 /** Records text that was hidden in the source but is known statically (escapes, reversal, char codes). */
@@ -24,6 +24,10 @@ function reversedLiteral(node: AnyNode): string | null {
 }
 
 const MIN_CHARCODES = 6;
+/** Calls `f("…")` with a string of this length and no spaces are kept for the sandbox, this many per file. */
+const MIN_TEXT_CALL = 8;
+const MAX_TEXT_CALL = 4096;
+const MAX_TEXT_CALLS = 200;
 /** Functions longer than this are not extracted for the decoder sandbox. */
 const MAX_DECODER_CHARS = 4000;
 
@@ -71,7 +75,7 @@ export default defineRule({
     category: 'hidden-data',
     description: 'Encoded string literals and the decoding code around them (base64, hex, char codes, XOR).',
     docs:
-      'String literals that look like base64/base64url/hex/base32, arrays of character codes and `String.fromCharCode(...)` ' +
+      'String literals that look like base64/base64url/hex/base32/Ascii85 (layers nested up to four deep), arrays of character codes and `String.fromCharCode(...)` ' +
       'with constant arguments are collected during the walk, together with XOR keys the code uses (`c ^ 37`, ' +
       '`c ^ KEY` where KEY is a numeric constant) and decoding calls (`Buffer.from(x, "base64")`, `atob`). After the ' +
       'walk each candidate is decoded: first with the keys the code names (single bytes, multi-byte keys kept as strings ' +
@@ -79,7 +83,10 @@ export default defineRule({
       'then by single-byte XOR brute force with a ' +
       'plausibility score. Images, fonts, wasm and other binary blobs are recognised and stay quiet. Literals written ' +
       'mostly as \\x / \\u escapes and reversed literals (`"…".split("").reverse().join("")`) are hidden text too. ' +
-      'The plaintext is analysed again: a decoded list of domains or zones is region data.',
+      'With the sandbox, an encoded literal passed to a small function of the file is decoded by running that function ' +
+      '(with the declarations that compute its key from constants, when it needs them), and a word-less string passed ' +
+      'to a function that rearranges characters (reversal, interleaving) counts when the result is the same characters ' +
+      'reordered into text. The plaintext is analysed again: a decoded list of domains or zones is region data.',
   },
   create(ctx) {
     const xorIdentifiers: { node: number; at: { start: number; end: number } }[] = [];
@@ -137,10 +144,13 @@ export default defineRule({
           }
         }
         if (v.length < 16 || v.startsWith('data:')) return;
-        if (looksEncoded(v) === null && !looksBase32(v)) return;
+        const encoded = looksEncoded(v) !== null || looksBase32(v);
+        if (!encoded && !looksAscii85(v)) return;
         const n = ctx.seed(node.start);
         ctx.facts.encoded.push({ node: n, start: node.start, end: node.end, value: v });
-        literalAt.set(node.start, { node: n, value: v });
+        // Ascii85 is decoded statically only: punctuation-heavy strings (regex sources) pass its test,
+        // and running every function they are handed to would cost sandbox runs for nothing.
+        if (encoded) literalAt.set(node.start, { node: n, value: v });
       },
       ArrayExpression(node) {
         const els = node.elements;
@@ -158,6 +168,13 @@ export default defineRule({
           if (a.type === 'Literal') found = literalAt.get(a.start);
           else if (a.type === 'Identifier' && ev.args[0]?.length === 1) found = candidateAt.get(ctx.graph.find(ev.args[0][0]!));
           if (found) code.calls.push({ fn: node.callee.name, candidate: found.node, value: found.value, start: node.start, end: node.end });
+          else if (code.textCalls.length < MAX_TEXT_CALLS) {
+            // A word-less string handed to a function that may unscramble it (reversed, interleaved).
+            const v = a.type === 'Literal' ? a.value : a.type === 'Identifier' ? code.constants.get(a.name) : undefined;
+            if (typeof v === 'string' && v.length >= MIN_TEXT_CALL && v.length <= MAX_TEXT_CALL && !/\s/.test(v)) {
+              code.textCalls.push({ fn: node.callee.name, candidate: ctx.seed(node.start), value: v, start: node.start, end: node.end });
+            }
+          }
         }
         if (name === 'join') {
           const rev = reversedLiteral(node);
