@@ -12,8 +12,7 @@ function conditionalLeaves(node: AnyNode, out: string[], depth = 0): boolean {
   }
   const s = constString(node);
   if (s === null) return false;
-  if (!out.includes(s)) out.push(s);
-  return true;
+  return out.includes(s) || out.push(s) <= MAX_ALTERNATIVES;
 }
 
 /** Describes how alike strings differ, e.g. `U+0061 LATIN SMALL LETTER A / U+0430 CYRILLIC SMALL LETTER A`. */
@@ -29,8 +28,11 @@ export function describeAlternatives(alts: string[]): string {
   return parts.join(' / ');
 }
 
+/** More distinct alternatives than this is a table of data, not a choice between renderings. */
+const MAX_ALTERNATIVES = 32;
+
 function classify(alts: string[]): ChoiceKind | null {
-  if (alts.length < 2 || alts.length > 32) return null;
+  if (alts.length < 2 || alts.length > MAX_ALTERNATIVES) return null;
   if (alts.some((a) => a.length > 200)) return null;
   const g = lookalikeGroup(alts);
   if (!g.alike) return null;
@@ -83,13 +85,14 @@ export default defineRule({
         for (const e of obj.elements) {
           const s = e ? constString(e) : null;
           if (s === null) return null;
-          if (!alts.includes(s)) alts.push(s);
+          // Stop at the first alternative too many: a long array of distinct strings would otherwise cost quadratic time.
+          if (!alts.includes(s) && alts.push(s) > MAX_ALTERNATIVES) return null;
         }
       } else if (obj.type === 'ObjectExpression') {
         for (const p of obj.properties) {
           const s = p.type === 'Property' ? constString(p.value) : null;
           if (s === null) return null;
-          if (!alts.includes(s)) alts.push(s);
+          if (!alts.includes(s) && alts.push(s) > MAX_ALTERNATIVES) return null;
         }
       } else return null;
       return alts.length >= 2 && classify(alts) ? alts : null;
