@@ -6,6 +6,7 @@ import type { FindingKind } from '../model/catalogue.js';
 import { noteFinding } from '../model/create-finding.js';
 import type { Inventory } from '../model/report.js';
 import { parseFile, type ParseResult } from '../parse/parse.js';
+import { HUGE_LIST_KEEP_ELEMENTS, reduceHugeLists, type SkippedList } from '../parse/huge-lists.js';
 import { FlowGraph } from '../flow/graph.js';
 import { CONTROL_BITS, emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
@@ -156,16 +157,34 @@ function finish(st: WalkState): FileResult {
 }
 
 /** Static analysis of one file; hidden data is decoded without running anything. */
-export function analyzeJs(file: string, text: string, opts: AnalyzeOptions): FileResult {
+export function analyzeJs(file: string, original: string, opts: AnalyzeOptions): FileResult {
+  const { text, skipped } = reduceHugeLists(original);
   const p = prepare(file, text, opts);
-  return p.done ?? finish(p.state);
+  return reportSkipped(file, text, skipped, p.done ?? finish(p.state));
+}
+
+/** The lists whose tails were blanked before parsing (parse/huge-lists.ts), as notes on the file's result. */
+function reportSkipped(file: string, text: string, skipped: readonly SkippedList[], r: FileResult): FileResult {
+  if (skipped.length === 0) return r;
+  const lines = new LineIndex(file, text);
+  for (const l of skipped) {
+    const msg = `${l.blanked.toLocaleString('en-US')} of the ${l.elements.toLocaleString('en-US')} elements of a list of plain names and numbers (${((l.end - l.start) / 1e6).toFixed(1)} MB) were not analysed; the first ${HUGE_LIST_KEEP_ELEMENTS.toLocaleString('en-US')} and the first occurrence of each name were`;
+    r.findings.push(internalFinding(file, 'data-skipped', 'Part of a huge list was not analysed', msg + '.', l.start, lines));
+    r.limits.push(`${file}: ${msg}`);
+  }
+  return r;
 }
 
 /**
  * The same, and encoded literals that no static decoding explained but that are passed to a small
  * function of the file are decoded by running that function alone in the injected sandbox.
  */
-export async function analyzeJsWithSandbox(file: string, text: string, opts: AnalyzeOptions, sandboxDecoder: EvalDecoder): Promise<FileResult> {
+export async function analyzeJsWithSandbox(file: string, original: string, opts: AnalyzeOptions, sandboxDecoder: EvalDecoder): Promise<FileResult> {
+  const { text, skipped } = reduceHugeLists(original);
+  return reportSkipped(file, text, skipped, await analyzeText(file, text, opts, sandboxDecoder));
+}
+
+async function analyzeText(file: string, text: string, opts: AnalyzeOptions, sandboxDecoder: EvalDecoder): Promise<FileResult> {
   const t0 = performance.now();
   // Every decoder run for this file, string-array recovery included, draws on one budget.
   const evalDecoder = budgetedDecoder(sandboxDecoder, opts.decoderBudget);

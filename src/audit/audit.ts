@@ -114,12 +114,15 @@ function watchBudget(statPath: string | null, budgetMs: number, onOver: (measure
  */
 export class AnalysisHost {
   private worker: Worker | null = null;
+  /** @param heapMb the analysis thread's heap limit (limits.ts, `analysisHeapMb`). */
+  constructor(private readonly heapMb: number = DEFAULT_LIMITS.analysisHeapMb) {}
+
   /** Resolves when the current worker has loaded its modules, with its /proc stat file (null: it died first). */
   private ready: Promise<{ statPath: string | null } | null> = Promise.resolve(null);
   private nextId = 1;
 
   private start(): Worker {
-    const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB } });
+    const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { resourceLimits: { stackSizeMb: ANALYSIS_STACK_MB, maxOldGenerationSizeMb: this.heapMb } });
     this.ready = new Promise((resolve) => {
       const onMessage = (m: unknown): void => {
         if (!isReady(m)) return;
@@ -165,7 +168,7 @@ export class AnalysisHost {
       };
       const onError = (e: Error): void => {
         const oom = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-        finish({ ok: false, reason: 'error', message: oom ? 'analysis ran out of memory' : firstLineOf(e) }, true);
+        finish({ ok: false, reason: 'error', message: oom ? `analysis ran out of memory (the analysis thread's heap limit is ${this.heapMb} MB)` : firstLineOf(e) }, true);
       };
       const onExit = (code: number): void => finish({ ok: false, reason: 'error', message: `the analysis thread stopped (exit code ${code})` }, true);
       w.on('message', onMessage);
@@ -358,7 +361,7 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   const progress = opts.onProgress ?? (() => {});
   await checkPlatform(opts.platform);
   const target: AcquiredTarget = await acquireTarget(spec, { offline: opts.offline, cacheDir: opts.cacheDir, limits, onProgress: progress });
-  const host = new AnalysisHost();
+  const host = new AnalysisHost(limits.analysisHeapMb);
   const auditor = new Auditor(limits, progress, host);
   try {
     for (const p of target.problems) auditor.findings.push(internalFinding(p.file, 'acquire-problem', 'Entry skipped while reading the package', p.message));

@@ -10,7 +10,7 @@ import { createFinding } from '../model/create-finding.js';
 import { traits } from '../model/traits.js';
 
 /** Notes that mean a file (or container) was not analysed. */
-const NOT_ANALYSED: ReadonlySet<FindingKind> = new Set(['parse-error', 'analysis-error', 'time-limit', 'size-limit', 'container-error', 'file-error']);
+const NOT_ANALYSED: ReadonlySet<FindingKind> = new Set(['parse-error', 'analysis-error', 'time-limit', 'size-limit', 'container-error', 'file-error', 'data-skipped']);
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
 
 function normal(p: string): string {

@@ -8,6 +8,12 @@ export interface AnalysisLimits {
   maxAstDepth: number;
   /** Per-file analysis budget in milliseconds of the analysis thread's CPU time (wall clock where that cannot be read). */
   fileTimeMs: number;
+  /**
+   * Heap (V8 old generation) of the thread that analyses one file at a time. Past it the file is stopped and reported
+   * as not analysed; with the rest of the process (main thread, decoder sandbox, young generation) the auditor stays
+   * under 2 GB. 22 MB of ordinary bundled code needs about 0.9 GB.
+   */
+  analysisHeapMb: number;
 }
 
 export type Limits = AcquireLimits & AnalysisLimits;
@@ -17,4 +23,5 @@ export const DEFAULT_LIMITS: Limits = {
   maxJsFileBytes: 64 * 1024 * 1024,
   maxAstDepth: 2_000,
   fileTimeMs: 120_000,
+  analysisHeapMb: 1280,
 };

@@ -12,8 +12,7 @@ function conditionalLeaves(node: AnyNode, out: string[], depth = 0): boolean {
   }
   const s = constString(node);
   if (s === null) return false;
-  if (!out.includes(s)) out.push(s);
-  return true;
+  return out.includes(s) || out.push(s) <= MAX_ALTERNATIVES;
 }
 
 /** Describes how alike strings differ, e.g. `U+0061 LATIN SMALL LETTER A / U+0430 CYRILLIC SMALL LETTER A`. */
