@@ -10,7 +10,7 @@ import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
-import { applyPolicy, gateFailures, loadBaseline, loadPolicy } from './report/policy.js';
+import { applyPolicy, gateFailed, loadBaseline, loadPolicy } from './report/policy.js';
 import { resolveSpec } from './acquire/index.js';
 import { findLockfile } from './acquire/lockfile.js';
 import { statSync } from 'node:fs';
@@ -214,6 +214,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   }
   const policy = loadPolicy({ config: values.config, cwd, localTargets: local ? [local] : [], warn: (l) => io.stderr(`telltale: ${l}\n`) });
   const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
+  if (baseline?.byPackage) throw new UserError(`--baseline ${values.baseline} is a project report; a package audit takes an earlier --format json report of the package`);
 
   const showProgress = !values.quiet && io.isTTY;
   let lastLen = 0;
@@ -235,7 +236,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
   applyPolicy(report, policy, baseline);
   // --allow-incomplete: an entry point that could not be analysed is reported but does not decide the exit code.
-  const failed = gateFailures(report, failOn as Severity).filter((f) => !(values['allow-incomplete'] && f.ruleId === 'incomplete-analysis')).length > 0;
+  const failed = gateFailed(report, failOn as Severity, values['allow-incomplete']);
   if (values.egress) io.stdout(format === 'json' ? renderEgressJson(report) : renderEgressText(report));
   else io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose, failOn: failOn as Severity, failed }));
   return failed ? 1 : 0;
