@@ -63,6 +63,7 @@ tarball, a folder, or a single .js file. Package code is never run.
 Options:
   --format text|json|sarif|html  report format (default text); sarif: SARIF 2.1.0 for GitHub code
                           scanning; html: one self-contained page
+  --egress                print only the egress map (a Markdown table; with --format json, the same as data)
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -73,9 +74,12 @@ Options:
   --config <file>         policy file (default: telltale.config.json in the current directory, never one inside
                           the target): accepted findings, severity per kind, allowed destinations (docs/policy.md)
   --baseline <report>     an earlier --format json report: only findings not in it are reported
+  --allow-incomplete      an entry point or embedded code that could not be analysed does not by itself fail
+                          the gate (it is still reported)
 
-A folder with a package-lock.json or npm-shrinkwrap.json is a project: every package it resolves is audited on
-its own (cached, in parallel), with a per-package table worst first (text or json).
+A folder with a lockfile (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock) is a
+project: every package it resolves is audited on its own (cached, in parallel), with a per-package table worst
+first (text or json); --config, --baseline (a project report) and --allow-incomplete apply to each package.
   --prod                  project: skip dev dependencies
   --workers N             project: audit processes at once (default: up to 4)
 

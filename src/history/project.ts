@@ -27,7 +27,10 @@ export interface ProjectRow {
   status: 'audited' | 'cached' | 'failed' | 'skipped';
   /** The most severe finding that counts for the gate (not accepted, or accepted with an expired date). */
   worst?: Severity;
+  /** Findings shown (info only with --verbose), most severe first. */
   findings: Finding[];
+  /** Every finding, info included, as a package's JSON report has them (a later --baseline needs them all). */
+  all: Finding[];
   /** This package fails the gate (as `telltale audit` of it would). */
   failed: boolean;
   reason?: string;
@@ -56,12 +59,12 @@ function counts(f: Finding): boolean {
 
 export function rowOf(p: LockedPackage, r: AuditResult, gate: Gate): ProjectRow {
   const base = { name: p.name, version: p.version, dev: p.dev };
-  if (r.status === 'failed') return { ...base, status: 'failed', findings: [], failed: false, reason: r.error };
+  if (r.status === 'failed') return { ...base, status: 'failed', findings: [], all: [], failed: false, reason: r.error };
   if (gate.policy || gate.baseline) applyPolicy(r.report, gate.policy, gate.baseline ? { file: gate.baseline.file, fingerprints: new Map(gate.baseline.byPackage?.get(p.name)) } : undefined);
   const findings = significantFindings(r, gate.verbose).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   const worst = findings.find(counts)?.severity;
   const failed = gateFailed(r.report, gate.failOn, gate.allowIncomplete);
-  return { ...base, status: r.status, findings, failed, ...(worst ? { worst } : {}), ...(r.incomplete?.length ? { reason: `cut short: ${r.incomplete.join('; ')}` } : {}) };
+  return { ...base, status: r.status, findings, all: r.report.findings, failed, ...(worst ? { worst } : {}), ...(r.incomplete?.length ? { reason: `cut short: ${r.incomplete.join('; ')}` } : {}) };
 }
 
 /** Worst first: by worst severity, then finding count, then name; failed and skipped packages last. */
@@ -154,13 +157,13 @@ export async function projectCommand(lockfile: string, args: string[], io: Comma
     rows = await Promise.all(
       packages.map(async (p): Promise<ProjectRow> => {
         const skip = notFromRegistry(p);
-        if (skip) return { name: p.name, version: p.version, dev: p.dev, status: 'skipped', findings: [], failed: false, reason: skip };
+        if (skip) return { name: p.name, version: p.version, dev: p.dev, status: 'skipped', findings: [], all: [], failed: false, reason: skip };
         let job: AuditJob;
         try {
           // Without the lockfile's integrity (Yarn 2+), the registry's is looked up so the result cache applies.
           job = p.integrity ? jobFor(p) : { ...jobFor(p), ...(await jobForSpec(`${p.name}@${p.version}`, { platform: o.platform, cacheDir: o.cacheDir, offline: o.offline })) };
         } catch (e) {
-          return { name: p.name, version: p.version, dev: p.dev, status: 'failed', findings: [], failed: false, reason: (e as Error).message.split('\n')[0]! };
+          return { name: p.name, version: p.version, dev: p.dev, status: 'failed', findings: [], all: [], failed: false, reason: (e as Error).message.split('\n')[0]! };
         }
         const r = await svc.audit(job);
         results.push(r);
@@ -195,7 +198,7 @@ export async function projectCommand(lockfile: string, args: string[], io: Comma
             failed: r.failed,
             findingCount: r.findings.length,
             ...(r.reason ? { reason: r.reason } : {}),
-            findings: r.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, title: f.title, fingerprint: f.fingerprint, ...(f.accepted ? { accepted: f.accepted } : {}) })),
+            findings: r.all.map((f) => ({ ruleId: f.ruleId, severity: f.severity, title: f.title, fingerprint: f.fingerprint, ...(f.accepted ? { accepted: f.accepted } : {}) })),
           })),
         },
         null,
