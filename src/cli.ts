@@ -10,7 +10,7 @@ import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
-import { applyPolicy, gateFailures, loadBaseline, loadPolicy } from './report/policy.js';
+import { applyPolicy, gateFailed, loadBaseline, loadPolicy } from './report/policy.js';
 import { resolveSpec } from './acquire/index.js';
 import { findLockfile } from './acquire/lockfile.js';
 import { statSync } from 'node:fs';
@@ -63,6 +63,7 @@ tarball, a folder, or a single .js file. Package code is never run.
 Options:
   --format text|json|sarif|html  report format (default text); sarif: SARIF 2.1.0 for GitHub code
                           scanning; html: one self-contained page
+  --egress                print only the egress map (a Markdown table; with --format json, the same as data)
   --fail-on <severity>    exit 1 when a finding is at or above it: critical|high|medium|low|info (default high)
   --offline               use only the local package cache
   --platform <p>          platform build to follow for stub packages: linux-x64, darwin-arm64, win32-x64, ..., all
@@ -73,9 +74,12 @@ Options:
   --config <file>         policy file (default: telltale.config.json in the current directory, never one inside
                           the target): accepted findings, severity per kind, allowed destinations (docs/policy.md)
   --baseline <report>     an earlier --format json report: only findings not in it are reported
+  --allow-incomplete      an entry point or embedded code that could not be analysed does not by itself fail
+                          the gate (it is still reported)
 
-A folder with a package-lock.json or npm-shrinkwrap.json is a project: every package it resolves is audited on
-its own (cached, in parallel), with a per-package table worst first (text or json).
+A folder with a lockfile (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock) is a
+project: every package it resolves is audited on its own (cached, in parallel), with a per-package table worst
+first (text or json); --config, --baseline (a project report) and --allow-incomplete apply to each package.
   --prod                  project: skip dev dependencies
   --workers N             project: audit processes at once (default: up to 4)
 
@@ -214,6 +218,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   }
   const policy = loadPolicy({ config: values.config, cwd, localTargets: local ? [local] : [], warn: (l) => io.stderr(`telltale: ${l}\n`) });
   const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
+  if (baseline?.byPackage) throw new UserError(`--baseline ${values.baseline} is a project report; a package audit takes an earlier --format json report of the package`);
 
   const showProgress = !values.quiet && io.isTTY;
   let lastLen = 0;
@@ -235,7 +240,7 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
   applyPolicy(report, policy, baseline);
   // --allow-incomplete: an entry point that could not be analysed is reported but does not decide the exit code.
-  const failed = gateFailures(report, failOn as Severity).filter((f) => !(values['allow-incomplete'] && f.ruleId === 'incomplete-analysis')).length > 0;
+  const failed = gateFailed(report, failOn as Severity, values['allow-incomplete']);
   if (values.egress) io.stdout(format === 'json' ? renderEgressJson(report) : renderEgressText(report));
   else io.stdout(REPORTERS[format](report, { color: io.isTTY && format === 'text' && !process.env.NO_COLOR, verbose: values.verbose, failOn: failOn as Severity, failed }));
   return failed ? 1 : 0;

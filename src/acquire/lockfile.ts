@@ -1,25 +1,24 @@
 // A project's lockfile read as text (never any code of the project): every resolved package with its version and
-// integrity, so each can be audited on its own. package-lock.json / npm-shrinkwrap.json (v2/v3 `packages` map).
-// Hostile input: a size cap, and one-line errors on anything malformed.
+// integrity, so each can be audited on its own. package-lock.json / npm-shrinkwrap.json (v2/v3 `packages` map) here;
+// pnpm-lock.yaml, yarn.lock (Yarn 1 and 2+) and bun.lock in lockfiles/. Hostile input: a size cap, data-only
+// parsers, names and versions checked before they become a registry spec, and one-line errors on anything malformed.
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../model/errors.js';
+import { parseBunLock } from './lockfiles/bun.js';
+import { parsePnpmLock } from './lockfiles/pnpm.js';
+import { PACKAGE_NAME as NAME, PackageSet, type LockedPackage } from './lockfiles/types.js';
+import { parseYarnLock } from './lockfiles/yarn.js';
 
-export interface LockedPackage {
-  name: string;
-  version: string;
-  integrity?: string;
-  resolved?: string;
-  dev: boolean;
-  optional: boolean;
-}
+export type { LockedPackage } from './lockfiles/types.js';
 
-export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
+/** In the order they are looked for: npm's (shrinkwrap first, as npm reads it), then pnpm's, Yarn's and Bun's. */
+export const LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'] as const;
 /** A lockfile larger than this is refused (the largest real ones are a few tens of MB). */
 export const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
-const NAME = /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-/** The lockfile a folder has, if any (shrinkwrap first, as npm reads it). */
+/** The lockfile a folder has, if any (the first of LOCKFILE_NAMES). */
 export function findLockfile(dir: string): string | undefined {
   for (const n of LOCKFILE_NAMES) {
     try {
@@ -54,7 +53,7 @@ export function parsePackageLock(text: string, file: string): LockedPackage[] {
   if (typeof packages !== 'object' || packages === null || Array.isArray(packages)) {
     throw new UserError(`unsupported lockfile ${file}: no "packages" map (lockfileVersion 2 or 3 is needed; run npm install with npm 7 or later)`);
   }
-  const out = new Map<string, LockedPackage>();
+  const out = new PackageSet();
   for (const [key, raw] of Object.entries(packages as Record<string, unknown>)) {
     if (key === '' || typeof raw !== 'object' || raw === null) continue; // the root project
     const e = raw as Record<string, unknown>;
@@ -64,14 +63,35 @@ export function parsePackageLock(text: string, file: string): LockedPackage[] {
     if (!name || !NAME.test(name) || !version) continue;
     const integrity = str(e.integrity);
     const resolved = str(e.resolved);
-    const p: LockedPackage = { name, version, dev: e.dev === true || e.devOptional === true, optional: e.optional === true, ...(integrity ? { integrity } : {}), ...(resolved ? { resolved } : {}) };
-    const id = `${name}@${version}`;
-    const seen = out.get(id);
     // The same release at two places: it is a production dependency if either place is.
-    if (seen) seen.dev = seen.dev && p.dev;
-    else out.set(id, p);
+    out.add({ name, version, dev: e.dev === true || e.devOptional === true, optional: e.optional === true, ...(integrity ? { integrity } : {}), ...(resolved ? { resolved } : {}) });
   }
-  return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.list();
+}
+
+/** The project's package.json next to a yarn.lock, which says what is a production dependency (undefined if none). */
+function siblingManifest(file: string): unknown {
+  const path = join(dirname(file), 'package.json');
+  try {
+    if (statSync(path).size > MAX_MANIFEST_BYTES) return undefined;
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses a lockfile's text by its file name. */
+export function parseLockfile(text: string, file: string, manifest?: unknown): LockedPackage[] {
+  switch (basename(file)) {
+    case 'pnpm-lock.yaml':
+      return parsePnpmLock(text, file);
+    case 'yarn.lock':
+      return parseYarnLock(text, file, manifest);
+    case 'bun.lock':
+      return parseBunLock(text, file);
+    default:
+      return parsePackageLock(text, file);
+  }
 }
 
 export function readLockfile(file: string): LockedPackage[] {
@@ -82,5 +102,5 @@ export function readLockfile(file: string): LockedPackage[] {
     throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (size > MAX_LOCKFILE_BYTES) throw new UserError(`lockfile ${file} is larger than ${MAX_LOCKFILE_BYTES / 1024 / 1024} MB; refusing to read it`);
-  return parsePackageLock(readFileSync(file, 'utf8'), file);
+  return parseLockfile(readFileSync(file, 'utf8'), file, basename(file) === 'yarn.lock' ? siblingManifest(file) : undefined);
 }

@@ -1,5 +1,6 @@
 // The progress line of a long run: a bar, counts, an ETA and what is being audited. Redrawn in place on a
 // terminal; nothing at all when stderr is not one (logs stay clean).
+import { moreList } from '../report/list.js';
 
 export interface ProgressSink {
   start(label: string): void;
@@ -21,7 +22,7 @@ export function formatDuration(ms: number): string {
 /** The line for a moment of the run; pure, so the format is tested without a terminal. */
 export function progressLine(s: { total?: number; cached: number; audited: number; failed: number; running: string[]; elapsedMs: number; auditMs: number }): string {
   const done = s.cached + s.audited + s.failed;
-  const running = s.running.length ? ` · ${s.running.slice(0, 3).join(', ')}${s.running.length > 3 ? ` (+${s.running.length - 3} more)` : ''}` : '';
+  const running = s.running.length ? ` · ${moreList(s.running, 3)}` : '';
   if (s.total === undefined) {
     // Bisect: how many audits it will take is not known in advance, so there is no bar and no ETA.
     return [`${done} audited`, s.cached ? `${s.cached} cached` : '', s.failed ? `${s.failed} failed` : '', formatDuration(s.elapsedMs)].filter(Boolean).join(' · ') + running;

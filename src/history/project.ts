@@ -1,13 +1,20 @@
 // `telltale audit <dir>` on a project with a lockfile: every resolved package audited on its own, through the
 // result cache and the local pool (as history), and a per-package table worst first. A package that cannot be
-// audited is listed with its reason. Exit 1 when a package has a finding at or above --fail-on, 2 when none could be
-// audited.
+// audited is listed with its reason. The policy file, --baseline and --allow-incomplete apply to each package
+// exactly as to `telltale audit <package>` (src/report/policy.ts): the gate fails when a package's gate fails.
+// Exit 2 when none could be audited.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import semver from 'semver';
 import { readLockfile, type LockedPackage } from '../acquire/lockfile.js';
 import { UserError } from '../model/errors.js';
 import { AUDIT_OPTIONS, parseCommandArgs } from '../model/cli-args.js';
-import { atLeast, severityRank, type Finding, type Severity } from '../model/finding.js';
+import { severityRank, type Finding, type Severity } from '../model/finding.js';
+import { applyPolicy, gateFailed, loadBaseline, loadPolicy, type Baseline, type Policy } from '../report/policy.js';
+import { moreLine, moreList } from '../report/list.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AuditJob } from '../jobs/audit-job.js';
+import { jobForSpec } from '../jobs/job-for-spec.js';
 import { LocalPool } from '../jobs/pool.js';
 import type { AuditResult } from '../jobs/service.js';
 import { common, defaultWorkers, service, type CommandIo } from './command.js';
@@ -18,16 +25,46 @@ export interface ProjectRow {
   version: string;
   dev: boolean;
   status: 'audited' | 'cached' | 'failed' | 'skipped';
+  /** The most severe finding that counts for the gate (not accepted, or accepted with an expired date). */
   worst?: Severity;
+  /** Findings shown (info only with --verbose), most severe first. */
   findings: Finding[];
+  /** Every finding, info included, as a package's JSON report has them (a later --baseline needs them all). */
+  all: Finding[];
+  /** This package fails the gate (as `telltale audit` of it would). */
+  failed: boolean;
   reason?: string;
 }
 
-function rowOf(p: LockedPackage, r: AuditResult, verbose: boolean): ProjectRow {
+export interface ProjectPolicy {
+  file?: string;
+  accepted: number;
+  expired: { package: string; fingerprint: string; reason: string; expires: string }[];
+  /** Acceptances that matched a finding in no package. */
+  unused: string[];
+  baseline?: { file: string; known: number; new: number };
+}
+
+interface Gate {
+  failOn: Severity;
+  allowIncomplete: boolean;
+  verbose: boolean;
+  policy?: Policy;
+  baseline?: Baseline;
+}
+
+function counts(f: Finding): boolean {
+  return !f.accepted || f.accepted.expired === true;
+}
+
+export function rowOf(p: LockedPackage, r: AuditResult, gate: Gate): ProjectRow {
   const base = { name: p.name, version: p.version, dev: p.dev };
-  if (r.status === 'failed') return { ...base, status: 'failed', findings: [], reason: r.error };
-  const findings = significantFindings(r, verbose).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-  return { ...base, status: r.status, findings, ...(findings[0] ? { worst: findings[0].severity } : {}), ...(r.incomplete?.length ? { reason: `cut short: ${r.incomplete.join('; ')}` } : {}) };
+  if (r.status === 'failed') return { ...base, status: 'failed', findings: [], all: [], failed: false, reason: r.error };
+  if (gate.policy || gate.baseline) applyPolicy(r.report, gate.policy, gate.baseline ? { file: gate.baseline.file, fingerprints: new Map(gate.baseline.byPackage?.get(p.name)) } : undefined);
+  const findings = significantFindings(r, gate.verbose).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const worst = findings.find(counts)?.severity;
+  const failed = gateFailed(r.report, gate.failOn, gate.allowIncomplete);
+  return { ...base, status: r.status, findings, all: r.report.findings, failed, ...(worst ? { worst } : {}), ...(r.incomplete?.length ? { reason: `cut short: ${r.incomplete.join('; ')}` } : {}) };
 }
 
 /** Worst first: by worst severity, then finding count, then name; failed and skipped packages last. */
@@ -36,67 +73,138 @@ export function sortRows(rows: ProjectRow[]): ProjectRow[] {
   return [...rows].sort((a, b) => rank(a) - rank(b) || b.findings.length - a.findings.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The policy's and the baseline's effect over every package. */
+export function projectPolicy(results: AuditResult[], gate: Gate): ProjectPolicy | undefined {
+  if (!gate.policy && !gate.baseline) return undefined;
+  const out: ProjectPolicy = { ...(gate.policy ? { file: gate.policy.file } : {}), accepted: 0, expired: [], unused: [] };
+  const used = new Set<string>();
+  let known = 0;
+  let fresh = 0;
+  for (const r of results) {
+    if (r.status === 'failed' || !r.report.policy) continue;
+    const p = r.report.policy;
+    out.accepted += p.accepted;
+    const label = `${r.report.target.name ?? r.job.spec}@${r.report.target.version ?? ''}`;
+    for (const e of p.expired) out.expired.push({ package: label, fingerprint: e.fingerprint, reason: e.reason, expires: e.expires });
+    for (const f of r.report.findings) if (f.accepted) used.add(f.fingerprint).add(f.fingerprint.replace(/:\d+$/, ''));
+    known += p.baseline?.known ?? 0;
+    fresh += p.baseline?.new ?? 0;
+  }
+  out.unused = (gate.policy?.accept ?? []).map((a) => a.fingerprint).filter((fp) => !used.has(fp));
+  if (gate.baseline) out.baseline = { file: gate.baseline.file, known, new: fresh };
+  return out;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export function renderProjectText(lockfile: string, rows: ProjectRow[], failOn: Severity, failed: boolean): string {
+export function renderProjectText(lockfile: string, rows: ProjectRow[], failOn: Severity, failed: boolean, policy?: ProjectPolicy): string {
   const head = ['package', 'version', 'worst', 'findings', 'status'];
-  const body = rows.map((r) => [r.name, r.version, r.worst ?? '-', String(r.findings.length), r.status + (r.reason ? ` (${r.reason.split('\n')[0]!.slice(0, 120)})` : '')]);
+  const body = rows.map((r) => {
+    const accepted = r.findings.filter((f) => f.accepted && !f.accepted.expired).length;
+    return [r.name, r.version, r.worst ?? '-', String(r.findings.length) + (accepted ? ` (${accepted} accepted)` : ''), r.status + (r.reason ? ` (${r.reason.split('\n')[0]!.slice(0, 120)})` : '')];
+  });
   let out = `telltale: ${rows.length} package${rows.length === 1 ? '' : 's'} from ${lockfile}\n\n` + table([head, ...body]);
-  const worst = rows.flatMap((r) => r.findings.map((f) => ({ r, f }))).sort((a, b) => severityRank(a.f.severity) - severityRank(b.f.severity));
+  const worst = rows.flatMap((r) => r.findings.filter(counts).map((f) => ({ r, f }))).sort((a, b) => severityRank(a.f.severity) - severityRank(b.f.severity));
   if (worst.length) {
     out += '\nworst findings:\n';
-    for (const { r, f } of worst.slice(0, 10)) out += `  [${f.severity}] ${r.name}@${r.version}: ${f.title} (${f.ruleId})\n`;
-    if (worst.length > 10) out += `  +${worst.length - 10} more\n`;
+    for (const { r, f } of worst.slice(0, 10)) out += `  [${f.severity}] ${r.name}@${r.version}: ${f.title} (${f.ruleId})${f.accepted?.expired ? ` — acceptance EXPIRED on ${f.accepted.expires}` : ''}\n`;
+    const more = moreLine(worst.length, Math.min(10, worst.length), '--format json lists them all');
+    if (more) out += `  ${more}\n`;
   } else out += '\nno findings\n';
-  out += failed ? `\ngate: failed (a package has a finding at or above ${failOn})\n` : `\ngate: passed (--fail-on ${failOn})\n`;
+  if (policy) {
+    out += `\npolicy${policy.file ? ` (${policy.file})` : ''}:\n`;
+    if (policy.baseline) out += `  baseline ${policy.baseline.file}: ${policy.baseline.known} finding${policy.baseline.known === 1 ? '' : 's'} already known, not shown; ${policy.baseline.new} new\n`;
+    if (policy.file) out += `  ${policy.accepted} finding${policy.accepted === 1 ? '' : 's'} accepted\n`;
+    for (const r of rows) for (const f of r.findings) if (f.accepted && !f.accepted.expired) out += `    ${r.name}@${r.version}: [${f.severity}] ${f.title} (${f.ruleId}) — accepted until ${f.accepted.expires}: ${f.accepted.reason}\n`;
+    for (const e of policy.expired) out += `  acceptance EXPIRED on ${e.expires}: ${e.package} ${e.fingerprint} (${e.reason}); it fails the gate until reviewed again\n`;
+    if (policy.unused.length) out += `  acceptances that matched nothing (${policy.unused.length}): ${moreList(policy.unused, 5)}\n`;
+  }
+  out += failed ? `\ngate: failed (a package has a finding at or above ${failOn} that is not accepted, or an expired acceptance)\n` : `\ngate: passed (--fail-on ${failOn})\n`;
   return out;
+}
+
+/** Only an exact release from a registry is fetched: git, tarball and local dependencies are listed, not audited. */
+function notFromRegistry(p: LockedPackage): string | undefined {
+  if (p.resolved && !/^https?:\/\//.test(p.resolved)) return `not from a registry (${p.resolved.slice(0, 80)})`;
+  if (semver.valid(p.version) !== p.version) return `not a registry version (${p.version.slice(0, 80)})`;
+  return undefined;
 }
 
 export async function projectCommand(lockfile: string, args: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs('audit', args, AUDIT_OPTIONS);
   const o = await common(values);
   if (o.format !== 'text' && o.format !== 'json') throw new UserError('a project audit has text and json formats');
+  // The project is the user's own; its dependencies are the audited targets: a policy file among them
+  // (node_modules) is never read, and one inside a package is never looked for.
+  const cwd = process.cwd();
+  const deps = join(dirname(lockfile), 'node_modules');
+  const policy = loadPolicy({ config: values.config, cwd, localTargets: existsSync(deps) ? [deps] : [], warn: (l) => io.stderr(`telltale: ${l}\n`) });
+  const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
+  if (baseline && !baseline.byPackage) throw new UserError(`--baseline ${values.baseline} is a package report; a project audit takes an earlier project report (telltale audit <dir> --format json)`);
   const all = readLockfile(lockfile);
   const packages = values.prod ? all.filter((p) => !p.dev) : all;
   if (packages.length === 0) throw new UserError(`nothing to audit: ${lockfile} lists no ${values.prod ? 'production ' : ''}packages`);
   const workers = values.workers !== undefined ? Math.max(1, Math.min(64, Number(values.workers) || 1)) : defaultWorkers();
   const svc = await service(o, async () => new LocalPool({ workers, settings: { cacheDir: o.cacheDir, offline: o.offline } }));
   const jobFor = (p: LockedPackage): AuditJob => ({ spec: `${p.name}@${p.version}`, platform: o.platform, ...(p.integrity ? { integrity: p.integrity } : {}), ...(o.maxFileMb !== undefined ? { maxFileMb: o.maxFileMb } : {}) });
+  const gate: Gate = { failOn: o.failOn, allowIncomplete: values['allow-incomplete'], verbose: o.verbose, ...(policy ? { policy } : {}), ...(baseline ? { baseline } : {}) };
+  const results: AuditResult[] = [];
   let rows: ProjectRow[];
   try {
     rows = await Promise.all(
       packages.map(async (p): Promise<ProjectRow> => {
-        // Only registry packages are fetched: a git or file dependency is listed, not audited.
-        if (p.resolved && !/^https?:\/\//.test(p.resolved)) return { name: p.name, version: p.version, dev: p.dev, status: 'skipped', findings: [], reason: `not from a registry (${p.resolved.slice(0, 80)})` };
-        return rowOf(p, await svc.audit(jobFor(p)), o.verbose);
+        const skip = notFromRegistry(p);
+        if (skip) return { name: p.name, version: p.version, dev: p.dev, status: 'skipped', findings: [], all: [], failed: false, reason: skip };
+        let job: AuditJob;
+        try {
+          // Without the lockfile's integrity (Yarn 2+), the registry's is looked up so the result cache applies.
+          job = p.integrity ? jobFor(p) : { ...jobFor(p), ...(await jobForSpec(`${p.name}@${p.version}`, { platform: o.platform, cacheDir: o.cacheDir, offline: o.offline })) };
+        } catch (e) {
+          return { name: p.name, version: p.version, dev: p.dev, status: 'failed', findings: [], all: [], failed: false, reason: (e as Error).message.split('\n')[0]! };
+        }
+        const r = await svc.audit(job);
+        results.push(r);
+        return rowOf(p, r, gate);
       }),
     );
   } finally {
     await svc.close();
   }
   rows = sortRows(rows);
+  const summary = projectPolicy(results, gate);
   const audited = rows.filter((r) => r.status === 'audited' || r.status === 'cached');
   if (audited.length === 0) {
-    io.stdout(renderProjectText(lockfile, rows, o.failOn, false));
+    io.stdout(renderProjectText(lockfile, rows, o.failOn, false, summary));
     throw new UserError(`nothing could be audited from ${lockfile}`);
   }
-  const failed = rows.some((r) => r.worst !== undefined && atLeast(r.worst, o.failOn));
+  const failed = rows.some((r) => r.failed);
   if (o.format === 'json') {
     io.stdout(
       JSON.stringify(
         {
           tool: { name: 'telltale', version: TOOL_VERSION },
           lockfile,
-          gate: { failOn: o.failOn, failed },
-          packages: rows.map((r) => ({ name: r.name, version: r.version, dev: r.dev, status: r.status, worst: r.worst ?? null, findingCount: r.findings.length, ...(r.reason ? { reason: r.reason } : {}), findings: r.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, title: f.title, fingerprint: f.fingerprint })) })),
+          gate: { failOn: o.failOn, failed, ...(gate.allowIncomplete ? { allowIncomplete: true } : {}) },
+          ...(summary ? { policy: summary } : {}),
+          packages: rows.map((r) => ({
+            name: r.name,
+            version: r.version,
+            dev: r.dev,
+            status: r.status,
+            worst: r.worst ?? null,
+            failed: r.failed,
+            findingCount: r.findings.length,
+            ...(r.reason ? { reason: r.reason } : {}),
+            findings: r.all.map((f) => ({ ruleId: f.ruleId, severity: f.severity, title: f.title, fingerprint: f.fingerprint, ...(f.accepted ? { accepted: f.accepted } : {}) })),
+          })),
         },
         null,
         2,
       ) + '\n',
     );
-  } else io.stdout(renderProjectText(lockfile, rows, o.failOn, failed));
+  } else io.stdout(renderProjectText(lockfile, rows, o.failOn, failed, summary));
   return failed ? 1 : 0;
 }

@@ -146,8 +146,28 @@ export function loadPolicy(opts: { config?: string; cwd: string; localTargets: s
   return parsePolicy(readFileSync(file, 'utf8'), file);
 }
 
-/** The fingerprints of an earlier JSON report (`telltale audit --format json`), with how often each occurs. */
-export function loadBaseline(path: string, cwd: string): { file: string; fingerprints: Map<string, number> } {
+/** Fingerprint → how often it occurs. */
+export type FingerprintCounts = Map<string, number>;
+
+export interface Baseline {
+  file: string;
+  /** A package report's fingerprints. */
+  fingerprints: FingerprintCounts;
+  /** A project report's (`telltale audit <dir> --format json`): per package name, as versions change. */
+  byPackage?: Map<string, FingerprintCounts>;
+}
+
+function countFingerprints(findings: unknown[]): FingerprintCounts {
+  const fingerprints: FingerprintCounts = new Map();
+  for (const f of findings) {
+    const fp = isObject(f) && typeof f.fingerprint === 'string' ? f.fingerprint.replace(/:\d+$/, '') : undefined;
+    if (fp) fingerprints.set(fp, (fingerprints.get(fp) ?? 0) + 1);
+  }
+  return fingerprints;
+}
+
+/** The fingerprints of an earlier JSON report (`telltale audit --format json`, of a package or of a project). */
+export function loadBaseline(path: string, cwd: string): Baseline {
   const file = resolve(cwd, path);
   let text: string;
   try {
@@ -157,19 +177,26 @@ export function loadBaseline(path: string, cwd: string): { file: string; fingerp
     if (e instanceof UserError) throw e;
     throw new UserError(`--baseline ${path}: cannot read it`);
   }
-  let findings: unknown;
+  let data: unknown;
   try {
-    findings = (JSON.parse(text) as { findings?: unknown }).findings;
+    data = JSON.parse(text);
   } catch {
     throw new UserError(`--baseline ${path}: not JSON (give a report made with --format json)`);
   }
-  if (!Array.isArray(findings)) throw new UserError(`--baseline ${path}: not a telltale JSON report (no findings list)`);
-  const fingerprints = new Map<string, number>();
-  for (const f of findings) {
-    const fp = isObject(f) && typeof f.fingerprint === 'string' ? f.fingerprint.replace(/:\d+$/, '') : undefined;
-    if (fp) fingerprints.set(fp, (fingerprints.get(fp) ?? 0) + 1);
+  const packages = isObject(data) ? data.packages : undefined;
+  if (Array.isArray(packages)) {
+    const byPackage = new Map<string, FingerprintCounts>();
+    for (const p of packages) {
+      if (!isObject(p) || typeof p.name !== 'string' || !Array.isArray(p.findings)) continue;
+      const counts = byPackage.get(p.name) ?? new Map<string, number>();
+      for (const [fp, n] of countFingerprints(p.findings)) counts.set(fp, (counts.get(fp) ?? 0) + n);
+      byPackage.set(p.name, counts);
+    }
+    return { file, fingerprints: new Map(), byPackage };
   }
-  return { file, fingerprints };
+  const findings = isObject(data) ? data.findings : undefined;
+  if (!Array.isArray(findings)) throw new UserError(`--baseline ${path}: not a telltale JSON report (no findings list)`);
+  return { file, fingerprints: countFingerprints(findings) };
 }
 
 export function hostAllowed(host: string, allowed: readonly string[]): boolean {
@@ -186,7 +213,7 @@ export function today(now: Date = new Date()): string {
  * Applies a policy and a baseline to a report, in place: severity overrides, then the baseline (findings already
  * in it are dropped and counted), then acceptances (marked on the finding). Returns the report.
  */
-export function applyPolicy(report: Report, policy: Policy | undefined, baseline: { file: string; fingerprints: Map<string, number> } | undefined, now: Date = new Date()): Report {
+export function applyPolicy(report: Report, policy: Policy | undefined, baseline: Pick<Baseline, 'file' | 'fingerprints'> | undefined, now: Date = new Date()): Report {
   if (!policy && !baseline) return report;
   const summary: PolicyReport = { accepted: 0, expired: [], overridden: [], unused: [] };
   if (policy) summary.file = policy.file;
@@ -248,4 +275,13 @@ export function applyPolicy(report: Report, policy: Policy | undefined, baseline
  */
 export function gateFailures(report: Report, failOn: Severity): Finding[] {
   return report.findings.filter((f) => (f.accepted ? f.accepted.expired === true : atLeast(f.severity, failOn)));
+}
+
+/**
+ * The gate of one audited package, the same for `telltale audit <package>` and for each package of a project:
+ * failed when gateFailures has a finding, except that with --allow-incomplete an analysis that could not finish
+ * (incomplete-analysis) does not by itself fail it.
+ */
+export function gateFailed(report: Report, failOn: Severity, allowIncomplete: boolean): boolean {
+  return gateFailures(report, failOn).some((f) => !(allowIncomplete && f.ruleId === 'incomplete-analysis'));
 }

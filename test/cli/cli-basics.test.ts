@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closest } from '../../src/model/cli-args.js';
+import { AUDIT_OPTIONS, closest } from '../../src/model/cli-args.js';
 import { emptyInventory, type Report } from '../../src/model/report.js';
 import { moreLine, moreList } from '../../src/report/list.js';
 import { renderText } from '../../src/report/reporters/text.js';
@@ -94,6 +94,11 @@ describe('telltale <command> --help prints that command\'s usage', () => {
       assert.equal(r.stderr, '');
     });
   }
+
+  it('audit --help names every option audit takes', async () => {
+    const r = await cli('audit', '--help');
+    for (const o of Object.keys(AUDIT_OPTIONS)) assert.match(r.stdout, new RegExp(`^  --${o}\\b`, 'm'), `--${o} is not in audit --help`);
+  });
 });
 
 describe('"+N more" is said the same way everywhere', () => {
@@ -120,5 +125,19 @@ describe('"+N more" is said the same way everywhere', () => {
     assert.match(text, /^Findings: no findings$/m);
     const all = renderText(report, { color: false, verbose: true });
     assert.doesNotMatch(all, /more/);
+  });
+  it('a finding seen at many places says +N more, and the egress map is printed once', () => {
+    const at = (line: number) => ({ file: 'a.js', offset: line, line, column: 1 });
+    const report: Report = {
+      tool: { name: 'telltale', version: '0' },
+      target: { spec: 'x', kind: 'folder' },
+      findings: [{ id: 'h@1', ruleId: 'hidden-data', category: 'hidden-data', severity: 'low', policy: { row: 'hidden-text', reason: 'r' }, fingerprint: 'f'.repeat(32), title: 'Hidden text', message: 'm', location: at(1), related: [], decoded: [], excerpt: '', alsoAt: [2, 3, 4, 5, 6, 7, 8].map(at) }],
+      inventory: emptyInventory(),
+      egress: [],
+      stats: { files: 1, bytes: 1, ms: 1, limits: [] },
+    };
+    const text = renderText(report, { color: false });
+    assert.match(text, /^ {2}also at a\.js:2:1, a\.js:3:1, a\.js:4:1, a\.js:5:1, a\.js:6:1, … \(\+2 more\) \(the same code\)$/m);
+    assert.equal(text.match(/Egress map/g)?.length, 1);
   });
 });

@@ -27,15 +27,15 @@ export async function scratchDirs(root: string): Promise<Scratch> {
   return s;
 }
 
-/** `extraEnv` adds variables (e.g. `npm_config_registry` for a registry on loopback). */
-export function runCli(args: string[], env: { home: string; cache: string; tmp: string }, timeoutMs = 60_000, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+/** `extraEnv` adds variables (e.g. `npm_config_registry` for a registry on loopback); `cwd` defaults to the scratch home. */
+export function runCli(args: string[], env: { home: string; cache: string; tmp: string }, timeoutMs = 60_000, extraEnv: Record<string, string> = {}, cwd: string = env.home): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
       {
-        cwd: env.home,
+        cwd,
         env: { PATH: process.env.PATH ?? '', HOME: env.home, TELLTALE_CACHE: env.cache, TMPDIR: env.tmp, NO_COLOR: '1', ...extraEnv },
         maxBuffer: 256 * 1024 * 1024,
         timeout: timeoutMs,

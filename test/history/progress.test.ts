@@ -11,7 +11,7 @@ it('a history run: bar, counts, ETA from real audits only, and the releases in p
 
 it('no ETA before the first audit finishes; bisect has no total', () => {
   assert.equal(progressLine({ total: 3, cached: 0, audited: 0, failed: 0, running: [], elapsedMs: 1000, auditMs: 0 }), '░░░░░░░░░░░░░░░░░░░░░░░░ 0/3 · 1s');
-  assert.equal(progressLine({ cached: 1, audited: 2, failed: 1, running: ['a', 'b', 'c', 'd'], elapsedMs: 3_700_000, auditMs: 1 }), '4 audited · 1 cached · 1 failed · 1h01m · a, b, c (+1 more)');
+  assert.equal(progressLine({ cached: 1, audited: 2, failed: 1, running: ['a', 'b', 'c', 'd'], elapsedMs: 3_700_000, auditMs: 1 }), '4 audited · 1 cached · 1 failed · 1h01m · a, b, c, … (+1 more)');
 });
 
 it('durations', () => {

@@ -15,7 +15,8 @@ import { buildSarif, FLOW_ORDER, SARIF_LIMITS } from '../../src/report/reporters
 import { tempRoot } from '../acquire/tar-fixtures.js';
 import { runCli, scratchDirs, type Scratch } from '../cli/run-cli.js';
 import { xorBase64 } from '../helpers/analyze.js';
-import { sarifErrors, sarifSchemaSource } from '../helpers/sarif-schema.js';
+import { inFlowOrder, sarifSteps, textFindings } from '../helpers/chain.js';
+import { ERRATA01_STRUCTURE, errata01FromRtm5, sarifErrors, sarifSchemaSource, structureDigest } from '../helpers/sarif-schema.js';
 
 const HIDDEN = 'edge.sample.cn,node.example.ru';
 // A covert channel written for this test: a hidden list, the zone and a configured host, a look-alike choice, a request.
@@ -41,6 +42,7 @@ let s: Scratch;
 let pkg: string;
 let report: Report;
 let sarif: any;
+let text: string;
 
 before(async () => {
   root = await tempRoot('sarif');
@@ -49,9 +51,11 @@ before(async () => {
   await mkdir(join(pkg, 'lib dir'), { recursive: true });
   await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'widget', version: '1.0.0' }));
   await writeFile(join(pkg, 'lib dir', 'index.js'), COVERT);
-  const [j, x] = await Promise.all([runCli(['audit', pkg, '--format', 'json', '--quiet'], s), runCli(['audit', pkg, '--format', 'sarif', '--quiet'], s)]);
+  const [j, x, t] = await Promise.all([runCli(['audit', pkg, '--format', 'json', '--quiet'], s), runCli(['audit', pkg, '--format', 'sarif', '--quiet'], s), runCli(['audit', pkg, '--quiet'], s)]);
   assert.equal(j.code, 1, j.stderr);
   assert.equal(x.code, 1, x.stderr);
+  assert.equal(t.code, 1, t.stderr);
+  text = t.stdout;
   report = JSON.parse(j.stdout) as Report;
   sarif = JSON.parse(x.stdout);
 });
@@ -60,7 +64,7 @@ after(async () => {
 });
 
 describe('audit --format sarif', () => {
-  it(`validates against the SARIF 2.1.0 schema (${sarifSchemaSource().official ? 'OASIS file' : 'the schema @microsoft/jest-sarif ships'})`, () => {
+  it(`validates against the SARIF 2.1.0 schema (${sarifSchemaSource().label})`, () => {
     assert.deepEqual(sarifErrors(sarif), []);
     assert.equal(sarif.version, '2.1.0');
     assert.equal(sarif.runs.length, 1);
@@ -107,6 +111,20 @@ describe('audit --format sarif', () => {
     assert.deepEqual(rank, [...rank].sort((a, b) => a - b), roles.join(' → '));
     for (const must of ['source', 'condition', 'choice', 'sink']) assert.ok(roles.includes(must), roles.join(' → '));
     assert.deepEqual(steps.map((st) => st.executionOrder), steps.map((_, i) => i + 1));
+  });
+
+  it('its codeFlow walks the steps the text report prints for the chain, in flow order', () => {
+    const shown = textFindings(text).filter((f) => f.ruleId === 'covert-channel-mechanism');
+    assert.equal(shown.length, 1, text);
+    const r = sarif.runs[0].results.find((x: any) => x.ruleId === 'covert-channel-mechanism');
+    const steps = sarifSteps(r);
+    assert.ok(steps.length >= 4, JSON.stringify(steps));
+    assert.equal(shown[0]!.steps.length, steps.length);
+    assert.deepEqual(steps, inFlowOrder(shown[0]!.steps));
+    assert.ok(steps.every((st) => st.file === 'lib dir/index.js'), JSON.stringify(steps));
+    // The chain parser itself: a text report whose chain lost a step no longer matches.
+    const cut = textFindings(text.replace(/^ {4}sink .*\n/m, '')).find((f) => f.ruleId === 'covert-channel-mechanism')!;
+    assert.notDeepEqual(inFlowOrder(cut.steps), steps);
   });
 
   it('locations are relative to the package root, percent-encoded', () => {
@@ -177,6 +195,17 @@ describe('SARIF edge cases', () => {
     assert.deepEqual(sarifErrors(log), []);
     assert.equal(log.runs[0].results[0].locations[0].logicalLocations[0].name, 'request:tz=Asia/Tehran:/v1/messages');
     assert.equal(log.runs[0].automationDetails.id, 'telltale/probe/x/');
+  });
+
+  it('the schema is OASIS 2.1.0 errata01 in everything but prose', () => {
+    assert.equal(structureDigest(errata01FromRtm5()), ERRATA01_STRUCTURE);
+    if (process.env.TELLTALE_SARIF_SCHEMA) assert.equal(structureDigest(sarifSchemaSource().schema), ERRATA01_STRUCTURE);
+  });
+
+  it('a region without a start line, character or byte offset is rejected, as errata01 says', () => {
+    const log: any = buildSarif({ tool: { name: 'telltale', version: '0.1.0' }, target: reportOf([]).target, findings: [finding()], command: 'audit' });
+    log.runs[0].results[0].locations[0].physicalLocation.region = { startColumn: 3 };
+    assert.ok(sarifErrors(log).some((e) => /anyOf/.test(e)), sarifErrors(log).join('\n'));
   });
 
   it('the schema check itself rejects a broken log', () => {

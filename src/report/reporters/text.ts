@@ -62,12 +62,6 @@ export function renderText(report: Report, opts: TextOptions): string {
     out.push('');
   }
 
-  if (report.egress) {
-    out.push(c('\x1b[1m', 'Egress map: where it connects, what it sends, how to turn it off'));
-    out.push(...renderEgressTable(report.egress));
-    out.push('');
-  }
-
   const inv = report.inventory;
   out.push(c('\x1b[1m', 'What this package can learn about you and where it can talk to'));
   const list = (title: string, items: InventoryItem[], max: number) => {
@@ -124,7 +118,7 @@ export function renderFinding(f: Finding, c: (code: string, s: string) => string
   const out: string[] = [];
   out.push(`${c(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())} ${c('\x1b[1m', printable(f.title))}  [${f.ruleId}]${f.accepted?.expired ? c('\x1b[1;31m', `  (acceptance expired ${f.accepted.expires})`) : ''}`);
   out.push(`  at ${loc(f.location)}`);
-  if (f.alsoAt?.length) out.push(`  also at ${f.alsoAt.slice(0, 5).map(loc).join(', ')}${f.alsoAt.length > 5 ? ` and ${f.alsoAt.length - 5} more` : ''} (the same code)`);
+  if (f.alsoAt?.length) out.push(`  also at ${moreList(f.alsoAt.map(loc), 5)} (the same code)`);
   out.push(`  ${printable(f.message)}`);
   out.push(c('\x1b[2m', `  ${f.severity} because: ${f.policy.reason} [${f.policy.row}]`));
   for (const d of f.decoded) out.push(`  decoded (${d.encoding}): ${printable(clip(d.text, 600))}`);
