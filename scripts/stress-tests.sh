@@ -63,6 +63,7 @@ for i in $(seq 1 "$runs"); do
     fail=$((fail + 1))
     # The names of the failing tests, from the runner's own summary.
     failed=$(grep -E '^\s*not ok ' "$log/run-$i.txt" | sed 's/^ *//' | tr '\n' ';')
+    [ -n "$failed" ] || failed="no test reported failing; last line: $(tail -n 1 "$log/run-$i.txt")"
     echo "run $i: FAIL exit ${code} (${secs} s, load ${load}): ${failed}" | tee -a "$log/summary.txt"
   fi
 done
