@@ -27,8 +27,15 @@ export async function scratchDirs(root: string): Promise<Scratch> {
   return s;
 }
 
+/**
+ * How long a CLI run may take before it is taken for hung and killed. A guard against hangs, not a speed test: on a
+ * machine shared by many busy processes one small audit took over 60 s of wall time (a few percent of a core), so
+ * the guard is far above any run's own CPU time.
+ */
+export const HANG_GUARD_MS = 10 * 60_000;
+
 /** `extraEnv` adds variables (e.g. `npm_config_registry` for a registry on loopback); `cwd` defaults to the scratch home. */
-export function runCli(args: string[], env: { home: string; cache: string; tmp: string }, timeoutMs = 60_000, extraEnv: Record<string, string> = {}, cwd: string = env.home): Promise<CliResult> {
+export function runCli(args: string[], env: { home: string; cache: string; tmp: string }, timeoutMs = HANG_GUARD_MS, extraEnv: Record<string, string> = {}, cwd: string = env.home): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
@@ -43,7 +50,8 @@ export function runCli(args: string[], env: { home: string; cache: string; tmp: 
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-        resolve({ code, stdout, stderr, ms: performance.now() - started });
+        const killed = err && (err as { killed?: boolean }).killed ? `\n[run-cli: killed after ${timeoutMs} ms as hung]` : '';
+        resolve({ code, stdout, stderr: stderr + killed, ms: performance.now() - started });
       },
     );
   });

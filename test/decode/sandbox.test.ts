@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createSandbox } from '../../src/decode/sandbox.js';
+import { createSandbox, type Sandbox } from '../../src/decode/sandbox.js';
+
+/**
+ * A sandbox whose wall-clock backstop is 120 s unless a test sets its own: every stop asserted here comes from the
+ * work budget or the memory limit, which count work, so a busy machine (where starting the worker alone took over
+ * 6 s of wall time) cannot turn a plain call into a time-limit stop. The backstop tests pass their own `ms`.
+ */
+function calmSandbox(): Sandbox {
+  const sandbox = createSandbox();
+  return { dispose: () => sandbox.dispose(), evalDecoder: (code, args, limits) => sandbox.evalDecoder(code, args, { ms: 120_000, ...limits }) };
+}
 
 describe('sandbox.evalDecoder', () => {
-  const sandbox = createSandbox();
+  const sandbox = calmSandbox();
   after(() => sandbox.dispose());
 
   const keyed = (text: string, key: number): string => Buffer.from(Buffer.from(text).map((b) => b ^ key)).toString('base64');
@@ -80,7 +90,7 @@ describe('sandbox.evalDecoder', () => {
 // Escape attempts a hostile decoder may make: each is contained (the host is unreachable), and the
 // call ends with a result or an error, never with host access.
 describe('sandbox escape attempts', () => {
-  const sandbox = createSandbox();
+  const sandbox = calmSandbox();
   after(() => sandbox.dispose());
   const ATTEMPTS: [string, string][] = [
     ['process', 'function () { return process.mainModule.require("child_process").execSync("id").toString(); }'],

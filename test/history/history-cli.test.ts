@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-import { CLI, runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
+import { CLI, HANG_GUARD_MS, runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
 import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js';
 import { CLEAN, HOSTNAME, REGION } from './fixtures.js';
 
@@ -44,7 +44,7 @@ after(async () => {
 });
 
 function cli(...args: string[]): Promise<CliResult> {
-  return runCli(args, s, 180_000, { npm_config_registry: registry.url });
+  return runCli(args, s, HANG_GUARD_MS, { npm_config_registry: registry.url });
 }
 
 const tarballRequests = () => registry.requests.filter((p) => p.endsWith('.tgz'));

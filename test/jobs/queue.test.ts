@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-import { CLI, runCli, scratchDirs, type Scratch } from '../cli/run-cli.js';
+import { CLI, HANG_GUARD_MS, runCli, scratchDirs, type Scratch } from '../cli/run-cli.js';
 import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js';
 import { CLEAN, HOSTNAME, REGION } from '../history/fixtures.js';
 
@@ -80,7 +80,7 @@ describe('queue mode (BullMQ on redis-server)', { skip: !HAVE_REDIS && 'redis-se
     w.proc.kill('SIGTERM');
     await w.exited;
   };
-  const history = (name: string, cache: string, ...more: string[]) => runCli(['history', name, '--format', 'json', '--cache', join(root, cache), ...more], s, 180_000, { npm_config_registry: registry.url });
+  const history = (name: string, cache: string, ...more: string[]) => runCli(['history', name, '--format', 'json', '--cache', join(root, cache), ...more], s, HANG_GUARD_MS, { npm_config_registry: registry.url });
 
   before(async () => {
     root = await tempRoot('queue');

@@ -3,10 +3,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeJs, analyzeJsWithSandbox } from '../../src/audit/analyze-file.js';
-import { createSandbox } from '../../src/decode/sandbox.js';
+import { createSandbox, type EvalDecoder } from '../../src/decode/sandbox.js';
 
 const sandbox = createSandbox();
 after(() => sandbox.dispose());
+/** The endless loop below is stopped by the work budget; a 120 s wall-clock backstop keeps a busy machine's slow worker start from stopping the plain decoder too. */
+const evalDecoder: EvalDecoder = (code, args, limits) => sandbox.evalDecoder(code, args, { ...limits, ms: 120_000 });
 
 const LIST = 'relay.example.cn,gw.example.ir,mirror.example.ru';
 const SHIFT = 7;
@@ -30,7 +32,7 @@ test('without the sandbox the list stays opaque', () => {
 });
 
 test('with the sandbox the extracted decoder recovers the list and the targeting is found', async () => {
-  const r = await analyzeJsWithSandbox('t.js', code, { maxAstDepth: 500 }, sandbox.evalDecoder);
+  const r = await analyzeJsWithSandbox('t.js', code, { maxAstDepth: 500 }, evalDecoder);
   const f = r.findings.find((x) => x.ruleId === 'region-targeting');
   assert.ok(f, JSON.stringify(r.findings.map((x) => x.ruleId)));
   // A hidden list singling out some hosts decides which endpoint the request goes to.
@@ -41,7 +43,7 @@ test('with the sandbox the extracted decoder recovers the list and the targeting
 
 test('a hostile decoder (endless loop) is stopped and the audit goes on', async () => {
   const hostile = code.replace('return o.split(",");', 'while (true) {}');
-  const r = await analyzeJsWithSandbox('t.js', hostile, { maxAstDepth: 500 }, sandbox.evalDecoder);
+  const r = await analyzeJsWithSandbox('t.js', hostile, { maxAstDepth: 500 }, evalDecoder);
   assert.ok(!r.findings.some((f) => f.ruleId === 'region-targeting'));
 });
 
@@ -53,7 +55,7 @@ for (const [name, escape] of [
 ] as const) {
   test(`a decoder reaching for ${name} is contained, reported, and the audit goes on`, async () => {
     const hostile = code.replace('return o.split(",");', `${escape}; return o.split(",");`);
-    const r = await analyzeJsWithSandbox('t.js', hostile, { maxAstDepth: 500 }, sandbox.evalDecoder);
+    const r = await analyzeJsWithSandbox('t.js', hostile, { maxAstDepth: 500 }, evalDecoder);
     assert.ok(r.limits.some((l) => l.startsWith('decoder unshift') && /ReferenceError|TypeError/.test(l)), JSON.stringify(r.limits));
     // The rest of the file is still analysed: the host read and the request are there.
     assert.ok(r.inventory.envVars.some((e) => e.value === 'TOOL_API_URL'), JSON.stringify(r.inventory.envVars));

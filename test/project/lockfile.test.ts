@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { nameFromKey, parsePackageLock } from '../../src/acquire/lockfile.js';
 import { UserError } from '../../src/model/errors.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-import { runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
+import { HANG_GUARD_MS, runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
 import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js';
 import { CLEAN, REGION } from '../history/fixtures.js';
 
@@ -60,7 +60,7 @@ describe('telltale audit <project>', () => {
     await registry?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
-  const cli = (...args: string[]): Promise<CliResult> => runCli(args, s, 180_000, { npm_config_registry: registry.url });
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, s, HANG_GUARD_MS, { npm_config_registry: registry.url });
   const tarballs = () => registry.requests.filter((p) => p.endsWith('.tgz')).length;
 
   interface Out {
