@@ -122,6 +122,7 @@ export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>): 
         unknown.set(e.host.toLowerCase(), [...new Set([...(unknown.get(e.host.toLowerCase()) ?? []), label])]);
       }
     }
+    for (const c of run.outsideConnections ?? []) note(egress, `tcp ${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port}`, label, 'connection that reached the mocks');
     for (const k of run.kernelSockets) note(egress, `${k.proto} ${k.remote}`, label, 'socket seen in /proc/net');
     for (const q of run.dnsQueries) {
       if (mappedHosts.has(q.name)) continue;
@@ -130,7 +131,7 @@ export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>): 
   }
   const out: Finding[] = [];
   for (const [target, e] of egress) {
-    out.push(...make('probe-egress-attempt', traits({ runIssue: 'egress-attempt' }), [`target=${target}`], { file: `network:${e.runs[0]}`, offset: 0, line: 1, column: 1 }, `Attempt to reach ${target} (${e.how}) in ${e.runs.length} run(s): ${e.runs.join('; ')}. The sandbox has no route off loopback, so nothing left the machine.`, { excerpt: target }));
+    out.push(...make('probe-egress-attempt', traits({ runIssue: 'egress-attempt' }), [`target=${target}`], { file: `network:${e.runs[0]}`, offset: 0, line: 1, column: 1 }, `Attempt to reach ${target} (${e.how}) in ${e.runs.length} run(s): ${e.runs.join('; ')}. The sandbox routes every address to loopback, so nothing left the machine.`, { excerpt: target }));
   }
   for (const [host, labels] of unknown) {
     out.push(...make('probe-unknown-host', traits({ runIssue: 'unknown-host' }), [`host=${host}`], { file: `dns:${host}`, offset: 0, line: 1, column: 1 }, `The tool tried to resolve ${host}, which is not one of the mocked API hosts (answered REFUSED) in ${labels.length} run(s): ${labels.join('; ')}.`, { excerpt: host }));

@@ -6,6 +6,7 @@ import { renderSarif } from '../report/reporters/sarif.js';
 import { describeCell, type Cell, type Difference, type VolatileSummary } from './analyze.js';
 import { codePointLabel, visible } from '../data/unicode.js';
 import { COVERT_KINDS, type ChangeKind } from './diff.js';
+import type { GuidedPersona } from './guided.js';
 import type { Dimension, Persona } from './persona.js';
 import type { SandboxMode } from './sandbox.js';
 
@@ -35,6 +36,8 @@ export interface ProbeReport {
   dimensions: Dimension[];
   baseline: string;
   personas: { label: string; persona: Persona }[];
+  /** What the static audit compared, and the personas added to satisfy it (`--static`). */
+  guided?: GuidedPersona[];
   runs: RunSummary[];
   differences: Difference[];
   /** What varied between identical runs (ids, clocks, jittering numbers, batch order), summarised once. */

@@ -16,8 +16,14 @@ export interface RunResult extends RunOutput {
 
 const NS_FLAGS = ['--net', '--pid', '--fork', '--mount-proc', '--mount', '--uts', '--ipc'];
 
-function unshareArgs(mode: SandboxMode): string[] {
-  return mode === 'root' ? [...NS_FLAGS, '--kill-child'] : ['--user', '--map-root-user', ...NS_FLAGS, '--kill-child'];
+/** A time namespace whose boot clock is this far ahead, so /proc/uptime reads like a machine up for days
+ *  rather than one booted for the run; used when the kernel supports time namespaces. */
+export const BOOTTIME_OFFSET_S = 3 * 86_400 + 7 * 3_600 + 1_234;
+let timeNamespace = false;
+
+function unshareArgs(mode: SandboxMode, time = timeNamespace): string[] {
+  const flags = [...NS_FLAGS, ...(time ? ['--time', '--boottime', String(BOOTTIME_OFFSET_S)] : []), '--kill-child'];
+  return mode === 'root' ? flags : ['--user', '--map-root-user', ...flags];
 }
 
 function exec(cmd: string, args: string[], timeoutMs: number): Promise<{ ok: boolean; stderr: string }> {
@@ -35,6 +41,7 @@ export async function detectSandbox(): Promise<{ mode: SandboxMode } | { reason:
     const why = probe.stderr.trim().split('\n')[0] || 'unshare failed';
     return { reason: `sandbox unavailable: cannot create namespaces (${why}); refusing to run the tool unsealed` };
   }
+  timeNamespace = (await exec('unshare', [...unshareArgs(mode, true), 'true'], 10_000)).ok;
   const ip = await exec('ip', ['-V'], 5_000);
   if (!ip.ok) return { reason: 'sandbox unavailable: `ip` (iproute2) not found; run .ci/probe-deps.sh' };
   if (mode === 'root') {

@@ -16,7 +16,8 @@ const skip = namespacesAvailable() ? false : 'skipped: `unshare --net true` fail
 async function probe(args: string[]): Promise<{ code: number; report: ProbeReport; stderr: string }> {
   let out = '';
   let err = '';
-  const code = await probeCommand([...args.slice(0, 1), '--format', 'json', '--timeout', '15', ...args.slice(1)], { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  // The time limit only stops tools that hang; these exit on their own, so it is generous for a busy machine.
+  const code = await probeCommand([...args.slice(0, 1), '--format', 'json', '--timeout', '90', ...args.slice(1)], { stdout: (s) => (out += s), stderr: (s) => (err += s) });
   assert.ok(out, `no report; stderr: ${err}`);
   return { code, report: JSON.parse(out) as ProbeReport, stderr: err };
 }
@@ -67,16 +68,71 @@ describe('telltale probe in a sealed sandbox', { skip }, () => {
     const egress = report.findings.filter((f) => f.ruleId === 'probe-egress-attempt');
     assert.deepEqual(
       egress.map((f) => f.excerpt),
-      ['192.0.2.1:443'],
+      ['tcp 192.0.2.1:443'],
     );
     const unknown = report.findings.filter((f) => f.ruleId === 'probe-unknown-host').map((f) => f.excerpt);
     assert.deepEqual(unknown, ['telemetry.example.org']);
     for (const run of report.runs) {
-      assert.match(run.stderrTail, /direct: ENETUNREACH/);
+      assert.match(run.stderrTail, /direct: connected/);
       assert.match(run.stderrTail, /lookup: (ENOTFOUND|EAI_AGAIN)/);
       assert.ok(run.dnsQueries.some((q) => q.startsWith('telemetry.example.org')));
       assert.ok(run.requests.some((q) => q.url === '/v1/chat/completions' && q.status === 200));
     }
+  });
+});
+
+describe('telltale probe with the default matrix', { skip }, () => {
+  it('catches six channels of one tool and explains its honest request', async () => {
+    const { code, report } = await probe([path.join(FIXTURES, 'channels-tool')]);
+    assert.equal(code, 1);
+    assertSealedAndClean(report);
+    assert.equal(report.personas.length, 13);
+    const honest = report.differences.filter((d) => d.path.startsWith('POST /v1/messages'));
+    assert.ok(honest.length > 0);
+    assert.deepEqual(honest.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind]), []);
+    const caught = report.differences
+      .filter((d) => d.path.startsWith('POST /v1/chat/completions') && d.verdict !== 'explained')
+      .map((d) => [d.path.replace(/^POST \/v1\/chat\/completions\(gpt-test\)#0/, ''), d.kind, d.verdict, d.follows.join()])
+      .sort();
+    assert.deepEqual(caught, [
+      ['.body.messages[0].content', 'invisible', 'covert-channel', 'lang'],
+      ['.body.metadata.note', 'format', 'covert-channel', 'tz'],
+      ['.body.top_k', 'digits', 'region-dependent', 'tz'],
+      ['.body{keys}', 'format', 'covert-channel', 'tz'],
+      ['.headers{order}', 'format', 'covert-channel', 'lang'],
+      ['{time}', 'timing', 'region-dependent', 'lang'],
+    ]);
+    const keys = report.differences.find((d) => d.path.endsWith('.body{keys}'))!;
+    assert.deepEqual(Object.keys(keys.cells).map((l) => l.split(',')[0]).sort(), ['tz=Asia/Shanghai', 'tz=Asia/Singapore', 'tz=Asia/Tehran']);
+    const timing = report.differences.find((d) => d.kind === 'timing')!;
+    assert.deepEqual(Object.entries(timing.cells).map(([l, c]) => [l, c.newText]), [['tz=UTC,lang=hi_IN.UTF-8,host=127.0.0.1', 'slower']]);
+  });
+
+  it('is not recognised by a tool that checks fourteen sandbox markers', async () => {
+    const { code, report } = await probe([path.join(FIXTURES, 'evasive-tool'), '--matrix', 'tz=UTC,Asia/Shanghai']);
+    for (const run of report.runs) assert.match(run.stderrTail, /checked 14 markers; found: none/, run.stderrTail);
+    assert.equal(code, 1);
+    assertSealedAndClean(report);
+    const covert = report.differences.filter((d) => d.verdict === 'covert-channel');
+    assert.deepEqual(covert.map((d) => [d.kind, d.follows]), [['invisible', ['tz']]]);
+  });
+});
+
+describe('telltale probe --static auto', { skip }, () => {
+  it('adds exactly the personas that satisfy the comparisons the static audit found, and catches what they trigger', async () => {
+    const { report, stderr } = await probe([path.join(FIXTURES, 'targeted-tool'), '--static', 'auto', '--matrix', 'tz=UTC,Asia/Shanghai']);
+    assert.match(stderr, /static audit of/);
+    assertSealedAndClean(report);
+    assert.deepEqual(report.guided!.map((g) => `${g.dim}=${g.value}`).sort(), ['lang=ko_KR.UTF-8', 'tz=Pacific/Auckland']);
+    assert.deepEqual(
+      report.personas.map((p) => p.label),
+      ['tz=UTC,lang=en_US.UTF-8', 'tz=Asia/Shanghai,lang=en_US.UTF-8', 'tz=Pacific/Auckland,lang=en_US.UTF-8', 'tz=UTC,lang=ko_KR.UTF-8'],
+    );
+    const covert = report.differences.filter((d) => d.verdict === 'covert-channel');
+    assert.deepEqual(covert.map((d) => [d.kind, Object.keys(d.cells)]).sort(), [
+      ['invisible', ['tz=Pacific/Auckland,lang=en_US.UTF-8']],
+      ['invisible', ['tz=UTC,lang=ko_KR.UTF-8']],
+    ]);
   });
 });
 
