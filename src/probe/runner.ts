@@ -13,7 +13,7 @@ import { parseDnsQuery, refusedAnswer, type DnsQuery } from './dns-stub.js';
 import { mockHandler, headerPairs, type CapturedRequest } from './mock-llm.js';
 import { fullName, homeFiles, projectHistory } from './home.js';
 import { isLoopback, outsideRemote } from './preload.js';
-import { emptyRunOutput, RESULT_MARKER, SANDBOX_PATHS, SANDBOX_UID, SYSTEM_CA_BUNDLE, type KernelSocket, type RunConfig, type RunOutput } from './types.js';
+import { emptyRunOutput, READY_MARKER, RESULT_MARKER, SANDBOX_PATHS, SANDBOX_UID, SYSTEM_CA_BUNDLE, type KernelSocket, type RunConfig, type RunOutput } from './types.js';
 
 const MAX_OUTPUT = 256 * 1024;
 const MAX_REQUESTS = 2000;
@@ -397,9 +397,27 @@ function killAllButInit(): void {
   }
 }
 
+/** Tells the host this namespace exists and waits until it says it holds it (a line, or stdin closed). */
+function handshake(): Promise<void> {
+  process.stdout.write(READY_MARKER + '\n');
+  return new Promise((resolve) => {
+    const done = () => {
+      process.stdin.off('data', onData);
+      process.stdin.destroy();
+      resolve();
+    };
+    const onData = (c: Buffer) => {
+      if (c.includes(10)) done();
+    };
+    process.stdin.on('data', onData);
+    process.stdin.once('end', done);
+    process.stdin.once('error', done);
+  });
+}
+
 const configPath = process.argv[2];
 if (configPath && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(configPath).then(
+  handshake().then(() => main(configPath)).then(
     (out) => process.stdout.write(RESULT_MARKER + JSON.stringify(out) + '\n'),
     (e: unknown) => {
       process.stdout.write(RESULT_MARKER + JSON.stringify({ setupError: e instanceof Error ? e.message : String(e) }) + '\n');

@@ -106,3 +106,6 @@ export function emptyRunOutput(pidNamespace: string, durationMs = 0): RunOutput 
 }
 
 export const RESULT_MARKER = 'TELLTALE-PROBE-RESULT ';
+/** The runner's first line: it then waits for one line on stdin, sent once the host holds a handle on the run's
+ *  pid namespace (see sandbox.ts). */
+export const READY_MARKER = 'TELLTALE-PROBE-READY';
