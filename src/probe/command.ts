@@ -143,7 +143,9 @@ Runs the tool in a sealed, loopback-only sandbox once per simulated user and dif
   --env K=V                extra environment for the tool (repeatable)
   --static auto|report.json  audit the tool statically (or read a telltale audit JSON report): tie
                            differences to its findings, and add a persona for every zone, offset,
-                           locale and API host its targeting comparisons name
+                           locale and API host its targeting comparisons name; set the hosts and
+                           paths contacted against its egress map (confirmed, predicted but not
+                           seen, seen but not predicted)
   --concurrency N          runs in parallel
   --bin name               which bin of the package to run
 See docs/probe.md.

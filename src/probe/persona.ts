@@ -183,9 +183,10 @@ export function personaEnv(p: Persona, extra: Record<string, string>, keys: Reco
   return env;
 }
 
-/** Every name the tool may legitimately use, mapped to loopback; anything else meets the REFUSING DNS stub. */
-export function hostsFile(personas: Persona[], own: Persona): string {
-  const names = new Set(['localhost', ...WELL_KNOWN_API_HOSTS]);
+/** Every name the tool may legitimately use (and `extra`: the destinations a static audit predicted), mapped to
+ *  loopback; anything else meets the REFUSING DNS stub. */
+export function hostsFile(personas: Persona[], own: Persona, extra: string[] = []): string {
+  const names = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...extra]);
   for (const p of personas) {
     if (!/^[\d.]+$/.test(p.host)) names.add(p.host);
     const proxy = proxyOf(p);
@@ -196,8 +197,8 @@ export function hostsFile(personas: Persona[], own: Persona): string {
   return lines.join('\n') + '\n';
 }
 
-export function certificateNames(personas: Persona[]): string[] {
-  const names = new Set([...WELL_KNOWN_API_HOSTS]);
+export function certificateNames(personas: Persona[], extra: string[] = []): string[] {
+  const names = new Set([...WELL_KNOWN_API_HOSTS, ...extra]);
   for (const p of personas) names.add(p.host);
   return [...names];
 }

@@ -13,7 +13,8 @@ import { analyzeDifferences, type PersonaRuns } from './analyze.js';
 import { guidedPersonas, personasFromStatic } from './guided.js';
 import { createLocalCa } from './ca.js';
 import { flattenRequests, requestGaps } from './diff.js';
-import { differenceFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
+import { differenceFindings, linkFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
+import { contactsOf, linkEgress, predictedHostNames, type EgressLink } from './egress-link.js';
 import {
   buildMatrix,
   MAX_PERSONAS,
@@ -104,9 +105,11 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
   if (guided.length) log(`probe: the static audit compares ${guided.map((g) => `${g.dim}=${g.value}`).join(', ')}; ${personas.length - matrix.length} persona(s) added`);
   const dims = variedDimensions(personas);
   const labels = personas.map((p) => personaLabel(p, dims));
+  // The destinations the static audit predicted are answered by the mocks too, so their paths are recorded.
+  const predicted = opts.staticReport?.egress ? predictedHostNames(opts.staticReport.egress) : [];
   const tool = await prepareTool(opts.target, opts.bin);
   try {
-    const ca = await createLocalCa(certificateNames(personas));
+    const ca = await createLocalCa(certificateNames(personas, predicted));
     const ports = listeningPorts(personas);
     const toolMount = toolMountFor(tool.info.name);
     const binInSandbox = path.posix.join(toolMount, tool.bin.split(path.sep).join('/'));
@@ -128,7 +131,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       hostname: p.hostname,
       user: p.user,
       zone: p.tz,
-      hostsFile: hostsFile(personas, p),
+      hostsFile: hostsFile(personas, p, predicted),
       httpsPorts: ports.https,
       httpPorts: ports.http,
       proxyPorts: ports.proxy,
@@ -157,11 +160,18 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
     }));
     const { differences, volatile } = analyzeDifferences(groups, { from: started, to: Date.now() });
 
-    const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
+    const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...predicted, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
     const labelled: LabelledRun[] = results.map((r) => ({ label: labels[r.index]!, run: r.run }));
+    const egressLink: EgressLink | undefined = opts.staticReport?.egress
+      ? linkEgress(
+          opts.staticReport.egress,
+          contactsOf(usable.map((r) => ({ label: labels[r.index]!, persona: personas[r.index]!, requests: r.run.requests, dnsQueries: r.run.dnsQueries, outside: r.run.outsideConnections ?? [] }))),
+        )
+      : undefined;
     const findings: Finding[] = [
       ...differenceFindings(differences, labels[0]!, opts.staticReport),
-      ...networkFindings(labelled, mapped),
+      ...networkFindings(labelled, mapped, new Set(egressLink?.unpredicted.map((c) => c.host))),
+      ...(egressLink ? linkFindings(egressLink) : []),
       ...runProblemFindings(labelled),
     ];
     const runs = results.map((r) => summarize(labels[r.index]!, r.repeat, r.run));
@@ -174,6 +184,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       baseline: labels[0]!,
       personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),
       guided,
+      ...(egressLink ? { egressLink } : {}),
       runs,
       differences,
       volatile,

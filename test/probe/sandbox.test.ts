@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { execFileSync, spawn } from 'node:child_process';
 import { probeCommand } from '../../src/probe/command.js';
+import { pidsInNamespace } from '../../src/probe/sandbox.js';
 import { namespacesAvailable } from './namespaces.js';
 import type { ProbeReport } from '../../src/probe/report.js';
 
@@ -30,6 +32,31 @@ function assertSealedAndClean(report: ProbeReport): void {
     assert.deepEqual(run.leftoverPids, [], `${run.label}: leftover processes`);
   }
 }
+
+describe('the leftover-process check', { skip }, () => {
+  it('finds the processes of a pid namespace, and a held namespace keeps its number from the next one', async () => {
+    const own = fs.readlinkSync('/proc/self/ns/pid');
+    assert.ok((await pidsInNamespace(own)).includes(process.pid));
+    // Unheld, the kernel hands a freed namespace's number to the next namespace at once.
+    const nsOf = () => execFileSync('unshare', ['--pid', '--fork', '--mount-proc', 'readlink', '/proc/self/ns/pid'], { encoding: 'utf8' }).trim();
+    const child = spawn('unshare', ['--pid', '--fork', 'cat'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise((r) => child.on('exit', r));
+    const file = `/proc/${child.pid}/ns/pid_for_children`;
+    // Until unshare has made its namespace, the file names ours; a busy machine may take a while.
+    for (let i = 0; i < 200 && fs.readlinkSync(file) === own; i++) await new Promise((r) => setTimeout(r, 50));
+    const fd = fs.openSync(file, 'r');
+    try {
+      const held = fs.readlinkSync(file);
+      assert.notEqual(held, own);
+      child.stdin.end();
+      await exited;
+      assert.deepEqual(await pidsInNamespace(held), []);
+      for (let i = 0; i < 3; i++) assert.notEqual(nsOf(), held);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+});
 
 describe('telltale probe in a sealed sandbox', { skip }, () => {
   it('catches a zero-width mark that a tool adds to a header in Asian time zones', async () => {
@@ -90,6 +117,10 @@ describe('telltale probe with the default matrix', { skip }, () => {
     const honest = report.differences.filter((d) => d.path.startsWith('POST /v1/messages'));
     assert.ok(honest.length > 0);
     assert.deepEqual(honest.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind]), []);
+    // The honest twin of the channel request varies in the same places, only by renderings of the persona.
+    const twin = report.differences.filter((d) => d.path.startsWith('POST /v1/chat/completions(gpt-twin)'));
+    assert.deepEqual([...new Set(twin.map((d) => d.path.replace(/^.*#0/, '')))].sort(), ['.body.messages[0].content', '.body.metadata.note', '.headers.host', '.sni']);
+    assert.deepEqual(twin.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind]), []);
     const caught = report.differences
       .filter((d) => d.path.startsWith('POST /v1/chat/completions') && d.verdict !== 'explained')
       .map((d) => [d.path.replace(/^POST \/v1\/chat\/completions\(gpt-test\)#0/, ''), d.kind, d.verdict, d.follows.join()])
@@ -128,11 +159,44 @@ describe('telltale probe --static auto', { skip }, () => {
       report.personas.map((p) => p.label),
       ['tz=UTC,lang=en_US.UTF-8', 'tz=Asia/Shanghai,lang=en_US.UTF-8', 'tz=Pacific/Auckland,lang=en_US.UTF-8', 'tz=UTC,lang=ko_KR.UTF-8'],
     );
+    // One place in the request, a different mark for each added persona; the matrix's own personas send none.
     const covert = report.differences.filter((d) => d.verdict === 'covert-channel');
-    assert.deepEqual(covert.map((d) => [d.kind, Object.keys(d.cells)]).sort(), [
-      ['invisible', ['tz=Pacific/Auckland,lang=en_US.UTF-8']],
-      ['invisible', ['tz=UTC,lang=ko_KR.UTF-8']],
+    assert.deepEqual(
+      covert.map((d) => [d.path, d.kind, Object.entries(d.cells).map(([l, c]) => [l, c.oldText, c.newText])]),
+      [
+        [
+          'POST /v1/chat/completions(gpt-test)#0.headers.x-client-tag',
+          'invisible',
+          [
+            ['tz=Pacific/Auckland,lang=en_US.UTF-8', '', '\u200c'],
+            ['tz=UTC,lang=ko_KR.UTF-8', '', '\u200d'],
+          ],
+        ],
+      ],
+    );
+    assert.ok(report.findings.some((f) => f.ruleId === 'probe-covert-channel' && f.severity === 'critical'));
+  });
+});
+
+describe('telltale probe: the egress link', { skip }, () => {
+  it('confirms the destination the static egress map predicted and reports the one it missed', async () => {
+    const { code, report } = await probe([path.join(FIXTURES, 'link-tool'), '--static', 'auto', '--matrix', 'tz=UTC']);
+    assertSealedAndClean(report);
+    // The update check reaches the mocks (which answer 404 off the LLM endpoints); the beacon's name is refused.
+    for (const run of report.runs) assert.match(run.stderrTail, /update check: 404\nbeacon: (ENOTFOUND|EAI_AGAIN)\napi: 200/, run.stderrTail);
+    const link = report.egressLink!;
+    assert.deepEqual(link.confirmed.map((c) => [c.destination, c.paths]).sort(), [
+      ['api.openai.com', ['/v1/chat/completions']],
+      ['updates.quillstack-cli.dev', ['/api/version-check']],
     ]);
+    assert.deepEqual(link.predictedNotSeen, []);
+    assert.deepEqual(link.unpredicted.map((u) => [u.host, u.via, u.personas]), [['pulse.fieldnotes-metrics.net', 'dns', ['tz=UTC']]]);
+    assert.equal(link.unresolved, 1);
+    const missed = report.findings.filter((f) => f.ruleId === 'probe-unpredicted-destination');
+    assert.deepEqual(missed.map((f) => [f.severity, f.excerpt, f.location.file]), [['medium', 'pulse.fieldnotes-metrics.net', 'egress:pulse.fieldnotes-metrics.net']]);
+    // One behaviour, one finding: the unpredicted host is not also an unknown host.
+    assert.deepEqual(report.findings.filter((f) => f.ruleId === 'probe-unknown-host'), []);
+    assert.equal(code, 0);
   });
 });
 
