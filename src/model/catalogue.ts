@@ -34,6 +34,7 @@ export const FINDING_KINDS = [
   'probe-region-dependent',
   'probe-run-problem',
   'probe-unknown-host',
+  'probe-unpredicted-destination',
   'region-targeting',
   'rule-error',
   'size-limit',
@@ -348,6 +349,18 @@ export const CATALOGUE = {
     description: 'The tool looked up a host outside the mocked APIs during a probe run.',
     docs: 'Names the tool tried to resolve that are not among the mocked API hosts (the DNS stub refused them).',
     rows: ['probe-unknown-host'],
+  },
+  'probe-unpredicted-destination': {
+    producer: 'probe',
+    category: 'exfiltration',
+    name: 'Destination not in the egress map (observed)',
+    description: 'The tool contacted a host the static egress map did not predict during a probe run.',
+    docs:
+      'With a static report (`--static auto` or a file), the hosts and paths the tool contacted in its sealed runs are set ' +
+      'against the destinations of the egress map: confirmed, predicted but not seen, and seen but not predicted. A host ' +
+      'seen but not predicted is where the static analysis missed a destination (a name built at run time, read from a ' +
+      'file or fetched); it replaces the unknown-host finding for that host.',
+    rows: ['probe-unpredicted-destination'],
   },
   'probe-run-problem': {
     producer: 'probe',

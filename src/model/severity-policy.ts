@@ -189,6 +189,12 @@ export const POLICY_ROWS = [
     applies: (t) => t.packedRuntime,
   },
   {
+    id: 'probe-unpredicted-destination',
+    severity: 'medium',
+    reads: 'the tool contacted a destination the static egress map did not predict during a probe run (the static analysis missed it)',
+    applies: (t) => t.runIssue === 'unpredicted-destination',
+  },
+  {
     id: 'probe-unknown-host',
     severity: 'medium',
     reads: 'the tool looked up a host outside the mocked APIs during a probe run',

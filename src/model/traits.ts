@@ -66,7 +66,7 @@ export type HiddenContent = 'region' | 'source-names' | 'text';
 export type InstallScript = 'fetches-code' | 'runs' | 'git-only';
 
 /** What went wrong in a probe run, or what the tool attempted there. */
-export type RunIssue = 'egress-attempt' | 'surviving-process' | 'unknown-host' | 'timeout' | 'no-request';
+export type RunIssue = 'egress-attempt' | 'surviving-process' | 'unknown-host' | 'unpredicted-destination' | 'timeout' | 'no-request';
 
 export interface Traits {
   /** Fingerprint source kinds the behaviour depends on or sends. */

@@ -14,6 +14,8 @@ export interface PreparedTool {
   dir: string;
   /** The bin entry, relative to dir. */
   bin: string;
+  /** The bin's command name, when the package names it. */
+  binName?: string;
   /** True for a native executable (ELF), which runs as it is rather than under node. */
   native: boolean;
   dispose(): Promise<void>;
@@ -26,6 +28,14 @@ interface Manifest {
   version?: string;
   bin?: string | Record<string, string>;
   dependencies?: Record<string, string>;
+}
+
+/** The command name npm would link for the chosen bin. */
+export function binNameOf(pkg: Manifest, wanted?: string): string | undefined {
+  const name = (pkg.name ?? '').replace(/^@[^/]+\//, '');
+  if (typeof pkg.bin === 'string') return name || undefined;
+  const entries = Object.keys(pkg.bin ?? {});
+  return wanted && entries.includes(wanted) ? wanted : (entries.find((k) => k === name) ?? entries[0]);
 }
 
 export function chooseBin(pkg: Manifest, wanted?: string): string {
@@ -110,6 +120,7 @@ export async function prepareTool(spec: string, wantedBin?: string): Promise<Pre
       info: { spec, kind, ...(pkg.name ? { name: pkg.name } : {}), ...(pkg.version ? { version: pkg.version } : {}) },
       dir,
       bin,
+      ...(binNameOf(pkg, wantedBin) ? { binName: binNameOf(pkg, wantedBin)! } : {}),
       dispose,
     };
   } catch (e) {

@@ -1,5 +1,5 @@
 // A throwaway certificate authority per probe, and one server certificate for every name the mocks answer
-// for. The tool trusts it through NODE_EXTRA_CA_CERTS; it never leaves the probe's temp directory.
+// for. Inside the sandbox it joins the system trust store; its names read like a company's inspection CA.
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
@@ -23,7 +23,7 @@ export async function createLocalCa(names: string[], now = new Date()): Promise<
   const caKeys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
-    name: 'CN=telltale probe local CA',
+    name: 'CN=Internal Root CA G2, O=IT Security, C=US',
     notBefore,
     notAfter,
     keys: caKeys,
@@ -40,7 +40,7 @@ export async function createLocalCa(names: string[], now = new Date()): Promise<
   );
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: 'CN=telltale probe mock API',
+    subject: `CN=${names[0] ?? 'localhost'}`,
     issuer: ca.subject,
     notBefore,
     notAfter,

@@ -1,5 +1,5 @@
 // `telltale probe <target> [--matrix dim=v1,v2 ...] [--format text|json|html] [--timeout 30] [--repeat 2]
-//  [--env K=V ...] [--static report.json] [--concurrency N] [--bin name] -- <args for the tool>`
+//  [--env K=V ...] [--static auto|report.json] [--concurrency N] [--bin name] -- <args for the tool>`
 import fs from 'node:fs/promises';
 import { atLeast } from '../model/finding.js';
 import type { Report } from '../model/report.js';
@@ -7,6 +7,7 @@ import { UserError } from '../model/errors.js';
 import { closest } from '../model/cli-args.js';
 
 const PROBE_OPTIONS = ['matrix', 'format', 'timeout', 'repeat', 'concurrency', 'env', 'bin', 'static', 'help'];
+import { audit } from '../audit/audit.js';
 import { isDimension, parseMatrixWord, type Dimension } from './persona.js';
 import { defaultConcurrency, runProbe, type ProbeOptions } from './probe.js';
 import { RENDERERS, type ProbeFormat } from './report.js';
@@ -102,7 +103,7 @@ export function parseProbeArgs(args: string[], zoneinfo?: string): ParsedProbeAr
         target = a;
     }
   }
-  if (!target) throw new UserError('usage: telltale probe <npm spec | folder | tarball> [--matrix tz=UTC,Asia/Shanghai host=...] [--format text|json|html] [--timeout 30] [--repeat 2] [--env K=V] [--static report.json] -- <tool args>');
+  if (!target) throw new UserError('usage: telltale probe <npm spec | folder | tarball> [--matrix tz=UTC,Asia/Shanghai host=...] [--format text|json|html] [--timeout 30] [--repeat 2] [--env K=V] [--static auto|report.json] -- <tool args>');
   return { target, ...(matrix ? { matrix } : {}), format, timeoutSec, repeat, concurrency, env, toolArgs, ...(bin ? { bin } : {}), ...(staticPath ? { staticPath } : {}) };
 }
 
@@ -137,9 +138,14 @@ Runs the tool in a sealed, loopback-only sandbox once per simulated user and dif
   --matrix dim=v1,v2 ...   personas: tz, lang, host, scheme, proxy, hostname, user (cross product)
   --format text|json|html|sarif  report format (default text)
   --timeout S              hard time limit per run (default 30)
-  --repeat N               baseline runs used to learn volatile fields (default 2)
+  --repeat N               runs of every persona, to learn what varies on its own (default 2; the
+                           baseline runs once more)
   --env K=V                extra environment for the tool (repeatable)
-  --static report.json     tie differences to a telltale audit JSON report
+  --static auto|report.json  audit the tool statically (or read a telltale audit JSON report): tie
+                           differences to its findings, and add a persona for every zone, offset,
+                           locale and API host its targeting comparisons name; set the hosts and
+                           paths contacted against its egress map (confirmed, predicted but not
+                           seen, seen but not predicted)
   --concurrency N          runs in parallel
   --bin name               which bin of the package to run
 See docs/probe.md.
@@ -154,12 +160,16 @@ export async function probeCommand(args: string[], io: ProbeIo): Promise<number>
   }
   try {
     const parsed = parseProbeArgs(args);
-    const staticReport = parsed.staticPath ? await loadStatic(parsed.staticPath) : undefined;
     const sandbox = await detectSandbox();
     if ('reason' in sandbox) {
       io.stderr(`${sandbox.reason}\n`);
       return 2;
     }
+    let staticReport: Report | undefined;
+    if (parsed.staticPath === 'auto') {
+      io.stderr(`probe: static audit of ${parsed.target}\n`);
+      staticReport = await audit(parsed.target);
+    } else if (parsed.staticPath) staticReport = await loadStatic(parsed.staticPath);
     const report = await runProbe({ ...parsed, ...(staticReport ? { staticReport } : {}) }, sandbox.mode, (s) => io.stderr(s + '\n'));
     io.stdout(RENDERERS[parsed.format](report));
     return report.findings.some((f) => atLeast(f.severity, 'high')) ? 1 : 0;

@@ -10,6 +10,7 @@ import { describeCell, differenceTraits, type Cell, type Difference } from './an
 import { describeString, visible } from '../data/unicode.js';
 import { isIpLiteral, isLoopback } from './preload.js';
 import type { RunResult } from './sandbox.js';
+import { CONFIGURED_HOST, type EgressLink } from './egress-link.js';
 
 /** The probe's finding kinds (entries of the catalogue) and the title each finding of that kind carries. */
 export const PROBE_TITLES = {
@@ -17,6 +18,7 @@ export const PROBE_TITLES = {
   'probe-region-dependent': 'Request changes with the user’s region',
   'probe-egress-attempt': 'Tool tried to reach a non-loopback address',
   'probe-unknown-host': 'Tool looked up a host outside the mock APIs',
+  'probe-unpredicted-destination': 'Tool contacted a destination the static egress map did not predict',
   'probe-run-problem': 'A probe run did not complete normally',
 } as const satisfies Partial<Record<FindingKind, string>>;
 export type ProbeRuleId = keyof typeof PROBE_TITLES;
@@ -104,8 +106,9 @@ export interface LabelledRun {
   run: RunResult;
 }
 
-/** Hosts the sandbox maps to the mocks; a lookup of anything else is an attempt to go elsewhere. */
-export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>): Finding[] {
+/** Hosts the sandbox maps to the mocks; a lookup of anything else is an attempt to go elsewhere. A host in
+ *  `reportedElsewhere` (a destination the egress link reports as not predicted) is not reported again here. */
+export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>, reportedElsewhere: Set<string> = new Set()): Finding[] {
   const egress = new Map<string, { runs: string[]; how: string }>();
   const unknown = new Map<string, string[]>();
   const note = (m: Map<string, { runs: string[]; how: string }>, key: string, label: string, how: string) => {
@@ -122,6 +125,7 @@ export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>): 
         unknown.set(e.host.toLowerCase(), [...new Set([...(unknown.get(e.host.toLowerCase()) ?? []), label])]);
       }
     }
+    for (const c of run.outsideConnections ?? []) note(egress, `tcp ${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port}`, label, 'connection that reached the mocks');
     for (const k of run.kernelSockets) note(egress, `${k.proto} ${k.remote}`, label, 'socket seen in /proc/net');
     for (const q of run.dnsQueries) {
       if (mappedHosts.has(q.name)) continue;
@@ -130,10 +134,32 @@ export function networkFindings(runs: LabelledRun[], mappedHosts: Set<string>): 
   }
   const out: Finding[] = [];
   for (const [target, e] of egress) {
-    out.push(...make('probe-egress-attempt', traits({ runIssue: 'egress-attempt' }), [`target=${target}`], { file: `network:${e.runs[0]}`, offset: 0, line: 1, column: 1 }, `Attempt to reach ${target} (${e.how}) in ${e.runs.length} run(s): ${e.runs.join('; ')}. The sandbox has no route off loopback, so nothing left the machine.`, { excerpt: target }));
+    out.push(...make('probe-egress-attempt', traits({ runIssue: 'egress-attempt' }), [`target=${target}`], { file: `network:${e.runs[0]}`, offset: 0, line: 1, column: 1 }, `Attempt to reach ${target} (${e.how}) in ${e.runs.length} run(s): ${e.runs.join('; ')}. The sandbox routes every address to loopback, so nothing left the machine.`, { excerpt: target }));
   }
   for (const [host, labels] of unknown) {
+    if (reportedElsewhere.has(host)) continue;
     out.push(...make('probe-unknown-host', traits({ runIssue: 'unknown-host' }), [`host=${host}`], { file: `dns:${host}`, offset: 0, line: 1, column: 1 }, `The tool tried to resolve ${host}, which is not one of the mocked API hosts (answered REFUSED) in ${labels.length} run(s): ${labels.join('; ')}.`, { excerpt: host }));
+  }
+  return out;
+}
+
+/** Each destination the tool contacted that the static egress map did not predict: the static analysis missed it. */
+export function linkFindings(link: EgressLink): Finding[] {
+  const out: Finding[] = [];
+  for (const c of link.unpredicted) {
+    const what = c.host === CONFIGURED_HOST ? 'the API host the persona configured (a base-URL variable)' : c.host;
+    const how = c.via === 'request' ? `requests to ${c.paths.slice(0, 5).join(', ') || '/'}` : c.via === 'dns' ? 'a name lookup (answered REFUSED, so no request followed)' : 'a connection to the address';
+    out.push(
+      ...make(
+        'probe-unpredicted-destination',
+        traits({ runIssue: 'unpredicted-destination' }),
+        [`host=${c.host}`],
+        { file: `egress:${c.host}`, offset: 0, line: 1, column: 1 },
+        `The tool contacted ${what} (${how}) in ${c.personas.length} persona(s): ${c.personas.slice(0, 6).join('; ')}. ` +
+          `The static egress map has no destination for it: the static analysis missed it (a host built at run time, read from a file or fetched).`,
+        { excerpt: c.paths.length ? `${c.host} ${c.paths.slice(0, 3).join(' ')}` : c.host },
+      ),
+    );
   }
   return out;
 }

@@ -56,6 +56,16 @@ interface MockAnswer {
 }
 
 const REPLY = 'hi';
+const DEFAULT_MODEL = 'default';
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** An id in the shape the real APIs use (`msg_01…`, `chatcmpl-…`), fresh for every answer. */
+function rid(prefix: string, n: number, alphabet = B62): string {
+  let s = prefix;
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+}
+const HEX = '0123456789abcdef';
 
 function json(status: number, value: unknown): MockAnswer {
   return { status, contentType: 'application/json', chunks: [JSON.stringify(value)] };
@@ -77,9 +87,9 @@ function parseBody(body: string): Record<string, unknown> {
 }
 
 function anthropicMessages(req: Record<string, unknown>): MockAnswer {
-  const model = typeof req.model === 'string' ? req.model : 'mock-model';
+  const model = typeof req.model === 'string' ? req.model : DEFAULT_MODEL;
   const usage = { input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-  const base = { id: 'msg_mock0000000000000000', type: 'message', role: 'assistant', model };
+  const base = { id: rid('msg_01', 22), type: 'message', role: 'assistant', model };
   if (req.stream !== true) {
     return json(200, { ...base, content: [{ type: 'text', text: REPLY }], stop_reason: 'end_turn', stop_sequence: null, usage });
   }
@@ -94,8 +104,8 @@ function anthropicMessages(req: Record<string, unknown>): MockAnswer {
 }
 
 function openaiChat(req: Record<string, unknown>): MockAnswer {
-  const model = typeof req.model === 'string' ? req.model : 'mock-model';
-  const base = { id: 'chatcmpl-mock', created: 1700000000, model, system_fingerprint: 'fp_mock' };
+  const model = typeof req.model === 'string' ? req.model : DEFAULT_MODEL;
+  const base = { id: rid('chatcmpl-', 29), created: Math.floor(Date.now() / 1000), model, system_fingerprint: rid('fp_', 10, HEX) };
   const usage = { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11 };
   if (req.stream !== true) {
     return json(200, { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop', logprobs: null }], usage });
@@ -105,11 +115,11 @@ function openaiChat(req: Record<string, unknown>): MockAnswer {
 }
 
 function openaiResponses(req: Record<string, unknown>): MockAnswer {
-  const model = typeof req.model === 'string' ? req.model : 'mock-model';
+  const model = typeof req.model === 'string' ? req.model : DEFAULT_MODEL;
   const text = { type: 'output_text', text: REPLY, annotations: [] };
-  const item = { id: 'msg_mock', type: 'message', status: 'completed', role: 'assistant', content: [text] };
+  const item = { id: rid('msg_', 48, HEX), type: 'message', status: 'completed', role: 'assistant', content: [text] };
   const usage = { input_tokens: 10, output_tokens: 1, total_tokens: 11 };
-  const response = { id: 'resp_mock', object: 'response', created_at: 1700000000, status: 'completed', model, output: [item], usage };
+  const response = { id: rid('resp_', 48, HEX), object: 'response', created_at: Math.floor(Date.now() / 1000), status: 'completed', model, output: [item], usage };
   if (req.stream !== true) return json(200, response);
   let n = 0;
   const ev = (type: string, rest: Record<string, unknown>) => ({ event: type, data: { type, sequence_number: n++, ...rest } });
@@ -134,8 +144,8 @@ function geminiCandidate(model: string) {
 }
 
 function models(): MockAnswer {
-  const m = { id: 'mock-model', object: 'model', type: 'model', display_name: 'Mock model', created: 1700000000, created_at: '2024-01-01T00:00:00Z', owned_by: 'mock' };
-  return json(200, { object: 'list', data: [m], has_more: false, first_id: m.id, last_id: m.id, models: [{ name: 'models/mock-model', displayName: 'Mock model' }] });
+  const m = { id: DEFAULT_MODEL, object: 'model', type: 'model', display_name: 'Default', created: 1735689600, created_at: '2025-01-01T00:00:00Z', owned_by: 'system' };
+  return json(200, { object: 'list', data: [m], has_more: false, first_id: m.id, last_id: m.id, models: [{ name: `models/${DEFAULT_MODEL}`, displayName: 'Default' }] });
 }
 
 /** Chooses the answer for a request; pure, so the routing is testable without sockets. */
@@ -156,7 +166,7 @@ export function answerFor(method: string, url: string, body: string): MockAnswer
     return json(200, [geminiCandidate(model)]);
   }
   if (method === 'GET' && /\/models$/.test(path)) return models();
-  return json(404, { type: 'error', error: { type: 'not_found_error', message: `mock: no such endpoint ${method} ${path}` } });
+  return json(404, { type: 'error', error: { type: 'not_found_error', message: 'Not Found' } });
 }
 
 export interface RequestMeta {
@@ -214,7 +224,7 @@ export function mockHandler(meta: RequestMeta, record: (r: Omit<CapturedRequest,
       });
       res.writeHead(answer.status, {
         'content-type': answer.contentType,
-        'request-id': 'req_mock',
+        'request-id': rid('req_01', 22),
         ...(answer.contentType === 'text/event-stream' ? { 'cache-control': 'no-cache' } : {}),
       });
       for (const c of answer.chunks) res.write(c);

@@ -1,8 +1,9 @@
 // Personas: simulated users who differ in time zone, locale, API base-URL host, proxy, host name and user
 // name. The matrix is the cross product of what the user asks for; unnamed dimensions stay at the baseline.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { UserError } from '../model/errors.js';
-import { SANDBOX_PATHS } from './types.js';
+import { SANDBOX_PATHS, SYSTEM_CA_BUNDLE } from './types.js';
 
 export const DIMENSIONS = ['tz', 'lang', 'host', 'scheme', 'proxy', 'hostname', 'user'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -14,8 +15,8 @@ export const BASELINE: Persona = {
   host: '127.0.0.1',
   scheme: 'https',
   proxy: 'none',
-  hostname: 'probe-host',
-  user: 'probe',
+  hostname: 'alex-thinkpad',
+  user: 'alex',
 };
 
 /** Without --matrix: each dimension varied on its own, spread over regions. Asia/Singapore shares
@@ -41,9 +42,23 @@ export const BASE_URL_VARIABLES: { name: string; suffix: string }[] = [
   { name: 'GEMINI_BASE_URL', suffix: '' },
 ];
 
-/** Dummy keys under the SDKs' conventional names, so a tool gets as far as sending a request. */
-export const DUMMY_KEY_VARIABLES = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY'];
-export const DUMMY_KEY = 'sk-telltale-probe-0000000000000000';
+const KEY_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function keyChars(n: number): string {
+  return [...randomBytes(n)].map((b) => KEY_CHARS[b % 64]).join('');
+}
+
+/** Keys in each vendor's real format (prefix, alphabet, length), random for each probe and the same in all of
+ *  its runs, so a tool gets as far as sending a request and a format check does not tell them from real ones. */
+export function vendorKeys(): Record<string, string> {
+  const google = `AIza${keyChars(35)}`;
+  return {
+    ANTHROPIC_API_KEY: `sk-ant-api03-${keyChars(93)}AA`,
+    OPENAI_API_KEY: `sk-proj-${keyChars(156)}`,
+    GEMINI_API_KEY: google,
+    GOOGLE_API_KEY: google,
+  };
+}
 
 const HOST_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
@@ -139,35 +154,39 @@ export function defaultPort(scheme: string): number {
   return scheme === 'http' ? 80 : 443;
 }
 
-/** The tool's complete environment for one persona (what `env -i` would leave plus what the run needs). */
-export function personaEnv(p: Persona, extra: Record<string, string>, preload: string, ca: string): Record<string, string> {
+/** The tool's complete environment for one persona: what a developer's login shell has, plus the base URLs
+ *  and keys. No hook, no variable that names the probe. The zone comes from /etc/localtime (no `TZ`), as on
+ *  a desktop; Node reads its CA bundle unless told otherwise, so `NODE_EXTRA_CA_CERTS` names the system
+ *  bundle (the one remaining marker, see docs/probe.md). */
+export function personaEnv(p: Persona, extra: Record<string, string>, keys: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: '/usr/local/bin:/usr/bin:/bin',
+    PATH: `${SANDBOX_PATHS.npmPrefix}/bin:${SANDBOX_PATHS.home}/.local/bin:/usr/local/bin:/usr/bin:/bin:/usr/games`,
     HOME: SANDBOX_PATHS.home,
     USER: p.user,
     LOGNAME: p.user,
-    SHELL: '/bin/sh',
-    TERM: 'dumb',
-    TMPDIR: '/tmp',
+    SHELL: '/bin/bash',
+    TERM: 'xterm-256color',
+    COLORTERM: 'truecolor',
+    EDITOR: 'vim',
+    PAGER: 'less',
+    SHLVL: '1',
     PWD: SANDBOX_PATHS.workDir,
-    TZ: p.tz,
     LANG: p.lang,
-    LC_ALL: p.lang,
-    NODE_EXTRA_CA_CERTS: ca,
-    NODE_OPTIONS: `--require=${preload}`,
+    NODE_EXTRA_CA_CERTS: SYSTEM_CA_BUNDLE,
   };
   const origin = `${p.scheme}://${p.host}`;
   for (const v of BASE_URL_VARIABLES) env[v.name] = origin + v.suffix;
-  for (const k of DUMMY_KEY_VARIABLES) env[k] = DUMMY_KEY;
+  Object.assign(env, keys);
   const proxy = proxyOf(p);
   if (proxy) for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) env[k] = proxy.href.replace(/\/$/, '');
   for (const [k, v] of Object.entries(extra)) env[k] = v;
   return env;
 }
 
-/** Every name the tool may legitimately use, mapped to loopback; anything else meets the REFUSING DNS stub. */
-export function hostsFile(personas: Persona[], own: Persona): string {
-  const names = new Set(['localhost', ...WELL_KNOWN_API_HOSTS]);
+/** Every name the tool may legitimately use (and `extra`: the destinations a static audit predicted), mapped to
+ *  loopback; anything else meets the REFUSING DNS stub. */
+export function hostsFile(personas: Persona[], own: Persona, extra: string[] = []): string {
+  const names = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...extra]);
   for (const p of personas) {
     if (!/^[\d.]+$/.test(p.host)) names.add(p.host);
     const proxy = proxyOf(p);
@@ -178,8 +197,8 @@ export function hostsFile(personas: Persona[], own: Persona): string {
   return lines.join('\n') + '\n';
 }
 
-export function certificateNames(personas: Persona[]): string[] {
-  const names = new Set([...WELL_KNOWN_API_HOSTS]);
+export function certificateNames(personas: Persona[], extra: string[] = []): string[] {
+  const names = new Set([...WELL_KNOWN_API_HOSTS, ...extra]);
   for (const p of personas) names.add(p.host);
   return [...names];
 }

@@ -1,5 +1,6 @@
 // Orchestrates a probe: prepare the tool, run the baseline persona repeatedly and every other persona once,
 // each in its own sealed sandbox, then diff what they sent.
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { sortFindings, type Finding } from '../model/finding.js';
@@ -9,11 +10,14 @@ import { UserError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { prepareTool } from './acquire-tool.js';
 import { analyzeDifferences, type PersonaRuns } from './analyze.js';
+import { guidedPersonas, personasFromStatic } from './guided.js';
 import { createLocalCa } from './ca.js';
 import { flattenRequests, requestGaps } from './diff.js';
-import { differenceFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
+import { differenceFindings, linkFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
+import { contactsOf, linkEgress, predictedHostNames, type EgressLink } from './egress-link.js';
 import {
   buildMatrix,
+  MAX_PERSONAS,
   certificateNames,
   hostsFile,
   listeningPorts,
@@ -21,14 +25,15 @@ import {
   personaLabel,
   proxyOf,
   variedDimensions,
+  vendorKeys,
   WELL_KNOWN_API_HOSTS,
   type Dimension,
   type Persona,
 } from './persona.js';
 import { isIpLiteral, isLoopback } from './preload.js';
 import type { ProbeReport, RunSummary } from './report.js';
-import { runSealed, type RunResult, type SandboxMode } from './sandbox.js';
-import { SANDBOX_PATHS, type RunConfig } from './types.js';
+import { runnerPath, runSealed, type RunResult, type SandboxMode } from './sandbox.js';
+import { SANDBOX_PATHS, toolMountFor, type RunConfig } from './types.js';
 
 export interface ProbeOptions {
   target: string;
@@ -44,7 +49,7 @@ export interface ProbeOptions {
 }
 
 export function nonLoopbackAttempts(run: RunResult): number {
-  let n = run.kernelSockets.length;
+  let n = run.kernelSockets.length + (run.outsideConnections?.length ?? 0);
   for (const e of run.netEvents) {
     if (e.kind === 'resolved' && e.address && !isLoopback(e.address)) n++;
     if (e.kind === 'connect' && e.host && isIpLiteral(e.host) && !isLoopback(e.host)) n++;
@@ -93,25 +98,40 @@ function summarize(label: string, repeat: number, run: RunResult): RunSummary {
 
 export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: string) => void): Promise<ProbeReport> {
   const started = Date.now();
-  const personas = buildMatrix(opts.matrix);
+  const matrix = buildMatrix(opts.matrix);
+  const guided = opts.staticReport ? personasFromStatic(opts.staticReport) : [];
+  const personas = [...matrix, ...guidedPersonas(guided, matrix)];
+  if (personas.length > MAX_PERSONAS) throw new UserError(`${personas.length} personas with those the static audit adds, at most ${MAX_PERSONAS}`);
+  if (guided.length) log(`probe: the static audit compares ${guided.map((g) => `${g.dim}=${g.value}`).join(', ')}; ${personas.length - matrix.length} persona(s) added`);
   const dims = variedDimensions(personas);
   const labels = personas.map((p) => personaLabel(p, dims));
+  // The destinations the static audit predicted are answered by the mocks too, so their paths are recorded.
+  const predicted = opts.staticReport?.egress ? predictedHostNames(opts.staticReport.egress) : [];
   const tool = await prepareTool(opts.target, opts.bin);
   try {
-    const ca = await createLocalCa(certificateNames(personas));
+    const ca = await createLocalCa(certificateNames(personas, predicted));
     const ports = listeningPorts(personas);
-    const binInSandbox = path.posix.join(SANDBOX_PATHS.toolDir, tool.bin.split(path.sep).join('/'));
+    const toolMount = toolMountFor(tool.info.name);
+    const binInSandbox = path.posix.join(toolMount, tool.bin.split(path.sep).join('/'));
+    const keys = vendorKeys();
+    const machineId = randomBytes(16).toString('hex');
+    // telltale's own installation (where the runner is) is hidden from the tool.
+    const hideDirs = [path.resolve(path.dirname(runnerPath()), '../../..')];
     const command = tool.native ? [binInSandbox, ...opts.toolArgs] : [process.execPath, binInSandbox, ...opts.toolArgs];
     const configFor = (p: Persona): RunConfig => ({
       toolDir: tool.dir,
+      toolMount,
+      ...(tool.binName && /^[\w.-]+$/.test(tool.binName) ? { binLink: { name: tool.binName, target: tool.bin.split(path.sep).join('/') } } : {}),
+      hideDirs,
+      machineId,
       command,
-      env: personaEnv(p, opts.env, `${SANDBOX_PATHS.runtimeDir}/preload.cjs`, `${SANDBOX_PATHS.runtimeDir}/ca.pem`),
+      env: personaEnv(p, opts.env, keys),
       timeoutMs: opts.timeoutSec * 1000,
       settleMs: 300,
       hostname: p.hostname,
       user: p.user,
       zone: p.tz,
-      hostsFile: hostsFile(personas, p),
+      hostsFile: hostsFile(personas, p, predicted),
       httpsPorts: ports.https,
       httpPorts: ports.http,
       proxyPorts: ports.proxy,
@@ -140,22 +160,31 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
     }));
     const { differences, volatile } = analyzeDifferences(groups, { from: started, to: Date.now() });
 
-    const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
+    const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...predicted, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
     const labelled: LabelledRun[] = results.map((r) => ({ label: labels[r.index]!, run: r.run }));
+    const egressLink: EgressLink | undefined = opts.staticReport?.egress
+      ? linkEgress(
+          opts.staticReport.egress,
+          contactsOf(usable.map((r) => ({ label: labels[r.index]!, persona: personas[r.index]!, requests: r.run.requests, dnsQueries: r.run.dnsQueries, outside: r.run.outsideConnections ?? [] }))),
+        )
+      : undefined;
     const findings: Finding[] = [
       ...differenceFindings(differences, labels[0]!, opts.staticReport),
-      ...networkFindings(labelled, mapped),
+      ...networkFindings(labelled, mapped, new Set(egressLink?.unpredicted.map((c) => c.host))),
+      ...(egressLink ? linkFindings(egressLink) : []),
       ...runProblemFindings(labelled),
     ];
     const runs = results.map((r) => summarize(labels[r.index]!, r.repeat, r.run));
     return {
       tool: { name: 'telltale', version: TOOL_VERSION },
       target: tool.info,
-      sandbox: { mode, home: SANDBOX_PATHS.home, workDir: SANDBOX_PATHS.workDir, toolDir: SANDBOX_PATHS.toolDir },
+      sandbox: { mode, home: SANDBOX_PATHS.home, workDir: SANDBOX_PATHS.workDir, toolDir: toolMount },
       command: tool.native ? [binInSandbox, ...opts.toolArgs] : ['node', binInSandbox, ...opts.toolArgs],
       dimensions: dims,
       baseline: labels[0]!,
       personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),
+      guided,
+      ...(egressLink ? { egressLink } : {}),
       runs,
       differences,
       volatile,

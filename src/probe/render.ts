@@ -74,6 +74,11 @@ function offsetMinutes(zone: string, at: number): number | undefined {
   }
 }
 
+/** Minutes east of UTC of `zone` at `now`. */
+export function zoneOffsetNow(zone: string, now: Date): number | undefined {
+  return offsetMinutes(zone, now.getTime());
+}
+
 /** `+08:00`, `+0800`, `GMT+8`, `UTC+08:00`, ... for an offset in minutes. */
 export function offsetRenderings(min: number): string[] {
   const sign = min < 0 ? '-' : '+';
@@ -212,7 +217,7 @@ const ALNUM = /[\p{L}\p{N}]/u;
 export function dateShape(text: string, at = 0, offset?: string, names?: (word: string) => string | undefined): { shape: string; pieces: Piece[] } {
   const pieces: Piece[] = [];
   const body = offset ? text.slice(0, text.length - offset.length) : text;
-  const meridiem = /\s?([AaPp]\.?[Mm]\.?)$/u.exec(body);
+  const meridiem = /\s?([AaPp][Mm]|[AaPp]\.[Mm]\.)$/u.exec(body);
   const main = meridiem ? body.slice(0, body.length - meridiem[1]!.length) : body;
   for (const m of main.matchAll(/\d+|\p{L}+|[^\d\p{L}]/gu)) {
     const t = m[0]!;
@@ -324,7 +329,7 @@ export class Renderer {
     let hh = h;
     if (meridiem) {
       if (h < 1 || h > 12) return false;
-      const pm = /^p/i.test(meridiem);
+      const pm = /^p/i.test(meridiem.trim());
       hh = (h % 12) + (pm ? 12 : 0);
     }
     return this.facts.some((f) => f.times.has(`${hh % 24}:${m}`));
@@ -345,7 +350,7 @@ export class Renderer {
       return template ? { start, end: start + text.length, replacement: template } : { start, end: start + text.length, replacement: d.shape, pieces: d.pieces };
     };
     const SEP = '([-/.]|\\.\\s)';
-    const TIME = '(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?(\\s?[AaPp]\\.?[Mm]\\.?)?';
+    const TIME = '(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d{1,9}))?)?(\\s?(?:[AaPp][Mm]|[AaPp]\\.[Mm]\\.))?';
     const OFF = '(Z|\\s?(?:GMT|UTC)?[+-]\\d{1,2}(?::?\\d{2})?(?![\\d]))?';
     const re = new RegExp(
       `(?<![\\d.])(?:(\\d{4})${SEP}(\\d{1,2})${SEP}(\\d{1,2})\\.?|(\\d{1,2})${SEP}(\\d{1,2})${SEP}(\\d{4}|\\d{2})|(\\d{4})年(\\d{1,2})月(\\d{1,2})日)(?:(T|,?\\s)${TIME})?${OFF}(?![\\d])|(?<![\\d:.])${TIME}${OFF}(?![\\d:])`,

@@ -6,6 +6,8 @@ import { renderSarif } from '../report/reporters/sarif.js';
 import { describeCell, type Cell, type Difference, type VolatileSummary } from './analyze.js';
 import { codePointLabel, visible } from '../data/unicode.js';
 import { COVERT_KINDS, type ChangeKind } from './diff.js';
+import type { GuidedPersona } from './guided.js';
+import type { EgressLink } from './egress-link.js';
 import type { Dimension, Persona } from './persona.js';
 import type { SandboxMode } from './sandbox.js';
 
@@ -35,6 +37,10 @@ export interface ProbeReport {
   dimensions: Dimension[];
   baseline: string;
   personas: { label: string; persona: Persona }[];
+  /** What the static audit compared, and the personas added to satisfy it (`--static`). */
+  guided?: GuidedPersona[];
+  /** The hosts and paths contacted, set against the static egress map (with `--static`). */
+  egressLink?: EgressLink;
   runs: RunSummary[];
   differences: Difference[];
   /** What varied between identical runs (ids, clocks, jittering numbers, batch order), summarised once. */
@@ -110,6 +116,7 @@ export function renderText(r: ProbeReport): string {
       }
     }
   }
+  if (r.egressLink) lines.push('', ...egressLinkLines(r.egressLink));
   const findings = r.findings.filter((f) => f.severity !== 'info');
   if (findings.length) {
     lines.push('');
@@ -119,6 +126,20 @@ export function renderText(r: ProbeReport): string {
   const failed = r.runs.filter((x) => x.setupError || x.timedOut);
   for (const x of failed) lines.push(`run ${x.label}#${x.repeat}: ${x.setupError ?? 'timed out'}`);
   return lines.join('\n') + '\n';
+}
+
+/** The egress link in three lists: what the static map predicted and the runs confirmed, predicted but not
+ *  seen, and seen but not predicted. */
+export function egressLinkLines(link: EgressLink): string[] {
+  const paths = (ps: string[]) => (ps.length ? ` ${trunc(ps.slice(0, 4).join(', '), 100)}` : '');
+  const out = [
+    `egress map vs. what the tool contacted: ${link.confirmed.length} confirmed, ${link.predictedNotSeen.length} predicted but not seen, ${link.unpredicted.length} seen but not predicted` +
+      (link.unresolved ? ` (${link.unresolved} call(s) of the map have a host the static analysis could not tell)` : ''),
+  ];
+  for (const c of link.confirmed) out.push(`  confirmed            ${c.destination} (contacted as ${c.contacted.join(', ')})${paths(c.paths)}`);
+  for (const p of link.predictedNotSeen) out.push(`  predicted, not seen  ${p.destination}`);
+  for (const u of link.unpredicted) out.push(`  NOT PREDICTED        ${u.host} (${u.via})${paths(u.paths)}`);
+  return out;
 }
 
 /** One line for everything that varied between identical runs. */
@@ -204,6 +225,7 @@ command: <code>${esc(r.command.join(' '))}</code></p>
 ${r.differences.length ? `<table>${head}\n${rows}</table>` : '<p>No persona-dependent differences in what the tool sent.</p>'}
 <h2>Differences</h2>
 ${details || '<p>None.</p>'}
+${r.egressLink ? `<h2>Egress map vs. what the tool contacted</h2>\n<pre>${esc(egressLinkLines(r.egressLink).join('\n'))}</pre>` : ''}
 <h2>Findings</h2>
 ${findings ? `<table><tr><th>severity</th><th>rule</th><th>location</th><th>message</th></tr>${findings}</table>` : '<p>No findings above info.</p>'}
 <h2>Runs</h2>

@@ -1,11 +1,11 @@
 // Host side of the sandbox: checks that namespaces are available, starts one sealed run through
 // `unshare`, enforces the hard timeout and checks afterwards that no process of the run survived.
 import { execFile, spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
+import fs, { type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emptyRunOutput, RESULT_MARKER, type RunConfig, type RunOutput } from './types.js';
+import { emptyRunOutput, READY_MARKER, RESULT_MARKER, type RunConfig, type RunOutput } from './types.js';
 
 export type SandboxMode = 'root' | 'user-namespace';
 
@@ -16,8 +16,14 @@ export interface RunResult extends RunOutput {
 
 const NS_FLAGS = ['--net', '--pid', '--fork', '--mount-proc', '--mount', '--uts', '--ipc'];
 
-function unshareArgs(mode: SandboxMode): string[] {
-  return mode === 'root' ? [...NS_FLAGS, '--kill-child'] : ['--user', '--map-root-user', ...NS_FLAGS, '--kill-child'];
+/** A time namespace whose boot clock is this far ahead, so /proc/uptime reads like a machine up for days
+ *  rather than one booted for the run; used when the kernel supports time namespaces. */
+export const BOOTTIME_OFFSET_S = 3 * 86_400 + 7 * 3_600 + 1_234;
+let timeNamespace = false;
+
+function unshareArgs(mode: SandboxMode, time = timeNamespace): string[] {
+  const flags = [...NS_FLAGS, ...(time ? ['--time', '--boottime', String(BOOTTIME_OFFSET_S)] : []), '--kill-child'];
+  return mode === 'root' ? flags : ['--user', '--map-root-user', ...flags];
 }
 
 function exec(cmd: string, args: string[], timeoutMs: number): Promise<{ ok: boolean; stderr: string }> {
@@ -35,6 +41,7 @@ export async function detectSandbox(): Promise<{ mode: SandboxMode } | { reason:
     const why = probe.stderr.trim().split('\n')[0] || 'unshare failed';
     return { reason: `sandbox unavailable: cannot create namespaces (${why}); refusing to run the tool unsealed` };
   }
+  timeNamespace = (await exec('unshare', [...unshareArgs(mode, true), 'true'], 10_000)).ok;
   const ip = await exec('ip', ['-V'], 5_000);
   if (!ip.ok) return { reason: 'sandbox unavailable: `ip` (iproute2) not found; run .ci/probe-deps.sh' };
   if (mode === 'root') {
@@ -71,16 +78,39 @@ function failed(message: string, durationMs: number): RunResult {
 export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs: number): Promise<RunResult> {
   const started = Date.now();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'telltale-run-'));
+  let held: { handle: FileHandle; ns: string } | undefined;
   try {
     const configPath = path.join(dir, 'config.json');
     await fs.writeFile(configPath, JSON.stringify({ ...cfg, dropPrivileges: mode === 'root' }), { mode: 0o600 });
     const child = spawn('unshare', [...unshareArgs(mode), '--', process.execPath, runnerPath(), configPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
     });
+    child.stdin.on('error', () => {});
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    // A namespace's inode number is reused as soon as the namespace is freed, so after the run a concurrent
+    // run's new namespace can carry the same `pid:[N]`, and its processes would look like survivors of this one.
+    // Holding the namespace open until the check is done keeps its number ours.
+    let ready = false;
+    const hold = async () => {
+      try {
+        const file = `/proc/${child.pid}/ns/pid_for_children`;
+        const handle = await fs.open(file, 'r');
+        held = { handle, ns: await fs.readlink(file) };
+      } catch {
+        // No pid_for_children (kernel before 4.12): the runner's own reading is used, unprotected.
+      }
+      child.stdin.end('go\n');
+    };
+    let holding: Promise<void> | undefined;
+    child.stdout.on('data', (c: Buffer) => {
+      out.push(c);
+      if (!ready && Buffer.concat(out).includes(READY_MARKER + '\n')) {
+        ready = true;
+        holding = hold();
+      }
+    });
     child.stderr.on('data', (c: Buffer) => err.length < 256 && err.push(c));
     let killed = false;
     const timer = setTimeout(() => {
@@ -92,6 +122,7 @@ export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs
       child.on('error', () => resolve());
     });
     clearTimeout(timer);
+    await holding;
     const text = Buffer.concat(out).toString('utf8');
     const line = text.split('\n').find((l) => l.startsWith(RESULT_MARKER));
     if (!line) {
@@ -99,10 +130,12 @@ export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs
       return failed(why, Date.now() - started);
     }
     const result = JSON.parse(line.slice(RESULT_MARKER.length)) as RunOutput;
-    const leftoverPids = result.pidNamespace ? await pidsInNamespace(result.pidNamespace) : [];
+    const ns = held?.ns ?? result.pidNamespace;
+    const leftoverPids = ns ? await pidsInNamespace(ns) : [];
     const { setupError: _none, ...empty } = failed('', 0);
     return { ...empty, ...result, leftoverPids };
   } finally {
+    await held?.handle.close();
     await fs.rm(dir, { recursive: true, force: true });
   }
 }

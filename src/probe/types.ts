@@ -2,21 +2,38 @@ import type { DnsQuery } from './dns-stub.js';
 import type { CapturedRequest } from './mock-llm.js';
 import type { NetEvent } from './preload.js';
 
-/** Fixed paths inside every sandbox, so paths that end up in prompts are the same for every persona. */
+/** Fixed paths inside every sandbox, so paths that end up in prompts are the same for every persona. They are
+ *  an ordinary developer's: a home, a project in it, and npm's user prefix where the tool is installed. */
 export const SANDBOX_PATHS = {
-  home: '/home/probe',
-  workDir: '/srv/probe-project',
-  toolDir: '/srv/probe-tool',
-  runtimeDir: '/srv/.telltale',
+  home: '/home/alex',
+  workDir: '/home/alex/src/webapp',
+  npmPrefix: '/home/alex/.npm-global',
 } as const;
 
-/** The unprivileged identity the tool runs as when the probe itself is root. */
-export const SANDBOX_UID = 65534;
+/** Where a package named `name` is installed inside the sandbox (npm's global layout under the user prefix). */
+export function toolMountFor(name: string | undefined): string {
+  const safe = (name ?? 'cli').replace(/[^@a-z0-9._/-]/gi, '').replace(/\.\.+/g, '.').replace(/^\/+/, '') || 'cli';
+  return `${SANDBOX_PATHS.npmPrefix}/lib/node_modules/${safe}`;
+}
+
+/** The system trust store the local CA is added to (inside the sandbox's private /etc). */
+export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** The identity the tool runs as when the probe itself is root: the first ordinary user of a Linux machine. */
+export const SANDBOX_UID = 1000;
 
 /** Everything the in-namespace runner needs; written by the host as JSON, read once before any mount. */
 export interface RunConfig {
-  /** Host path of the unpacked tool, bound read-only at SANDBOX_PATHS.toolDir. */
+  /** Host path of the unpacked tool, bound read-only at `toolMount`. */
   toolDir: string;
+  /** Where the tool appears inside the sandbox. */
+  toolMount: string;
+  /** `bin name → path relative to toolMount`, linked from the npm prefix's bin directory. */
+  binLink?: { name: string; target: string };
+  /** Host directories hidden from the tool (telltale's own installation). */
+  hideDirs: string[];
+  /** /etc/machine-id, the same for every run of one probe. */
+  machineId: string;
   /** argv inside the sandbox. */
   command: string[];
   /** The tool's whole environment (the runner passes nothing else through). */
@@ -46,6 +63,8 @@ export interface KernelSocket {
 
 export interface RunOutput {
   requests: CapturedRequest[];
+  /** Connections the mocks accepted on a non-loopback address (the sandbox routes every address to loopback). */
+  outsideConnections?: { address: string; port: number }[];
   dnsQueries: DnsQuery[];
   netEvents: NetEvent[];
   /** Sockets seen in /proc/net/* during the run whose remote end is not loopback. */
@@ -87,3 +106,6 @@ export function emptyRunOutput(pidNamespace: string, durationMs = 0): RunOutput 
 }
 
 export const RESULT_MARKER = 'TELLTALE-PROBE-RESULT ';
+/** The runner's first line: it then waits for one line on stdin, sent once the host holds a handle on the run's
+ *  pid namespace (see sandbox.ts). */
+export const READY_MARKER = 'TELLTALE-PROBE-READY';

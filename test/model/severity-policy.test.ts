@@ -41,6 +41,7 @@ const CASES: Case[] = [
   { name: 'postinstall downloads code', t: { installScript: 'fetches-code' }, row: 'install-script-fetches-code', severity: 'medium' },
   { name: 'pkg executable', t: { packedRuntime: true }, row: 'packed-runtime', severity: 'medium' },
   { name: 'probe: unknown host looked up', t: { runIssue: 'unknown-host' }, row: 'probe-unknown-host', severity: 'medium' },
+  { name: 'probe: a host contacted that the egress map did not predict', t: { runIssue: 'unpredicted-destination' }, row: 'probe-unpredicted-destination', severity: 'medium' },
   { name: 'encoded readable text', t: { hiddenContent: 'text' }, row: 'hidden-text', severity: 'low' },
   { name: 'postinstall script', t: { installScript: 'runs' }, row: 'install-script', severity: 'low' },
   { name: 'probe: run timed out', t: { runIssue: 'timeout' }, row: 'probe-timeout', severity: 'low' },

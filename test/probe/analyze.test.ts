@@ -9,7 +9,7 @@ import { differenceFindings, networkFindings } from '../../src/probe/findings.js
 import { BASELINE, personaLabel, type Dimension, type Persona } from '../../src/probe/persona.js';
 import type { RunResult } from '../../src/probe/sandbox.js';
 
-const NOW = new Date('2026-06-01T12:00:00Z');
+const NOW = new Date('2026-06-01T20:00:00Z');
 const WINDOW = { from: NOW.getTime() - 60_000, to: NOW.getTime() };
 const DIMS: Dimension[] = ['tz', 'host', 'lang'];
 
@@ -32,7 +32,7 @@ const covertTool: Tool = (p, n) => {
 /** Says the zone in words and writes dates the locale's own way. */
 const honestTool: Tool = (p, n) => {
   const locale = p.lang.split('.')[0]!.replace('_', '-');
-  const date = new Intl.DateTimeFormat(locale, { timeZone: p.tz }).format(NOW);
+  const date = NOW.toLocaleString(locale, { timeZone: p.tz });
   return new Map([
     ['POST /v1/messages(m)#0.body.system', `User time zone: ${p.tz}. Date: ${date}. Locale: ${locale}.`],
     ['POST /v1/messages(m)#0.headers.host', p.host],
@@ -49,7 +49,7 @@ function groups(tool: Tool, personas: Persona[], runs = 2): PersonaRuns[] {
 }
 
 const P = (over: Partial<Persona>): Persona => ({ ...BASELINE, ...over });
-const personas = [P({}), P({ host: 'api.example.cn' }), P({ tz: 'Asia/Shanghai' }), P({ tz: 'Asia/Singapore' }), P({ lang: 'de_DE.UTF-8' })];
+const personas = [P({}), P({ host: 'api.example.cn' }), P({ tz: 'Asia/Shanghai' }), P({ tz: 'Asia/Singapore' }), P({ lang: 'de_DE.UTF-8' }), P({ tz: 'America/New_York' })];
 const label = (p: Persona) => personaLabel(p, DIMS);
 
 describe('analyzeDifferences', () => {
@@ -77,7 +77,8 @@ describe('analyzeDifferences', () => {
       [],
     );
     const system = diffs.find((d) => d.path.endsWith('body.system'))!;
-    assert.deepEqual(Object.keys(system.cells).sort(), [label(personas[2]!), label(personas[3]!), label(personas[4]!)].sort());
+    // `6/1/2026, 8:00:00 PM` (UTC), `6/1/2026, 4:00:00 PM` (New York), `2.6.2026, 04:00:00` (de-DE, Shanghai's date).
+    assert.deepEqual(Object.keys(system.cells).sort(), [label(personas[2]!), label(personas[3]!), label(personas[4]!), label(personas[5]!)].sort());
   });
 
   it('does not explain a number that follows the UTC offset: region-dependent, high', () => {
@@ -125,7 +126,7 @@ describe('analyzeDifferences', () => {
 
   it('finds a persona-dependent delay against the spread of the baseline, and nothing within it', () => {
     const g = groups(() => new Map([['POST /x#0.scheme', 'https']]), personas, 3);
-    const gaps = [[300, 900, 1400], [400, 500], [7000, 6500], [1200, 2500], [600, 700]];
+    const gaps = [[300, 900, 1400], [400, 500], [7000, 6500], [1200, 2500], [600, 700], [100, 4000]];
     g.forEach((grp, i) => grp.runs.forEach((r, n) => r.gaps.set('POST /x#0', gaps[i]![n] ?? gaps[i]![0]!)));
     const { differences: diffs } = analyzeDifferences(g, WINDOW);
     assert.deepEqual(

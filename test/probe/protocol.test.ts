@@ -5,8 +5,8 @@ import { chooseBin } from '../../src/probe/acquire-tool.js';
 import { parseProbeArgs } from '../../src/probe/command.js';
 import { parseDnsQuery, refusedAnswer } from '../../src/probe/dns-stub.js';
 import { answerFor, decodeHeaderValue } from '../../src/probe/mock-llm.js';
-import { buildMatrix, hostsFile, personaEnv, BASELINE } from '../../src/probe/persona.js';
-import { isLoopback, outsideRemote, parseNetLog } from '../../src/probe/preload.js';
+import { buildMatrix, hostsFile, personaEnv, vendorKeys, BASELINE } from '../../src/probe/persona.js';
+import { isLoopback, outsideRemote } from '../../src/probe/preload.js';
 
 function dnsQuery(name: string, qtype: number): Buffer {
   const labels = name.split('.').flatMap((l) => [Buffer.from([l.length]), Buffer.from(l)]);
@@ -85,8 +85,7 @@ describe('network evidence helpers', () => {
     assert.equal(outsideRemote('00000000000000000000000001000000:0050'), undefined);
     assert.match(outsideRemote('B80D0120000000000000000001000000:0035')!, /^\[2001:0db8:.*\]:53$/);
   });
-  it('parses the preload log, skipping a torn last line', () => {
-    assert.deepEqual(parseNetLog('{"kind":"connect","pid":3,"host":"x","port":1}\n{"kind":"con'), [{ kind: 'connect', pid: 3, host: 'x', port: 1 }]);
+  it('tells loopback from outside addresses', () => {
     assert.ok(isLoopback('127.0.0.53') && isLoopback('::1') && !isLoopback('10.0.0.1'));
   });
 });
@@ -122,13 +121,18 @@ describe('personas and arguments', () => {
     assert.equal(m.length, 13);
   });
   it('gives the tool only what it needs, with every base URL pointing at the persona host', () => {
-    const env = personaEnv({ ...BASELINE, host: 'api.example.cn', proxy: 'http://proxy.example.cn:3128' }, { X: '1' }, '/p.cjs', '/ca.pem');
+    const env = personaEnv({ ...BASELINE, host: 'api.example.cn', proxy: 'http://proxy.example.cn:3128' }, { X: '1' }, vendorKeys());
     assert.equal(env.ANTHROPIC_BASE_URL, 'https://api.example.cn');
     assert.equal(env.OPENAI_BASE_URL, 'https://api.example.cn/v1');
     assert.equal(env.HTTPS_PROXY, 'http://proxy.example.cn:3128');
-    assert.equal(env.NODE_EXTRA_CA_CERTS, '/ca.pem');
+    assert.equal(env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt');
     assert.equal(env.X, '1');
-    assert.equal(env.HOME, '/home/probe');
+    assert.equal(env.HOME, '/home/alex');
+    assert.equal('NODE_OPTIONS' in env, false);
+    assert.match(env.ANTHROPIC_API_KEY!, /^sk-ant-api03-[A-Za-z0-9_-]{93}AA$/);
+    assert.match(env.OPENAI_API_KEY!, /^sk-proj-[A-Za-z0-9_-]{156}$/);
+    assert.match(env.GEMINI_API_KEY!, /^AIza[0-9A-Za-z_-]{35}$/);
+    assert.doesNotMatch(JSON.stringify(env), /telltale|probe|sandbox|mock|dummy/i);
     assert.equal('SSH_AUTH_SOCK' in env, false);
     assert.match(hostsFile([{ ...BASELINE, host: 'api.example.cn' }], BASELINE), /^127\.0\.0\.1\t.*api\.example\.cn/m);
   });

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { execFileSync, spawn } from 'node:child_process';
 import { probeCommand } from '../../src/probe/command.js';
+import { pidsInNamespace } from '../../src/probe/sandbox.js';
 import { namespacesAvailable } from './namespaces.js';
 import type { ProbeReport } from '../../src/probe/report.js';
 
@@ -16,7 +18,8 @@ const skip = namespacesAvailable() ? false : 'skipped: `unshare --net true` fail
 async function probe(args: string[]): Promise<{ code: number; report: ProbeReport; stderr: string }> {
   let out = '';
   let err = '';
-  const code = await probeCommand([...args.slice(0, 1), '--format', 'json', '--timeout', '15', ...args.slice(1)], { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  // The time limit only stops tools that hang; these exit on their own, so it is generous for a busy machine.
+  const code = await probeCommand([...args.slice(0, 1), '--format', 'json', '--timeout', '90', ...args.slice(1)], { stdout: (s) => (out += s), stderr: (s) => (err += s) });
   assert.ok(out, `no report; stderr: ${err}`);
   return { code, report: JSON.parse(out) as ProbeReport, stderr: err };
 }
@@ -29,6 +32,31 @@ function assertSealedAndClean(report: ProbeReport): void {
     assert.deepEqual(run.leftoverPids, [], `${run.label}: leftover processes`);
   }
 }
+
+describe('the leftover-process check', { skip }, () => {
+  it('finds the processes of a pid namespace, and a held namespace keeps its number from the next one', async () => {
+    const own = fs.readlinkSync('/proc/self/ns/pid');
+    assert.ok((await pidsInNamespace(own)).includes(process.pid));
+    // Unheld, the kernel hands a freed namespace's number to the next namespace at once.
+    const nsOf = () => execFileSync('unshare', ['--pid', '--fork', '--mount-proc', 'readlink', '/proc/self/ns/pid'], { encoding: 'utf8' }).trim();
+    const child = spawn('unshare', ['--pid', '--fork', 'cat'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise((r) => child.on('exit', r));
+    const file = `/proc/${child.pid}/ns/pid_for_children`;
+    // Until unshare has made its namespace, the file names ours; a busy machine may take a while.
+    for (let i = 0; i < 200 && fs.readlinkSync(file) === own; i++) await new Promise((r) => setTimeout(r, 50));
+    const fd = fs.openSync(file, 'r');
+    try {
+      const held = fs.readlinkSync(file);
+      assert.notEqual(held, own);
+      child.stdin.end();
+      await exited;
+      assert.deepEqual(await pidsInNamespace(held), []);
+      for (let i = 0; i < 3; i++) assert.notEqual(nsOf(), held);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+});
 
 describe('telltale probe in a sealed sandbox', { skip }, () => {
   it('catches a zero-width mark that a tool adds to a header in Asian time zones', async () => {
@@ -67,16 +95,108 @@ describe('telltale probe in a sealed sandbox', { skip }, () => {
     const egress = report.findings.filter((f) => f.ruleId === 'probe-egress-attempt');
     assert.deepEqual(
       egress.map((f) => f.excerpt),
-      ['192.0.2.1:443'],
+      ['tcp 192.0.2.1:443'],
     );
     const unknown = report.findings.filter((f) => f.ruleId === 'probe-unknown-host').map((f) => f.excerpt);
     assert.deepEqual(unknown, ['telemetry.example.org']);
     for (const run of report.runs) {
-      assert.match(run.stderrTail, /direct: ENETUNREACH/);
+      assert.match(run.stderrTail, /direct: connected/);
       assert.match(run.stderrTail, /lookup: (ENOTFOUND|EAI_AGAIN)/);
       assert.ok(run.dnsQueries.some((q) => q.startsWith('telemetry.example.org')));
       assert.ok(run.requests.some((q) => q.url === '/v1/chat/completions' && q.status === 200));
     }
+  });
+});
+
+describe('telltale probe with the default matrix', { skip }, () => {
+  it('catches six channels of one tool and explains its honest request', async () => {
+    const { code, report } = await probe([path.join(FIXTURES, 'channels-tool')]);
+    assert.equal(code, 1);
+    assertSealedAndClean(report);
+    assert.equal(report.personas.length, 13);
+    const honest = report.differences.filter((d) => d.path.startsWith('POST /v1/messages'));
+    assert.ok(honest.length > 0);
+    assert.deepEqual(honest.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind]), []);
+    // The honest twin of the channel request varies in the same places, only by renderings of the persona.
+    const twin = report.differences.filter((d) => d.path.startsWith('POST /v1/chat/completions(gpt-twin)'));
+    assert.deepEqual([...new Set(twin.map((d) => d.path.replace(/^.*#0/, '')))].sort(), ['.body.messages[0].content', '.body.metadata.note', '.headers.host', '.sni']);
+    assert.deepEqual(twin.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind]), []);
+    const caught = report.differences
+      .filter((d) => d.path.startsWith('POST /v1/chat/completions') && d.verdict !== 'explained')
+      .map((d) => [d.path.replace(/^POST \/v1\/chat\/completions\(gpt-test\)#0/, ''), d.kind, d.verdict, d.follows.join()])
+      .sort();
+    assert.deepEqual(caught, [
+      ['.body.messages[0].content', 'invisible', 'covert-channel', 'lang'],
+      ['.body.metadata.note', 'format', 'covert-channel', 'tz'],
+      ['.body.top_k', 'digits', 'region-dependent', 'tz'],
+      ['.body{keys}', 'format', 'covert-channel', 'tz'],
+      ['.headers{order}', 'format', 'covert-channel', 'lang'],
+      ['{time}', 'timing', 'region-dependent', 'lang'],
+    ]);
+    const keys = report.differences.find((d) => d.path.endsWith('.body{keys}'))!;
+    assert.deepEqual(Object.keys(keys.cells).map((l) => l.split(',')[0]).sort(), ['tz=Asia/Shanghai', 'tz=Asia/Singapore', 'tz=Asia/Tehran']);
+    const timing = report.differences.find((d) => d.kind === 'timing')!;
+    assert.deepEqual(Object.entries(timing.cells).map(([l, c]) => [l, c.newText]), [['tz=UTC,lang=hi_IN.UTF-8,host=127.0.0.1', 'slower']]);
+  });
+
+  it('is not recognised by a tool that checks fourteen sandbox markers', async () => {
+    const { code, report } = await probe([path.join(FIXTURES, 'evasive-tool'), '--matrix', 'tz=UTC,Asia/Shanghai']);
+    for (const run of report.runs) assert.match(run.stderrTail, /checked 14 markers; found: none/, run.stderrTail);
+    assert.equal(code, 1);
+    assertSealedAndClean(report);
+    const covert = report.differences.filter((d) => d.verdict === 'covert-channel');
+    assert.deepEqual(covert.map((d) => [d.kind, d.follows]), [['invisible', ['tz']]]);
+  });
+});
+
+describe('telltale probe --static auto', { skip }, () => {
+  it('adds exactly the personas that satisfy the comparisons the static audit found, and catches what they trigger', async () => {
+    const { report, stderr } = await probe([path.join(FIXTURES, 'targeted-tool'), '--static', 'auto', '--matrix', 'tz=UTC,Asia/Shanghai']);
+    assert.match(stderr, /static audit of/);
+    assertSealedAndClean(report);
+    assert.deepEqual(report.guided!.map((g) => `${g.dim}=${g.value}`).sort(), ['lang=ko_KR.UTF-8', 'tz=Pacific/Auckland']);
+    assert.deepEqual(
+      report.personas.map((p) => p.label),
+      ['tz=UTC,lang=en_US.UTF-8', 'tz=Asia/Shanghai,lang=en_US.UTF-8', 'tz=Pacific/Auckland,lang=en_US.UTF-8', 'tz=UTC,lang=ko_KR.UTF-8'],
+    );
+    // One place in the request, a different mark for each added persona; the matrix's own personas send none.
+    const covert = report.differences.filter((d) => d.verdict === 'covert-channel');
+    assert.deepEqual(
+      covert.map((d) => [d.path, d.kind, Object.entries(d.cells).map(([l, c]) => [l, c.oldText, c.newText])]),
+      [
+        [
+          'POST /v1/chat/completions(gpt-test)#0.headers.x-client-tag',
+          'invisible',
+          [
+            ['tz=Pacific/Auckland,lang=en_US.UTF-8', '', '\u200c'],
+            ['tz=UTC,lang=ko_KR.UTF-8', '', '\u200d'],
+          ],
+        ],
+      ],
+    );
+    assert.ok(report.findings.some((f) => f.ruleId === 'probe-covert-channel' && f.severity === 'critical'));
+  });
+});
+
+describe('telltale probe: the egress link', { skip }, () => {
+  it('confirms the destination the static egress map predicted and reports the one it missed', async () => {
+    const { code, report } = await probe([path.join(FIXTURES, 'link-tool'), '--static', 'auto', '--matrix', 'tz=UTC']);
+    assertSealedAndClean(report);
+    // The update check reaches the mocks (which answer 404 off the LLM endpoints); the beacon's name is refused.
+    for (const run of report.runs) assert.match(run.stderrTail, /update check: 404\nbeacon: (ENOTFOUND|EAI_AGAIN)\napi: 200/, run.stderrTail);
+    const link = report.egressLink!;
+    assert.deepEqual(link.confirmed.map((c) => [c.destination, c.paths]).sort(), [
+      ['api.openai.com', ['/v1/chat/completions']],
+      ['updates.quillstack-cli.dev', ['/api/version-check']],
+    ]);
+    assert.deepEqual(link.predictedNotSeen, []);
+    assert.deepEqual(link.unpredicted.map((u) => [u.host, u.via, u.personas]), [['pulse.fieldnotes-metrics.net', 'dns', ['tz=UTC']]]);
+    assert.equal(link.unresolved, 1);
+    const missed = report.findings.filter((f) => f.ruleId === 'probe-unpredicted-destination');
+    assert.deepEqual(missed.map((f) => [f.severity, f.excerpt, f.location.file]), [['medium', 'pulse.fieldnotes-metrics.net', 'egress:pulse.fieldnotes-metrics.net']]);
+    // One behaviour, one finding: the unpredicted host is not also an unknown host.
+    assert.deepEqual(report.findings.filter((f) => f.ruleId === 'probe-unknown-host'), []);
+    assert.equal(code, 0);
   });
 });
 
