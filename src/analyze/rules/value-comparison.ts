@@ -66,7 +66,7 @@ export default defineRule({
       SwitchCase(node, ev) {
         let right = ev.right;
         if (ev.left.length === 0) return;
-        if (right.length === 0) right = comparedConstant(ctx, node.test);
+        if (right.length === 0) right = comparedConstant(ctx, read, node.test);
         ctx.facts.compares.push({ op: 'case', left: ev.left, right, node: ev.asNode(), start: node.start, end: node.test.end });
       },
       CallExpression(node, ev) {
