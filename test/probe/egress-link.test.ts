@@ -4,6 +4,7 @@ import type { EgressDestination } from '../../src/model/egress.js';
 import { CONFIGURED_HOST, contactsOf, linkEgress, predictedHostNames, type RunContacts } from '../../src/probe/egress-link.js';
 import { linkFindings } from '../../src/probe/findings.js';
 import { BASELINE } from '../../src/probe/persona.js';
+import { egressLinkLines } from '../../src/probe/report.js';
 import type { CapturedRequest } from '../../src/probe/mock-llm.js';
 
 function dest(destination: string, host: string | null, configurable: EgressDestination['configurable'] = [], urls: string[] = []): EgressDestination {
@@ -83,6 +84,17 @@ describe('egress link: contacted hosts against the static egress map', () => {
       assert.deepEqual(findings.map((f) => [f.ruleId, f.severity, f.location.file]), c.unpredicted.map((h) => ['probe-unpredicted-destination', 'medium', `egress:${h}`]));
     });
   }
+
+  it('prints the three lists for a reviewer', () => {
+    const link = linkEgress(MAP, contactsOf(cases[0]!.runs));
+    assert.deepEqual(egressLinkLines(link), [
+      'egress map vs. what the tool contacted: 2 confirmed, 1 predicted but not seen, 1 seen but not predicted (1 call(s) of the map have a host the static analysis could not tell)',
+      '  confirmed            updates.quillstack-cli.dev (contacted as updates.quillstack-cli.dev) /api/version-check',
+      `  confirmed            api.openai.com (contacted as ${CONFIGURED_HOST}) /v1/chat/completions`,
+      '  predicted, not seen  errors.quillstack-cli.dev',
+      '  NOT PREDICTED        pulse.fieldnotes-metrics.net (dns)',
+    ]);
+  });
 
   it('maps the constant host names of the map (and the defaults of its variables), never addresses', () => {
     assert.deepEqual(predictedHostNames([...MAP, dest('10.1.2.3', '10.1.2.3')]).sort(), ['api.openai.com', 'errors.quillstack-cli.dev', 'updates.quillstack-cli.dev']);
