@@ -166,17 +166,16 @@ export class FlowGraph {
   freeze(): void {
     const n = this.nodeCount;
     const m = this.edgeTotal;
-    const from = new Int32Array(m);
-    const to = new Int32Array(m);
+    // Each node's representative once, rather than two union-find walks per edge in each of two passes.
+    const rep = new Int32Array(n);
+    for (let i = 0; i < n; i++) rep[i] = this.find(i);
+    const edgeFrom = this.edgeFrom;
+    const edgeTo = this.edgeTo;
     const outCount = new Int32Array(n + 1);
     const inCount = new Int32Array(n + 1);
     for (let i = 0; i < m; i++) {
-      const f = this.find(this.edgeFrom[i]!);
-      const t = this.find(this.edgeTo[i]!);
-      from[i] = f;
-      to[i] = t;
-      outCount[f + 1]!++;
-      inCount[t + 1]!++;
+      outCount[rep[edgeFrom[i]!]! + 1]!++;
+      inCount[rep[edgeTo[i]!]! + 1]!++;
     }
     for (let i = 0; i < n; i++) {
       outCount[i + 1]! += outCount[i]!;
@@ -189,8 +188,8 @@ export class FlowGraph {
     const outPos = outCount.slice(0, n);
     const inPos = inCount.slice(0, n);
     for (let i = 0; i < m; i++) {
-      const f = from[i]!;
-      const t = to[i]!;
+      const f = rep[edgeFrom[i]!]!;
+      const t = rep[edgeTo[i]!]!;
       const w = this.edgeKind[i]!;
       const o = outPos[f]!++;
       outEdges[o] = t;
