@@ -20,8 +20,16 @@ export const REPORTERS: Record<Format, (r: Report, o: RenderOptions) => string> 
   text: (r, o) => renderText(r, o),
   json: (r) => renderJson(r),
   html: (r, o) => renderHtml(r, { ...(o.failOn ? { failOn: o.failOn } : {}), ...(o.failed !== undefined ? { failed: o.failed } : {}) }),
-  sarif: (r) => renderSarif({ tool: r.tool, target: r.target, findings: r.findings, command: 'audit', ...sarifPolicy(r) }),
+  sarif: (r) => {
+    const policy = sarifPolicy(r);
+    return renderSarif({ tool: r.tool, target: r.target, findings: r.findings, command: 'audit', ...policy, notes: [...policy.notes, ...completenessNotes(r)] });
+  },
 };
+
+/** What could not be analysed, one run notification each, so a code-scanning run shows the audit's gaps. */
+export function completenessNotes(r: Report): string[] {
+  return (r.stats.unanalysed ?? []).map((u) => `not analysed${u.entry ? ' (code the package runs)' : ''}: ${u.file} (${u.kind}): ${u.reason}`);
+}
 
 /** Accepted findings become SARIF suppressions (an expired acceptance is not one); the policy's effects are run notes. */
 export function sarifPolicy(r: Report): { accepted: Map<string, string>; notes: string[] } {

@@ -44,6 +44,9 @@ describe('incomplete analysis', () => {
     assert.equal(allowed.code, 0, allowed.stderr);
     const text = await runCli(['audit', dir], s);
     assert.match(text.stdout, /Not analysed:\n {2}lib\/main\.js \(runs when the package is used\): parse-error/);
+    const sarif = JSON.parse((await runCli(['audit', dir, '--format', 'sarif'], s)).stdout) as { runs: { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text);
+    assert.ok(notes.some((n) => /^not analysed \(code the package runs\): lib\/main\.js \(parse-error\)/.test(n)), JSON.stringify(notes));
   });
 
   it('a file nobody names as an entry is listed, not failed', async () => {
