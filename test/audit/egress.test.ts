@@ -91,8 +91,12 @@ describe('egress map: timing (in-process vs detached reporter, start, exit, inst
   });
   test('install: a file run by postinstall', () => {
     const { d, findings } = one({ 'scripts/post.js': REPORTER }, 'pulse.brightloom.dev', { installFiles: ['scripts/post.js'] });
-    assert.ok(d.timing.includes('install'));
-    assert.equal(findings[0]?.severity, 'high');
+    assert.deepEqual(d.timing, ['install', 'on-use']);
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.severity]), [['background-reporter', 'high']]);
+    // The twin: the same file, not run by an install script.
+    const twin = one({ 'scripts/post.js': REPORTER }, 'pulse.brightloom.dev');
+    assert.deepEqual(twin.d.timing, ['on-use']);
+    assert.deepEqual(twin.findings.map((f) => [f.ruleId, f.severity]), [['telemetry-identity', 'medium']]);
   });
   test('start (top-level call) and exit (a handler of process exit)', () => {
     assert.deepEqual(one({ 'a.js': 'fetch("https://pulse.brightloom.dev/s", { body: process.arch });' }, 'pulse.brightloom.dev').d.timing, ['start']);
@@ -213,11 +217,20 @@ describe('egress map of a package with three destinations', () => {
     const json = await runCli(['audit', dir, '--egress', '--offline', '--format', 'json'], s);
     const doc = JSON.parse(json.stdout) as { egress: EgressDestination[] };
     assert.deepEqual(
-      doc.egress.map((d) => [d.destination, d.owner.kind, d.data, d.timing, d.optOut.map((o) => o.name)]),
+      doc.egress.map((d) => [d.destination, d.owner.kind, d.owner.name, d.data, d.events, d.timing, d.optOut.map((o) => o.name), d.configurable]),
       [
-        ['api.segment.io', 'third-party-telemetry', ['environment', 'errors'], ['on-use'], []],
-        ['o4471.ingest.sentry.io', 'third-party-telemetry', ['identity', 'content'], ['on-use', 'background'], []],
-        ['usage.brightloom.dev', 'vendor', ['platform', 'usage'], ['on-use'], ['DO_NOT_TRACK', 'BRIGHTLOOM_TELEMETRY']],
+        ['api.segment.io', 'third-party-telemetry', 'Segment (Twilio)', ['environment', 'errors'], [], ['on-use'], [], []],
+        ['o4471.ingest.sentry.io', 'third-party-telemetry', 'Sentry', ['identity', 'content'], [], ['on-use', 'background'], [], []],
+        [
+          'usage.brightloom.dev',
+          'vendor',
+          'brightloom.dev',
+          ['platform', 'usage'],
+          ['cli_start', 'cli_exit'],
+          ['on-use'],
+          ['DO_NOT_TRACK', 'BRIGHTLOOM_TELEMETRY'],
+          [{ variable: 'process.env.BRIGHTLOOM_USAGE_URL', default: 'https://usage.brightloom.dev/v2/collect' }],
+        ],
       ],
     );
   });
