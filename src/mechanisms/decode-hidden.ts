@@ -95,7 +95,9 @@ export interface StoppedDecoder {
 }
 
 /** Functions that rearrange the characters of a string: reversal, interleaving, index arithmetic. */
-const REARRANGES = /\.reverse\(\)|%\s*2\b|[+-]=\s*2\b|\.charAt\(|\[\s*\w+\s*[+-]\s*1\s*\]|\.length\s*-\s*1\b/;
+const REARRANGES = /\.reverse\(\)|%\s*2\b|[+-]=\s*2\b|\[\s*\w+\s*[+-]\s*1\s*\]|\.length\s*-\s*1\b/;
+/** Of the file's sandbox runs, at most this many for such strings (they are guesses; encoded literals go first). */
+const MAX_TEXT_RUNS = 8;
 
 /** `b` has the characters of `a` in another order (list separators aside). */
 function rearranged(a: string, b: string): boolean {
@@ -123,6 +125,7 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
   const stopped = new Map<string, StoppedDecoder>();
   const rearranging = new Map<string, boolean>();
   let runs = 0;
+  let textRuns = 0;
   const work = [...calls.map((c) => ({ call: c, text: false })), ...textCalls.map((c) => ({ call: c, text: true }))];
   for (const { call, text: isText } of work) {
     if (decoded.has(call.candidate)) continue;
@@ -132,7 +135,7 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
     if (isText) {
       let r = rearranging.get(call.fn);
       if (r === undefined) rearranging.set(call.fn, (r = REARRANGES.test(source)));
-      if (!r) continue;
+      if (!r || textRuns >= MAX_TEXT_RUNS) continue;
     }
     const key = call.fn + '\u0000' + call.value;
     if (tried.has(key)) continue;
@@ -142,6 +145,7 @@ export async function decodeInSandbox(facts: Facts, text: string, evalDecoder: E
       stop.skipped++;
       continue;
     }
+    if (isText) textRuns++;
     if (runs++ >= MAX_SANDBOX_CALLS) {
       limits.push(`more than ${MAX_SANDBOX_CALLS} decoder calls in one file; the rest were not run in the sandbox`);
       break;

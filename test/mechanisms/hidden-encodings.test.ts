@@ -9,6 +9,8 @@ import { transformSync } from 'esbuild';
 import { analyzeJsWithSandbox, type FileResult } from '../../src/audit/analyze-file.js';
 import { createSandbox } from '../../src/decode/sandbox.js';
 import { decodeLiteral, looksAscii85 } from '../../src/decode/index.js';
+import { parseJs } from '../../src/parse/parse.js';
+import { constantClosure } from '../../src/analyze/deobfuscate/constant-closure.js';
 
 const sandbox = createSandbox();
 after(() => sandbox.dispose());
@@ -152,3 +154,15 @@ for (const [name, code] of BENIGN) {
     assert.ok(!r.findings.some((f) => f.decoded.some((d) => d.encoding.startsWith('ascii85') || d.encoding.startsWith('sandbox('))), JSON.stringify(r.findings.map((f) => f.decoded)));
   });
 }
+
+test('a derived key runs in the sandbox only when everything it names is computed from constants', () => {
+  const code = `const PIECES = ["Tq", "4#"]; const KEY = PIECES.reverse().join(""); const HOST = require("os").hostname(); const MIXED = KEY + HOST;
+    function helper(s) { return s + KEY; } const TWICE = helper("x");`;
+  const parsed = parseJs(code);
+  assert.ok(parsed.ok);
+  const needed = constantClosure(parsed.ast, code);
+  assert.deepEqual(needed(['KEY']), ['var PIECES = ["Tq", "4#"];', 'var KEY = PIECES.reverse().join("");']);
+  assert.deepEqual(needed(['HOST']), []);
+  assert.deepEqual(needed(['MIXED']), []);
+  assert.equal(needed(['TWICE']).length, 4);
+});

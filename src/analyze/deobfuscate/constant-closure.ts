@@ -49,7 +49,7 @@ function freeNames(root: AnyNode): Set<string> {
       if (!naming) used.add(n.name);
       return;
     }
-    if (isFunctionNode(n)) {
+    if (isFunctionNode(n) || n.type === 'FunctionDeclaration') {
       if (n.id) bound.add(n.id.name);
       for (const p of n.params) bindPattern(p);
     } else if (n.type === 'VariableDeclarator') bindPattern(n.id);
