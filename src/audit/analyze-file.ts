@@ -19,6 +19,7 @@ import { correlateFile } from '../mechanisms/correlate.js';
 import type { EgressResult } from '../mechanisms/egress.js';
 import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
 import type { ObfuscationSigns } from '../flow/facts.js';
+import type { Phase } from './worker-messages.js';
 
 export interface FileResult {
   findings: Finding[];
@@ -37,6 +38,8 @@ export interface AnalyzeOptions {
   /** What all sandbox runs for the file may cost (default DEFAULT_FILE_DECODER_BUDGET). */
   decoderBudget?: FileDecoderBudget;
   rules?: readonly Rule[];
+  /** Called as each phase starts (parse, analyse, decode, correlate), for a long file's progress. */
+  onPhase?: (phase: Phase) => void;
 }
 
 /** A note about one file's analysis (parse error, limit hit, failure): info, anchored at `offset` when given. */
@@ -189,7 +192,9 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
   const t0 = performance.now();
   // Every decoder run for this file, string-array recovery included, draws on one budget.
   const evalDecoder = budgetedDecoder(sandboxDecoder, opts.decoderBudget);
+  opts.onPhase?.('parse');
   const parsed = parseFile(file, text);
+  opts.onPhase?.('analyse');
   let p = prepare(file, text, opts, t0, parsed);
   if (p.done) return p.done;
   if (parsed.ok && showsStringArray(p.state.facts.obfuscation)) {
@@ -212,6 +217,7 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
     }
     p.state.limits.push(...notes);
   }
+  opts.onPhase?.('decode');
   const stopped = await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits);
   for (const d of stopped) {
     const more = d.skipped ? ` ${d.skipped} more calls of it were not run.` : '';
@@ -219,6 +225,7 @@ export async function analyzeJsWithSandbox(file: string, text: string, opts: Ana
       internalFinding(file, 'decoder-stopped', `Decoder ${d.fn} was stopped in the sandbox`, `${d.error}. What it would decode is not reported; the rest of the file is.${more}`, d.start, p.state.lines),
     );
   }
+  opts.onPhase?.('correlate');
   return finish(p.state);
 }
 
