@@ -11,6 +11,7 @@ import { FORMATS, REPORTERS, type Format } from './report/index.js';
 import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
 import { applyPolicy, gateFailed, loadBaseline, loadPolicy } from './report/policy.js';
+import { StatusLine } from './report/status-line.js';
 import { resolveSpec } from './acquire/index.js';
 import { findLockfile } from './acquire/lockfile.js';
 import { statSync } from 'node:fs';
@@ -220,23 +221,19 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   const baseline = values.baseline !== undefined ? loadBaseline(values.baseline, cwd) : undefined;
   if (baseline?.byPackage) throw new UserError(`--baseline ${values.baseline} is a project report; a package audit takes an earlier --format json report of the package`);
 
-  const showProgress = !values.quiet && io.isTTY;
-  let lastLen = 0;
-  const onProgress = showProgress
-    ? (msg: string) => {
-        const line = msg.length > 100 ? msg.slice(0, 99) + '…' : msg;
-        io.stderr('\r' + line.padEnd(lastLen) + '');
-        lastLen = line.length;
-      }
-    : undefined;
-  const report = await audit(positionals[0]!, {
-    offline: values.offline,
-    cacheDir: values.cache,
-    platform: values.platform,
-    onProgress,
-    limits: maxMb ? { maxJsFileBytes: maxMb * 1024 * 1024 } : undefined,
-  });
-  if (showProgress) io.stderr('\r' + ' '.repeat(lastLen) + '\r');
+  const status = !values.quiet && io.isTTY ? new StatusLine({ write: io.stderr, columns: process.stderr.columns }) : undefined;
+  let report: Report;
+  try {
+    report = await audit(positionals[0]!, {
+      offline: values.offline,
+      cacheDir: values.cache,
+      platform: values.platform,
+      onProgress: status ? (msg) => status.update(msg) : undefined,
+      limits: maxMb ? { maxJsFileBytes: maxMb * 1024 * 1024 } : undefined,
+    });
+  } finally {
+    status?.stop();
+  }
   if (nothingToAudit(report)) throw new UserError(`nothing to audit: ${positionals[0]} has no JavaScript, install scripts or executables`);
   applyPolicy(report, policy, baseline);
   // --allow-incomplete: an entry point that could not be analysed is reported but does not decide the exit code.

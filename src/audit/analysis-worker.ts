@@ -4,7 +4,7 @@
 // exceeds its time budget (measured in this thread's CPU time, see thread-cpu.ts).
 import { parentPort } from 'node:worker_threads';
 import { analyzeJsWithSandbox } from './analyze-file.js';
-import { READY, type AnalysisRequest, type AnalysisResponse, type ReadyMessage } from './worker-messages.js';
+import { PHASE, READY, type AnalysisRequest, type AnalysisResponse, type PhaseMessage, type ReadyMessage } from './worker-messages.js';
 import { currentThreadStatPath } from './thread-cpu.js';
 import { createSandbox, type Sandbox } from '../decode/sandbox.js';
 
@@ -15,7 +15,8 @@ async function handle(req: AnalysisRequest): Promise<void> {
   let res: AnalysisResponse;
   try {
     sandbox ??= createSandbox();
-    res = { id: req.id, ok: true, result: await analyzeJsWithSandbox(req.file, req.text, { maxAstDepth: req.maxAstDepth }, sandbox.evalDecoder) };
+    const onPhase = req.phases ? (phase: PhaseMessage['phase']) => parentPort!.postMessage({ type: PHASE, id: req.id, phase } satisfies PhaseMessage) : undefined;
+    res = { id: req.id, ok: true, result: await analyzeJsWithSandbox(req.file, req.text, { maxAstDepth: req.maxAstDepth, ...(onPhase ? { onPhase } : {}) }, sandbox.evalDecoder) };
   } catch (e) {
     res = { id: req.id, ok: false, error: String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300) };
   }

@@ -22,6 +22,7 @@ import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredStri
 import type { ObfuscationSigns } from '../flow/facts.js';
 import { constantClosure } from '../analyze/deobfuscate/constant-closure.js';
 import { undoControlFlowObfuscation, type RewriteCounts } from '../analyze/deobfuscate/proxies.js';
+import type { Phase } from './worker-messages.js';
 
 export interface FileResult {
   findings: Finding[];
@@ -40,6 +41,8 @@ export interface AnalyzeOptions {
   /** What all sandbox runs for the file may cost (default DEFAULT_FILE_DECODER_BUDGET). */
   decoderBudget?: FileDecoderBudget;
   rules?: readonly Rule[];
+  /** Called as each phase starts (parse, analyse, decode, correlate), for a long file's progress. */
+  onPhase?: (phase: Phase) => void;
 }
 
 /** A note about one file's analysis (parse error, limit hit, failure): info, anchored at `offset` when given. */
@@ -188,7 +191,9 @@ async function analyzeText(file: string, text: string, opts: AnalyzeOptions, san
   const t0 = performance.now();
   // Every decoder run for this file, string-array recovery included, draws on one budget.
   const evalDecoder = budgetedDecoder(sandboxDecoder, opts.decoderBudget);
+  opts.onPhase?.('parse');
   const parsed = parseFile(file, text);
+  opts.onPhase?.('analyse');
   let p = prepare(file, text, opts, t0, parsed);
   if (p.done) return p.done;
   const signs = p.state.facts.obfuscation;
@@ -222,6 +227,7 @@ async function analyzeText(file: string, text: string, opts: AnalyzeOptions, san
     }
     p.state.limits.push(...notes);
   }
+  opts.onPhase?.('decode');
   const needed = parsed.ok ? constantClosure(parsed.ast, text) : undefined;
   const stopped = await decodeInSandbox(p.state.facts, text, evalDecoder, p.state.limits, needed);
   for (const d of stopped) {
@@ -230,6 +236,7 @@ async function analyzeText(file: string, text: string, opts: AnalyzeOptions, san
       internalFinding(file, 'decoder-stopped', `Decoder ${d.fn} was stopped in the sandbox`, `${d.error}. What it would decode is not reported; the rest of the file is.${more}`, d.start, p.state.lines),
     );
   }
+  opts.onPhase?.('correlate');
   return finish(p.state);
 }
 

@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, pacoteOptions, readPackageJson, type RootManifest } from '../acquire/index.js';
 import { checkPlatform, openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
 import { internalFinding, type FileResult } from './analyze-file.js';
-import { isReady, type AnalysisRequest, type AnalysisResponse } from './worker-messages.js';
+import { isPhase, isReady, type AnalysisRequest, type AnalysisResponse, type Phase } from './worker-messages.js';
 import { threadCpuMs } from './thread-cpu.js';
 import { ItemMerger } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
@@ -32,7 +32,12 @@ export interface AuditOptions {
   platform?: string;
   limits?: Partial<Limits>;
   onProgress?: (msg: string) => void;
+  /** With onProgress: files of at least this many characters report each phase (default PHASE_PROGRESS_CHARS). */
+  phaseProgressChars?: number;
 }
+
+/** A file this large takes long enough that its progress line should say which phase it is in. */
+export const PHASE_PROGRESS_CHARS = 1024 * 1024;
 
 async function readHead(file: PackageFile): Promise<Buffer> {
   if (file.diskPath) {
@@ -136,7 +141,7 @@ export class AnalysisHost {
     return w;
   }
 
-  async analyze(file: string, text: string, maxAstDepth: number, timeMs: number): Promise<Analysis> {
+  async analyze(file: string, text: string, maxAstDepth: number, timeMs: number, onPhase?: (phase: Phase) => void): Promise<Analysis> {
     let w: Worker;
     try {
       w = this.worker ??= this.start();
@@ -162,8 +167,13 @@ export class AnalysisHost {
         if (discard) this.discard(w);
         resolve(a);
       };
-      const onMessage = (m: AnalysisResponse): void => {
+      const onMessage = (m: AnalysisResponse | { type: string; id: number }): void => {
         if (m.id !== id) return;
+        if (isPhase(m)) {
+          onPhase?.(m.phase);
+          return;
+        }
+        if (!('ok' in m)) return;
         finish(m.ok ? { ok: true, result: m.result } : { ok: false, reason: 'error', message: m.error }, false);
       };
       const onError = (e: Error): void => {
@@ -175,7 +185,7 @@ export class AnalysisHost {
       w.on('error', onError);
       w.on('exit', onExit);
       const stopWatching = watchBudget(ready.statPath, timeMs, (measure, afterMs) => finish({ ok: false, reason: 'time', measure, afterMs }, true));
-      w.postMessage({ id, file, text, maxAstDepth } satisfies AnalysisRequest);
+      w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}) } satisfies AnalysisRequest);
     });
   }
 
@@ -214,6 +224,8 @@ export class Auditor {
     private readonly limits: Limits,
     private readonly progress: (msg: string) => void,
     private readonly host: AnalysisHost,
+    /** Files at least this long report their phases through `progress` (Infinity: none). */
+    private readonly phaseFromChars = Infinity,
   ) {}
 
   async auditFiles(files: PackageFile[], prefix = ''): Promise<void> {
@@ -301,12 +313,14 @@ export class Auditor {
     if (text.includes('\uFFFD') && !buf.includes(Buffer.from('\uFFFD', 'utf8'))) {
       this.findings.push(internalFinding(display, 'invalid-utf8', 'File is not valid UTF-8', 'Invalid byte sequences were replaced with U+FFFD before analysis.'));
     }
-    let r = await this.analyze(display, text, this.limits.maxAstDepth);
+    const label = `[${counter}] ${display} (${(file.size / 1e6).toFixed(1)} MB)`;
+    const onPhase = text.length >= this.phaseFromChars ? (phase: Phase) => this.progress(`${label}: ${phase}`) : undefined;
+    let r = await this.analyze(display, text, this.limits.maxAstDepth, onPhase);
     if (!r) return;
     if (r.findings.some(isStackExhausted) && this.limits.maxAstDepth > RETRY_AST_DEPTH) {
       // A long chain (a.b.b.b…, 1+1+1…) can exhaust the stack below the configured depth limit, which would leave
       // the whole file unanalysed: a package could hide a file that way. A shallower walk still sees the rest.
-      const again = await this.analyze(display, text, RETRY_AST_DEPTH);
+      const again = await this.analyze(display, text, RETRY_AST_DEPTH, onPhase);
       if (!again) return;
       r = again;
       const note = `${display}: the call stack ran out below the ${this.limits.maxAstDepth}-level nesting limit; analysed again with a ${RETRY_AST_DEPTH}-level limit`;
@@ -328,8 +342,8 @@ export class Auditor {
   }
 
   /** One file's analysis, or null when it failed or ran out of time (reported as a finding; the audit goes on). */
-  private async analyze(display: string, text: string, maxAstDepth: number): Promise<FileResult | null> {
-    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs);
+  private async analyze(display: string, text: string, maxAstDepth: number, onPhase?: (phase: Phase) => void): Promise<FileResult | null> {
+    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, onPhase);
     if (a.ok) return a.result;
     if (a.reason === 'time') {
       const how = a.measure === 'cpu' ? `after ${a.afterMs} ms of CPU time` : `after ${a.afterMs} ms of wall-clock time`;
@@ -362,7 +376,7 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   await checkPlatform(opts.platform);
   const target: AcquiredTarget = await acquireTarget(spec, { offline: opts.offline, cacheDir: opts.cacheDir, limits, onProgress: progress });
   const host = new AnalysisHost(limits.analysisHeapMb);
-  const auditor = new Auditor(limits, progress, host);
+  const auditor = new Auditor(limits, progress, host, opts.onProgress ? (opts.phaseProgressChars ?? PHASE_PROGRESS_CHARS) : Infinity);
   try {
     for (const p of target.problems) auditor.findings.push(internalFinding(p.file, 'acquire-problem', 'Entry skipped while reading the package', p.message));
     const manifest = await readPackageJson(target);

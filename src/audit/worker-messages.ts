@@ -6,6 +6,24 @@ export interface AnalysisRequest {
   file: string;
   text: string;
   maxAstDepth: number;
+  /** Say when each phase of this file starts (a long file's progress line). */
+  phases?: boolean;
+}
+
+/** The stages of one file's analysis, in order. */
+export const PHASES = ['parse', 'analyse', 'decode', 'correlate'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const PHASE = 'telltale-analysis-phase';
+
+export interface PhaseMessage {
+  type: typeof PHASE;
+  id: number;
+  phase: Phase;
+}
+
+export function isPhase(m: unknown): m is PhaseMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === PHASE;
 }
 
 export type AnalysisResponse = { id: number; ok: true; result: FileResult } | { id: number; ok: false; error: string };

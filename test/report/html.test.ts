@@ -1,4 +1,4 @@
-// HTML reports for an audit, a diff and a history, opened in a real headless Chromium (Debian's chromium driven by
+// HTML reports for an audit, a probe, a diff and a history, opened in a real headless Chromium (Debian's chromium driven by
 // playwright-core): no console errors, the key parts present, a screenshot of each under test-output/screenshots/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +16,40 @@ import { esc, renderHtml } from '../../src/report/reporters/html.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
 import { runCli, scratchDirs, type Scratch } from '../cli/run-cli.js';
 import { xorBase64 } from '../helpers/analyze.js';
+import { analyzeDifferences } from '../../src/probe/analyze.js';
+import type { FieldMap } from '../../src/probe/diff.js';
+import { differenceFindings } from '../../src/probe/findings.js';
+import { BASELINE, personaLabel, type Persona } from '../../src/probe/persona.js';
+import { renderHtml as renderProbeHtml, type ProbeReport } from '../../src/probe/report.js';
+
+/** A probe of a tool written for this test: its greeting's apostrophe follows the configured host, a header the zone. */
+function probeReport(): ProbeReport {
+  const personas: Persona[] = [BASELINE, { ...BASELINE, host: 'gw.sample.cn' }, { ...BASELINE, tz: 'Asia/Tehran' }];
+  const dims = ['tz', 'host'] as const;
+  const label = (p: Persona) => personaLabel(p, [...dims]);
+  const fields = (p: Persona): FieldMap =>
+    new Map([
+      ['POST /api/chat(m)#0.body.prompt', `Note: the operator${p.host.endsWith('.cn') ? '\u2019' : "'"}s locale is set.`],
+      ['POST /api/chat(m)#0.headers.x-build', `w${p.tz.startsWith('Asia/') ? '\u200c' : ''}42`],
+    ]);
+  const groups = personas.map((p) => ({ label: label(p), persona: p, runs: [0, 1].map(() => ({ fields: fields(p), gaps: new Map<string, number>() })) }));
+  const at = Date.parse('2026-03-01T08:00:00Z');
+  const { differences, volatile } = analyzeDifferences(groups, { from: at, to: at });
+  return {
+    tool: { name: 'telltale', version: '0.1.0' },
+    target: { spec: 'gizmo', kind: 'folder', name: 'gizmo-cli', version: '2.0.0' },
+    sandbox: { mode: 'root', home: '/home/probe', workDir: '/srv/work', toolDir: '/srv/tool' },
+    command: ['node', '/srv/tool/bin.js', '--ask', 'hello'],
+    dimensions: [...dims],
+    baseline: groups[0]!.label,
+    personas: personas.map((p) => ({ label: label(p), persona: p })),
+    runs: personas.map((p) => ({ label: label(p), repeat: 0, exitCode: 0, signal: null, timedOut: false, durationMs: 900, requests: [], dnsQueries: [], nonLoopbackAttempts: 0, leftoverPids: [], interfaces: ['lo'], stdoutTail: '', stderrTail: '' })),
+    differences,
+    volatile,
+    findings: differenceFindings(differences, groups[0]!.label),
+    stats: { ms: 4000, runs: 7, nonLoopbackAttempts: 0, leftoverProcesses: 0, unsealedRuns: 0 },
+  };
+}
 
 const SHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
 
@@ -176,6 +210,22 @@ describe('HTML reports in headless Chromium', { skip: browserPath ? false : 'ski
     assert.ok((await covert.locator('ol.chain pre').count()) > 0, 'evidence steps show the code around them');
     assert.match(await page.textContent('#inventory'), /GADGET_ENDPOINT/);
     assert.match(await page.textContent('#inventory'), /postinstall/);
+    await page.close();
+  });
+
+  it('probe: the persona × difference table and the changed code points, highlighted and named', { timeout: 120_000 }, async () => {
+    const probe = probeReport();
+    assert.ok(probe.differences.length >= 2, JSON.stringify(probe.differences.map((d) => d.path)));
+    const { page, problems, requests } = await open('probe', renderProbeHtml(probe));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(requests, []);
+    const table = page.locator('table').first();
+    assert.equal(await table.locator('tr').count(), probe.personas.length + 1);
+    assert.match(await table.textContent(), /host=gw\.sample\.cn/);
+    const marks: string[] = await page.locator('section.diff mark').allTextContents();
+    assert.ok(marks.some((m) => m.includes('U+2019')), marks.join(' | '));
+    assert.ok(marks.some((m) => m.includes('U+200C')), marks.join(' | '));
+    assert.match(await page.textContent('body'), /RIGHT SINGLE QUOTATION MARK|U\+2019/);
     await page.close();
   });
 
