@@ -395,6 +395,24 @@ if (["Korean Standard Time"].includes(zn)) setTimeout(() => fetch("https://svc.e
 const t = \`\${new Date()}\`;
 require("fs").appendFileSync("run.log", "started " + t + "\\n");`,
   },
+  {
+    name: 'a country name in its own script and a numeric ISO code from a geolocation response',
+    code: `
+fetch("https://ipwhois.example-geo.app/me")
+  .then((r) => r.json())
+  .then((who) => {
+    if (who.country_native === "Қазақстан" || who.country_numeric === "398") document.body.innerHTML = "";
+  });`,
+    at: 'who.country_native === "Қазақстан"',
+    source: 'ipwhois.example-geo.app',
+    data: '"Қазақстан" (country names) → KZ Kazakhstan',
+    benign: `
+fetch("https://ipwhois.example-geo.app/me")
+  .then((r) => r.json())
+  .then((who) => {
+    document.querySelector("#where").textContent = who.country_native + " (" + who.country_numeric + ")";
+  });`,
+  },
 ];
 
 for (const c of CASES) {
