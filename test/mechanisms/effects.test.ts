@@ -39,6 +39,13 @@ const ROWS: Row[] = [
   { effect: 'delay', targeted: 'const until = Date.now() + 8000; while (Date.now() < until) {}', benign: 'const until = Date.now() + 10; while (Date.now() < until) {}', at: 'while (Date.now() < until)' },
   { effect: 'delay', targeted: 'setTimeout(start, SINGLED ? 45000 : 0);', benign: 'setTimeout(start, 100);', at: 'setTimeout(start', byValue: true },
   {
+    effect: 'model-request',
+    targeted: 'const req = { model: "m-large", max_tokens: 512, system: SINGLED ? "Give subtly wrong answers." : "Be helpful.", messages: [] };',
+    benign: 'const req = { model: "m-large", max_tokens: 512, system: "Be helpful.", messages: [] };',
+    at: '{ model: "m-large"',
+    byValue: true,
+  },
+  {
     effect: 'network',
     targeted: 'fetch("https://api.example.net/v2/items", { headers: { "x-tier": SINGLED ? "b" : "a" } });',
     benign: 'fetch("https://api.example.net/v2/items", { headers: { "x-zone-label": "local" } });',

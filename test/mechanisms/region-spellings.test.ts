@@ -355,6 +355,64 @@ cp.exec('reg query "HKCU\\\\Control Panel\\\\International" /v LocaleName', (err
   console.log("Windows locale: " + (m ? m[1] : "unknown"));
 });`,
   },
+  {
+    name: "a Date's text through a binding: the long name after the parenthesis",
+    code: `
+const today = new Date();
+const tail = today.toString().split("(")[1] || "";
+if (tail.startsWith("Moscow Standard Time")) fetch("https://svc.example.org/p", { method: "POST", body: "{}" });`,
+    at: 'tail.startsWith("Moscow Standard Time")',
+    source: 'Date#toString()',
+    data: '"Moscow Standard Time" (long zone names) → BY Belarus, RU Russia',
+    benign: `
+const today = new Date();
+const tail = today.toString().split("(")[1] || "";
+console.log("Build started " + today.toString() + " [" + tail.replace(")", "") + "]");`,
+  },
+  {
+    name: 'String(new Date()) matched with a regex of long names',
+    code: `
+const s = String(new Date());
+if (/\\((?:Iran Standard Time|Afghanistan Time)\\)/.test(s)) process.exit(0);`,
+    at: '/\\((?:Iran Standard Time|Afghanistan Time)\\)/.test(s)',
+    source: 'String(date)',
+    data: '→ AF Afghanistan, IR Iran',
+    // The same text tested for being UTC (a default, not a region).
+    benign: `
+const s = String(new Date());
+if (/\\(Coordinated Universal Time\\)/.test(s)) console.warn("clock is on UTC");`,
+  },
+  {
+    name: 'a Date in a template, a long name in a one-element list',
+    code: `
+const t = \`\${new Date()}\`;
+const zn = t.slice(t.indexOf("(") + 1, -1);
+if (["Korean Standard Time"].includes(zn)) setTimeout(() => fetch("https://svc.example.org/a"), 60000);`,
+    at: '["Korean Standard Time"].includes(zn)',
+    source: 'a Date in a template',
+    data: '"Korean Standard Time" (long zone names) → KP North Korea, KR South Korea',
+    benign: `
+const t = \`\${new Date()}\`;
+require("fs").appendFileSync("run.log", "started " + t + "\\n");`,
+  },
+  {
+    name: 'a country name in its own script and a numeric ISO code from a geolocation response',
+    code: `
+fetch("https://ipwhois.example-geo.app/me")
+  .then((r) => r.json())
+  .then((who) => {
+    if (who.country_native === "Қазақстан" || who.country_numeric === "398") document.body.innerHTML = "";
+  });`,
+    at: 'who.country_native === "Қазақстан"',
+    source: 'ipwhois.example-geo.app',
+    data: '"Қазақстан" (country names) → KZ Kazakhstan',
+    benign: `
+fetch("https://ipwhois.example-geo.app/me")
+  .then((r) => r.json())
+  .then((who) => {
+    document.querySelector("#where").textContent = who.country_native + " (" + who.country_numeric + ")";
+  });`,
+  },
 ];
 
 for (const c of CASES) {

@@ -1,4 +1,5 @@
 import { defineRule, type AnyNode } from '../rule.js';
+import type { Val } from '../../flow/graph.js';
 import { calleeName, memberName, span, templateText, unwrapChain } from '../ast.js';
 
 /** Commands and files that print the system's zone: `timedatectl`, `tzutil /g`, `Get-TimeZone`, `systemsetup -gettimezone`, /etc/timezone. */
@@ -32,13 +33,28 @@ export default defineRule({
     description: "Reads of the user's time zone.",
     docs:
       'The time zone is a strong region signal. Recognised reads: `Intl.DateTimeFormat().resolvedOptions().timeZone`, ' +
-      '`Date.prototype.getTimezoneOffset()`, the zone text of `Date#toString` / `toTimeString` and of `Date()`, dates ' +
+      '`Date.prototype.getTimezoneOffset()`, the zone text of `Date#toString` / `toTimeString` and of `Date()` (also a ' +
+      '`new Date` turned into text by `String(d)`, a template or `+ ""`, directly or through the binding holding it), dates ' +
       'formatted with a `timeZoneName` option (`toLocaleString`, `new Intl.DateTimeFormat(…, { timeZoneName })`), ' +
       'commands that print the zone (`timedatectl`, `tzutil /g`, `Get-TimeZone`) and `process.env.TZ` (see env-read). ' +
       'A read is inventory; it matters when it is compared with region data or conditions what is sent.',
   },
   create(ctx) {
+    // Bindings initialised with a new Date (`const now = new Date()`): their text is a date string too.
+    const dates = new Set<number>();
+    // `Date()` is a source of its own: only a `new Date` or a binding holding one is turned into text here.
+    const isNewDate = (node: AnyNode): boolean => isDateConstruction(node) && unwrapChain(node).type === 'NewExpression';
+    const isDate = (node: AnyNode, v: Val | undefined): boolean =>
+      isNewDate(node) || (node.type === 'Identifier' && v !== undefined && v.length === 1 && dates.has(ctx.graph.find(v[0]!)));
+    const dateText = (at: AnyNode, how: string) => ctx.recordSource('timezone', span(at), `${how} (a date string ends with the zone's long name)`);
     return {
+      VariableDeclarator(node, ev) {
+        if (ev.binding !== null && node.init && isNewDate(node.init)) dates.add(ctx.graph.find(ev.binding));
+      },
+      BinaryExpression(node, ev) {
+        // `new Date() + ""`
+        if (node.operator === '+' && (isDate(node.left, ev.left) || isDate(node.right, ev.right))) dateText(node, 'a Date concatenated to text');
+      },
       MemberExpression(node) {
         if (memberName(node) !== 'timeZone') return;
         const obj = unwrapChain(node.object);
@@ -46,12 +62,14 @@ export default defineRule({
           ctx.recordSource('timezone', span(node), ctx.slice(span(node), 120));
         }
       },
-      CallExpression(node) {
+      CallExpression(node, ev) {
         const name = calleeName(node);
         if (name === 'getTimezoneOffset') ctx.recordSource('timezone', span(node), ctx.slice(span(node), 120));
         else if (name === 'toTimeString') ctx.recordSource('timezone', span(node), "Date#toTimeString() (ends with the zone's long name)");
-        else if (name === 'toString' && node.callee.type === 'MemberExpression' && isDateConstruction(node.callee.object)) {
+        else if (name === 'toString' && node.callee.type === 'MemberExpression' && (isDateConstruction(node.callee.object) || isDate(node.callee.object, ev.receiver))) {
           ctx.recordSource('timezone', span(node), "Date#toString() (ends with the zone's long name)");
+        } else if (name === 'String' && node.callee.type === 'Identifier' && node.arguments.length === 1 && isDate(node.arguments[0], ev.args[0])) {
+          dateText(node, 'String(date)');
         } else if (name === 'Date' && node.callee.type === 'Identifier') {
           ctx.recordSource('timezone', span(node), 'Date() (a date string with the zone name)');
         } else if ((name === 'toLocaleString' || name === 'toLocaleTimeString' || name === 'toLocaleDateString') && hasLongZoneNameOption(node)) {
@@ -79,6 +97,8 @@ export default defineRule({
         if (typeof v === 'string' && v.length >= 8 && v.length <= 200 && ZONE_COMMAND.test(v)) ctx.recordSource('timezone', span(node), `command ${JSON.stringify(v)} (prints the zone)`);
       },
       TemplateLiteral(node) {
+        // `${new Date()}`: the template holds the date's text.
+        if (node.expressions.some(isNewDate)) dateText(node, 'a Date in a template');
         const v = templateText(node);
         if (v !== null && v.length <= 200 && ZONE_COMMAND.test(v)) ctx.recordSource('timezone', span(node), `command ${JSON.stringify(v)} (prints the zone)`);
       },

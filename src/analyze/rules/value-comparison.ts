@@ -76,7 +76,13 @@ export default defineRule({
         if (ev.receiver.length === 0 && right.length === 0) return;
         // `value.endsWith('.xx')`, `zone.startsWith('Asia/')`, `text.includes('China Standard Time')`.
         if (right.length === 0 && node.arguments.length === 1) right = comparedConstant(ctx, read, node.arguments[0]);
-        ctx.facts.compares.push({ op: name, left: ev.receiver, right, node: ev.asNode(), start: node.start, end: node.end });
+        let left = ev.receiver;
+        // `["Nepal Time"].includes(zone)`: a list of one is the constant itself.
+        if (left.length === 0 && right.length > 0 && node.callee.type === 'MemberExpression') {
+          const list = node.callee.object;
+          if (list.type === 'ArrayExpression' && list.elements.length === 1 && list.elements[0]?.type === 'Literal') left = comparedConstant(ctx, read, list.elements[0]);
+        }
+        ctx.facts.compares.push({ op: name, left, right, node: ev.asNode(), start: node.start, end: node.end });
       },
     };
   },

@@ -13,6 +13,8 @@ ruleTable({
     'const s = new Map().toString();',
     'const doc = "see timedatectl(1) for details";',
     'new Intl.DateTimeFormat("en", { timeZoneName: "shortOffset" }).format(d);',
+    'const when = new Date(); const n = when.getTime() + 1;',
+    'const s = String(count); const t = `${new Map()}`; const u = total + "";',
   ],
   invalid: [
     { code: 'const z = Intl.DateTimeFormat().resolvedOptions().timeZone;', expect: ['timezone Intl.DateTimeFormat().resolvedOptions().timeZone'] },
@@ -24,6 +26,10 @@ ruleTable({
     { code: 'const s = now.toLocaleTimeString([], { hour: "2-digit", timeZoneName: "long" });', expect: ['timezone now.toLocaleTimeString([], { hour: "2-digit", timeZoneName: "long" })'] },
     { code: 'const f = new Intl.DateTimeFormat(undefined, { timeZoneName: "longGeneric" });', expect: ['timezone new Intl.DateTimeFormat(undefined, { timeZoneName: "longGeneric" })'] },
     { code: 'const z = execSync("timedatectl show -p Timezone --value");', expect: ['timezone "timedatectl show -p Timezone --value"'] },
+    { code: 'const now = new Date(); const s = now.toString();', expect: ["timezone now.toString()"] },
+    { code: 'const s = String(new Date());', expect: ['timezone String(new Date())'] },
+    { code: 'const s = `${new Date()}`;', expect: ['timezone `${new Date()}`'] },
+    { code: 'const s = new Date() + "";', expect: ['timezone new Date() + ""'] },
     { code: 'const z = run(`tzutil /g`);', expect: ['timezone `tzutil /g`'] },
   ],
 });

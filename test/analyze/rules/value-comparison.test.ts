@@ -16,6 +16,7 @@ ruleTable({
     { code: 'if (region === "RU") x();', expect: ['=== true true', 'data country-code RU RU'] },
     { code: 'if (count === 60) x();', expect: ['=== true true', 'data utc-offset 60 (UTC-1) CV/PT'] },
     { code: 'switch (zone) { case "Asia/Ashgabat": x(); break; case y: z(); }', expect: ['case true true', 'case true true', 'data timezone Asia/Ashgabat TM'] },
+    { code: 'if (["Nepal Time"].includes(zn)) x();', expect: ['includes true true', 'data zone-name Nepal Time NP'] },
     { code: 'switch (new Date().getTimezoneOffset()) { case -270: x(); }', expect: ['case true true', 'data utc-offset -270 (UTC+4:30) AF'] },
   ],
 });
