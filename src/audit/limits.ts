@@ -8,6 +8,12 @@ export interface AnalysisLimits {
   maxAstDepth: number;
   /** Per-file analysis budget in milliseconds of the analysis thread's CPU time (wall clock where that cannot be read). */
   fileTimeMs: number;
+  /**
+   * Wall-clock backstop of one file's analysis (default `fileTimeMs` × 10): a thread that waits, or gets almost no
+   * share of a very busy machine, is not kept forever. A test that asserts a CPU-time stop raises it, so that the
+   * machine's load cannot stop a file the CPU budget would not.
+   */
+  fileWallMs?: number;
 }
 
 export type Limits = AcquireLimits & AnalysisLimits;
