@@ -81,8 +81,8 @@ function firstLineOf(e: unknown): string {
 }
 
 /**
- * A CPU-time budget still ends on the wall clock at this multiple of it: a thread that waits (on its sandbox, or for
- * a share of a very busy machine) is not kept forever.
+ * A CPU-time budget still ends on the wall clock at this multiple of it (unless the limits set `fileWallMs`): a thread
+ * that waits (on its sandbox, or for a share of a very busy machine) is not kept forever.
  */
 const WALL_BACKSTOP_FACTOR = 10;
 /** How often the thread's CPU time is read, as a fraction of the budget, within these bounds (ms). */
@@ -92,10 +92,10 @@ const CPU_POLL_MAX_MS = 250;
 
 /**
  * Calls `onOver` once the thread behind `statPath` has used `budgetMs` of CPU time from now, or (backstop) once
- * `budgetMs * WALL_BACKSTOP_FACTOR` of wall-clock time has passed; with no stat file, once `budgetMs` has passed.
+ * `wallMs` of wall-clock time has passed; with no stat file, once `budgetMs` has passed.
  * Returns the function that stops watching.
  */
-function watchBudget(statPath: string | null, budgetMs: number, onOver: (measure: TimeMeasure, afterMs: number) => void): () => void {
+function watchBudget(statPath: string | null, budgetMs: number, wallMs: number, onOver: (measure: TimeMeasure, afterMs: number) => void): () => void {
   const base = statPath ? threadCpuMs(statPath) : null;
   if (statPath === null || base === null) {
     const timer = setTimeout(() => onOver('wall', budgetMs), budgetMs);
@@ -106,7 +106,7 @@ function watchBudget(statPath: string | null, budgetMs: number, onOver: (measure
     const now = threadCpuMs(statPath);
     if (now !== null && now - base > budgetMs) onOver('cpu', budgetMs);
   }, pollMs);
-  const backstop = setTimeout(() => onOver('wall', budgetMs * WALL_BACKSTOP_FACTOR), budgetMs * WALL_BACKSTOP_FACTOR);
+  const backstop = setTimeout(() => onOver('wall', wallMs), wallMs);
   return () => {
     clearInterval(poll);
     clearTimeout(backstop);
@@ -141,7 +141,7 @@ export class AnalysisHost {
     return w;
   }
 
-  async analyze(file: string, text: string, maxAstDepth: number, timeMs: number, onPhase?: (phase: Phase) => void): Promise<Analysis> {
+  async analyze(file: string, text: string, maxAstDepth: number, timeMs: number, wallMs = timeMs * WALL_BACKSTOP_FACTOR, onPhase?: (phase: Phase) => void): Promise<Analysis> {
     let w: Worker;
     try {
       w = this.worker ??= this.start();
@@ -184,7 +184,7 @@ export class AnalysisHost {
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
-      const stopWatching = watchBudget(ready.statPath, timeMs, (measure, afterMs) => finish({ ok: false, reason: 'time', measure, afterMs }, true));
+      const stopWatching = watchBudget(ready.statPath, timeMs, wallMs, (measure, afterMs) => finish({ ok: false, reason: 'time', measure, afterMs }, true));
       w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}) } satisfies AnalysisRequest);
     });
   }
@@ -343,7 +343,7 @@ export class Auditor {
 
   /** One file's analysis, or null when it failed or ran out of time (reported as a finding; the audit goes on). */
   private async analyze(display: string, text: string, maxAstDepth: number, onPhase?: (phase: Phase) => void): Promise<FileResult | null> {
-    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, onPhase);
+    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, this.limits.fileWallMs, onPhase);
     if (a.ok) return a.result;
     if (a.reason === 'time') {
       const how = a.measure === 'cpu' ? `after ${a.afterMs} ms of CPU time` : `after ${a.afterMs} ms of wall-clock time`;

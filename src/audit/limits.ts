@@ -14,6 +14,12 @@ export interface AnalysisLimits {
    * under 2 GB. 22 MB of ordinary bundled code needs about 0.9 GB.
    */
   analysisHeapMb: number;
+  /**
+   * Wall-clock backstop of one file's analysis (default `fileTimeMs` × 10): a thread that waits, or gets almost no
+   * share of a very busy machine, is not kept forever. A test that asserts a CPU-time stop raises it, so that the
+   * machine's load cannot stop a file the CPU budget would not.
+   */
+  fileWallMs?: number;
 }
 
 export type Limits = AcquireLimits & AnalysisLimits;

@@ -15,11 +15,18 @@ function keyRegion(key: string): { kind: TableKind; country: string | null } | n
   return r ? { kind: r.kind, country: r.country } : null;
 }
 
+/** A literal's value as text that tells values apart; JSON.stringify throws on a BigInt (`1n`) and makes every RegExp `{}`. */
+function literalKey(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof RegExp) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** The one constant every value of a set-like table has (`true`, `1`, `!0`), or null. */
 function constantValue(p: AnyNode): string | null {
   const v = p.value;
-  if (v.type === 'Literal') return JSON.stringify(v.value);
-  if (v.type === 'UnaryExpression' && v.operator === '!' && v.argument.type === 'Literal') return `!${JSON.stringify(v.argument.value)}`;
+  if (v.type === 'Literal') return literalKey(v.value);
+  if (v.type === 'UnaryExpression' && v.operator === '!' && v.argument.type === 'Literal') return `!${literalKey(v.argument.value)}`;
   return null;
 }
 

@@ -21,5 +21,9 @@ ruleTable({
     { code: 'const BLOCK = { RU: true, BY: true, KP: true }; if (BLOCK[country]) stop();', expect: ['table country-code set 3 RU/BY/KP', 'lookup BLOCK[country]'] },
     { code: 'const n = ({ "de-DE": 1, "fr-FR": 2, "es-ES": 3 })[lang];', expect: ['table locale map 3 DE/FR/ES', 'lookup ({ "de-DE": 1, "fr-FR": 2, "es-ES": 3 })[lang]'] },
     { code: 'const M = { IN: !0, PK: !0, BD: !0 }; M.IN;', expect: ['table country-code set 3 IN/PK/BD'] },
+    // BigInt and RegExp values (a compiled executable's bundle had a BigInt-valued region table; the rule crashed on it).
+    { code: 'const W = { NO: 1n, SE: 1n, FI: 1n }; W[cc];', expect: ['table country-code set 3 NO/SE/FI', 'lookup W[cc]'] },
+    { code: 'const V = { NO: 1n, SE: 2n, FI: 3n }; V[cc];', expect: ['table country-code map 3 NO/SE/FI', 'lookup V[cc]'] },
+    { code: 'const P = { NO: /a/, SE: /b/, FI: /c/ }; P[cc];', expect: ['table country-code map 3 NO/SE/FI', 'lookup P[cc]'] },
   ],
 });
