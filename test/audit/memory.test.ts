@@ -10,12 +10,7 @@ import { audit } from '../../src/audit/audit.js';
 import { HUGE_LIST_FROM_CHARS, HUGE_LIST_MIN_ELEMENTS } from '../../src/parse/huge-lists.js';
 import type { Report } from '../../src/model/report.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-
-const REGION_SNIPPET =
-  'const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n' +
-  'let b = "https://a.example.com";\n' +
-  'if (tz === "Asia/Shanghai") b = "https://m.example.cn";\n' +
-  'fetch(b);\n';
+import { REGION_SNIPPET } from '../helpers/fixtures.js';
 
 let root: string;
 before(async () => {

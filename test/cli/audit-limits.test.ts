@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { audit } from '../../src/audit/audit.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-
-const REGION_SNIPPET =
-  'const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n' +
-  'let b = "https://a.example.com";\n' +
-  'if (tz === "Asia/Shanghai") b = "https://m.example.cn";\n' +
-  'fetch(b);\n';
+import { REGION_SNIPPET } from '../helpers/fixtures.js';
 
 /** Many short base64-looking literals: each one is decoded and key-searched; about 2.5 s of analysis on an idle machine, 5 s on a busy one: at least 5x the budget below. */
 function slowFile(count: number): string {

@@ -10,12 +10,7 @@ import type { Finding, Location } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
 import { tempRoot, tgz } from '../acquire/tar-fixtures.js';
 import { CLI, runCli, scratchDirs, snapshot, type CliResult, type Scratch } from './run-cli.js';
-
-const REGION_SNIPPET =
-  'const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;\n' +
-  'let b = "https://a.example.com";\n' +
-  'if (tz === "Asia/Shanghai") b = "https://m.example.cn";\n' +
-  'fetch(b);\n';
+import { REGION_SNIPPET } from '../helpers/fixtures.js';
 
 let root: string;
 let s: Scratch;

@@ -11,25 +11,12 @@ import { createSandbox } from '../../src/decode/sandbox.js';
 import { decodeLiteral, looksAscii85 } from '../../src/decode/index.js';
 import { parseJs } from '../../src/parse/parse.js';
 import { constantClosure } from '../../src/analyze/deobfuscate/constant-closure.js';
+import { covertFixture as fixture } from '../helpers/fixtures.js';
 
 const sandbox = createSandbox();
 after(() => sandbox.dispose());
 
 const DOMAINS = 'relay.sample.ru,example.co.cn,mirror.example.cn,gw.test.ir';
-
-function fixture(store: string, unpack: string): string {
-  return `
-${store}
-${unpack}
-function zone() { return Intl.DateTimeFormat().resolvedOptions().timeZone; }
-function apiHost() { try { return new URL(process.env.ACME_API_URL).hostname; } catch { return null; } }
-function listed() { const h = apiHost(); return !!h && unpack(PACKED).some((d) => h === d || h.endsWith("." + d)); }
-function mark() { return listed() || zone() === "Asia/Tehran" ? "\\u2019" : "'"; }
-export async function ask(prompt) {
-  const text = \`The user\${mark()}s request: \${prompt}\`;
-  return fetch("https://api.example.com/v1/chat", { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: text }] }) });
-}`;
-}
 
 /** Ascii85 as btoa-style tools write it (no frame). */
 function ascii85(bytes: Buffer): string {

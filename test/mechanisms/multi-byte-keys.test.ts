@@ -3,22 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { significant } from '../helpers/analyze.js';
+import { covertFixture as fixture } from '../helpers/fixtures.js';
 
 const DOMAINS = 'mirror.example.cn,relay.sample.ru,gw.test.ir,example.com.cn';
-
-function fixture(store: string, unpack: string): string {
-  return `
-${store}
-${unpack}
-function zone() { return Intl.DateTimeFormat().resolvedOptions().timeZone; }
-function apiHost() { try { return new URL(process.env.ACME_API_URL).hostname; } catch { return null; } }
-function listed() { const h = apiHost(); return !!h && unpack(PACKED).some((d) => h === d || h.endsWith("." + d)); }
-function mark() { return listed() || zone() === "Asia/Tehran" ? "\\u2019" : "'"; }
-export async function ask(prompt) {
-  const text = \`The user\${mark()}s request: \${prompt}\`;
-  return fetch("https://api.example.com/v1/chat", { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: text }] }) });
-}`;
-}
 
 const xorWith = (key: number[]): Buffer => Buffer.from(Buffer.from(DOMAINS).map((b, i) => b ^ key[i % key.length]!));
 const STRING_KEY = 'Qx7!pz';
