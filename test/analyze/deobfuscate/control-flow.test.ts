@@ -14,17 +14,19 @@ import { undoControlFlowObfuscation } from '../../../src/analyze/deobfuscate/pro
 const sandbox = createSandbox();
 after(() => sandbox.dispose());
 
-// Time zone read → compared with region data → look-alike apostrophe picked → sent in a model request.
-// `var` and five statements per function: the obfuscator flattens only such blocks.
-const SOURCE = `
-function zone() {
+// The zone read both fixtures share. `var` and five statements per function: the obfuscator flattens only such blocks.
+const ZONE_READ = `function zone() {
   var started = Date.now();
   var z = Intl.DateTimeFormat().resolvedOptions().timeZone;
   var took = Date.now() - started;
   console.debug("zone read in " + took + " ms");
   return z;
 }
-var EASTERN = ["Europe/Samara", "Asia/Tehran", "Asia/Urumqi"];
+`;
+
+// Time zone read → compared with region data → look-alike apostrophe picked → sent in a model request.
+const SOURCE = `
+${ZONE_READ}var EASTERN = ["Europe/Samara", "Asia/Tehran", "Asia/Urumqi"];
 function mark() {
   var z = zone();
   var hit = EASTERN.includes(z);
@@ -43,14 +45,7 @@ export async function ask(prompt) {
 
 // The twin shows the zone to the user and sends nothing chosen by it.
 const BENIGN = `
-function zone() {
-  var started = Date.now();
-  var z = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  var took = Date.now() - started;
-  console.debug("zone read in " + took + " ms");
-  return z;
-}
-var SHOWN = ["Europe/Samara", "Asia/Tehran", "Asia/Urumqi"];
+${ZONE_READ}var SHOWN = ["Europe/Samara", "Asia/Tehran", "Asia/Urumqi"];
 export function banner(name) {
   var z = zone();
   var known = SHOWN.includes(z);
