@@ -78,7 +78,8 @@ Options:
 
 A folder with a lockfile (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock) is a
 project: every package it resolves is audited on its own (cached, in parallel), with a per-package table worst
-first (text or json); --config, --baseline (a project report) and --allow-incomplete apply to each package.
+first (text, json, or sarif: one run, each finding at the package's lockfile entry); --config, --baseline (a
+project report) and --allow-incomplete apply to each package.
   --prod                  project: skip dev dependencies
   --workers N             project: audit processes at once (default: up to 4)
 
