@@ -2,13 +2,11 @@
 // 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable target.
 // It returns the exit code; only the executable (src/bin/telltale.ts) sets process.exitCode.
 
-import { audit } from './audit/audit.js';
 import { isSeverity, type Severity } from './model/finding.js';
 import { UserError } from './model/errors.js';
 import { AUDIT_OPTIONS, closest, parseCommandArgs, wantsHelp } from './model/cli-args.js';
 import type { Report } from './model/report.js';
 import { FORMATS, REPORTERS, type Format } from './report/index.js';
-import { renderRulesJson, renderRulesText } from './report/catalogue.js';
 import { renderEgressJson, renderEgressText } from './report/reporters/egress.js';
 import { applyPolicy, gateFailed, loadBaseline, loadPolicy } from './report/policy.js';
 import { StatusLine } from './report/status-line.js';
@@ -80,7 +78,8 @@ Options:
 
 A folder with a lockfile (package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock) is a
 project: every package it resolves is audited on its own (cached, in parallel), with a per-package table worst
-first (text or json); --config, --baseline (a project report) and --allow-incomplete apply to each package.
+first (text, json, or sarif: one run, each finding at the package's lockfile entry); --config, --baseline (a
+project report) and --allow-incomplete apply to each package.
   --prod                  project: skip dev dependencies
   --workers N             project: audit processes at once (default: up to 4)
 
@@ -191,8 +190,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return auditCommand(rest, io);
 }
 
-function rulesCommand(args: string[], io: Io): number {
+async function rulesCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs('rules', args, { format: { type: 'string', default: 'text' } }, false);
+  // The detectors' registry is loaded only here (it is the analyser).
+  const { renderRulesJson, renderRulesText } = await import('./report/catalogue.js');
   if (values.format === 'json') io.stdout(renderRulesJson());
   else if (values.format === 'text') io.stdout(renderRulesText());
   else throw new UserError(`unknown format "${values.format}" for rules (text or json)`);
@@ -224,6 +225,9 @@ async function auditCommand(args: string[], io: Io): Promise<number> {
   const status = !values.quiet && io.isTTY ? new StatusLine({ write: io.stderr, columns: process.stderr.columns }) : undefined;
   let report: Report;
   try {
+    // Loaded here: the analyser is most of the CLI's start-up, and a project, diff or history run does its audits in
+    // child processes.
+    const { audit } = await import('./audit/audit.js');
     report = await audit(positionals[0]!, {
       offline: values.offline,
       cacheDir: values.cache,

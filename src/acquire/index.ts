@@ -11,7 +11,7 @@ import { readHead, tarballSource, unpackTarball } from './tarball.js';
 import { diskFile, walkFolder } from './walk.js';
 
 export { classifyFile, CLASSIFY_HEAD_BYTES, isExecutableFormat, type FileKind } from './classify.js';
-export { defaultCacheDir, fetchFailure, fetchPackage, pacoteOptions, type FetchedPackage, type FetchOptions } from './registry.js';
+export { defaultCacheDir, fetchFailure, fetchPackage, loadPacote, pacoteOptions, type FetchedPackage, type FetchOptions } from './registry.js';
 export { readPackageJson, type RootManifest } from './package-json.js';
 export { resolveSpec, type ResolvedSpec } from './spec.js';
 export { checkEntryPath } from './tarball.js';

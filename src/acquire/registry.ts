@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat, readFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import pacote from 'pacote';
+import type Pacote from 'pacote';
 import { UserError } from '../model/errors.js';
 import type { TargetInfo } from '../model/report.js';
 import { DEFAULT_ACQUIRE_LIMITS, type AcquireLimits } from './types.js';
@@ -46,6 +46,14 @@ const NETWORK_CODES = new Set([
   'ERR_SOCKET_TIMEOUT', 'FETCH_ERROR', 'EPIPE',
 ]);
 
+/**
+ * pacote, loaded on first use: with the npm client code it pulls in, it is about half the start-up of a command that
+ * never reaches the registry (a local folder, a project served from the result cache).
+ */
+export async function loadPacote(): Promise<typeof Pacote> {
+  return (await import('pacote')).default;
+}
+
 /** Options for pacote: the package cache under `cacheDir`, the configured registry, never lifecycle scripts. */
 export function pacoteOptions(opts: { cacheDir?: string; offline?: boolean }) {
   return {
@@ -85,7 +93,8 @@ export async function fetchPackage(spec: string, opts: FetchOptions = {}): Promi
   const pacoteOpts = pacoteOptions(opts);
 
   opts.onProgress?.(`resolving ${spec}`);
-  let manifest: Awaited<ReturnType<typeof pacote.manifest>>;
+  const pacote = await loadPacote();
+  let manifest: Awaited<ReturnType<typeof Pacote.manifest>>;
   try {
     manifest = await pacote.manifest(spec, pacoteOpts);
   } catch (err) {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { emptyInventory, type BinaryItem, type Report } from '../model/report.js';
 import type { AcquiredTarget, PackageFile } from '../acquire/types.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, pacoteOptions, readPackageJson, type RootManifest } from '../acquire/index.js';
+import { acquireTarget, classifyFile, CLASSIFY_HEAD_BYTES, defaultCacheDir, fetchPackage, loadPacote, pacoteOptions, readPackageJson, type RootManifest } from '../acquire/index.js';
 import { checkPlatform, openExecutable, sniffExecutable, findPlatformPackages } from '../acquire/executables/index.js';
 import { internalFinding, type FileResult } from './analyze-file.js';
 import { isPhase, isReady, type AnalysisRequest, type AnalysisResponse, type Phase } from './worker-messages.js';
@@ -21,7 +21,6 @@ import { TOOL_VERSION } from '../version.js';
 import { createFinding } from '../model/create-finding.js';
 import { traits } from '../model/traits.js';
 import { distinguishFingerprints } from '../model/fingerprint.js';
-import pacote from 'pacote';
 import type { EgressObservation, EgressSpawn } from '../model/egress.js';
 import { buildEgressMap, filesRunBy, sinkKey } from './egress.js';
 
@@ -413,7 +412,7 @@ async function followPlatformPackages(manifest: RootManifest, opts: AuditOptions
   // The same cache and registry fetchPackage uses, so --cache, --offline and TELLTALE_CACHE hold for manifests too.
   const pacoteOpts = pacoteOptions({ cacheDir, offline: opts.offline });
   const fetchManifest = async (s: string) => {
-    const m = await pacote.manifest(s, pacoteOpts);
+    const m = await (await loadPacote()).manifest(s, pacoteOpts);
     return { name: m.name, version: m.version, os: (m as { os?: string[] }).os, cpu: (m as { cpu?: string[] }).cpu, libc: (m as { libc?: string[] }).libc };
   };
   const platforms = await findPlatformPackages(manifest, opts.platform, fetchManifest);

@@ -3,10 +3,14 @@
 // audited is listed with its reason. The policy file, --baseline and --allow-incomplete apply to each package
 // exactly as to `telltale audit <package>` (src/report/policy.ts): the gate fails when a package's gate fails.
 // Exit 2 when none could be audited.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { readLockfile, type LockedPackage } from '../acquire/lockfile.js';
+import { lockfileLines } from '../acquire/lockfile-lines.js';
+import { completenessNotes } from '../report/index.js';
+import { buildProjectSarif, fileUri, type ProjectSarifInput } from '../report/reporters/sarif.js';
 import { UserError } from '../model/errors.js';
 import { AUDIT_OPTIONS, parseCommandArgs } from '../model/cli-args.js';
 import { severityRank, type Finding, type Severity } from '../model/finding.js';
@@ -34,6 +38,8 @@ export interface ProjectRow {
   /** This package fails the gate (as `telltale audit` of it would). */
   failed: boolean;
   reason?: string;
+  /** What could not be analysed in it (run notifications in SARIF). */
+  unanalysed?: string[];
 }
 
 export interface ProjectPolicy {
@@ -64,7 +70,8 @@ export function rowOf(p: LockedPackage, r: AuditResult, gate: Gate): ProjectRow 
   const findings = significantFindings(r, gate.verbose).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   const worst = findings.find(counts)?.severity;
   const failed = gateFailed(r.report, gate.failOn, gate.allowIncomplete);
-  return { ...base, status: r.status, findings, all: r.report.findings, failed, ...(worst ? { worst } : {}), ...(r.incomplete?.length ? { reason: `cut short: ${r.incomplete.join('; ')}` } : {}) };
+  const unanalysed = completenessNotes(r.report);
+  return { ...base, status: r.status, findings, all: r.report.findings, failed, ...(worst ? { worst } : {}), ...(r.incomplete?.length ? { reason: `cut short: ${r.incomplete.join('; ')}` } : {}), ...(unanalysed.length ? { unanalysed } : {}) };
 }
 
 /** Worst first: by worst severity, then finding count, then name; failed and skipped packages last. */
@@ -100,7 +107,14 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export function renderProjectText(lockfile: string, rows: ProjectRow[], failOn: Severity, failed: boolean, policy?: ProjectPolicy): string {
+/** `5 packages: 4 from the cache, 1 audited, 1 not audited (0.8 s)`: what a re-run cost. */
+export function runLine(rows: ProjectRow[], ms: number): string {
+  const n = (s: ProjectRow['status']) => rows.filter((r) => r.status === s).length;
+  const missed = n('failed') + n('skipped');
+  return `${rows.length} package${rows.length === 1 ? '' : 's'}: ${n('cached')} from the cache, ${n('audited')} audited${missed ? `, ${missed} not audited` : ''} (${(ms / 1000).toFixed(1)} s)`;
+}
+
+export function renderProjectText(lockfile: string, rows: ProjectRow[], failOn: Severity, failed: boolean, policy?: ProjectPolicy, ms?: number): string {
   const head = ['package', 'version', 'worst', 'findings', 'status'];
   const body = rows.map((r) => {
     const accepted = r.findings.filter((f) => f.accepted && !f.accepted.expired).length;
@@ -122,8 +136,52 @@ export function renderProjectText(lockfile: string, rows: ProjectRow[], failOn: 
     for (const e of policy.expired) out += `  acceptance EXPIRED on ${e.expires}: ${e.package} ${e.fingerprint} (${e.reason}); it fails the gate until reviewed again\n`;
     if (policy.unused.length) out += `  acceptances that matched nothing (${policy.unused.length}): ${moreList(policy.unused, 5)}\n`;
   }
+  if (ms !== undefined) out += `\n${runLine(rows, ms)}\n`;
   out += failed ? `\ngate: failed (a package has a finding at or above ${failOn} that is not accepted, or an expired acceptance)\n` : `\ngate: passed (--fail-on ${failOn})\n`;
   return out;
+}
+
+/** At most this many run notifications in a project's SARIF (one per package gap or problem); the rest are counted. */
+const MAX_PROJECT_NOTES = 500;
+
+/**
+ * The project as one SARIF run: each finding anchored at its package's lockfile entry, its evidence in the package's
+ * files as installed (`<project>/node_modules/<name>/…`), all relative to `cwd` when the project is inside it (the
+ * repository root in CI), else to the project folder.
+ */
+export function projectSarif(lockfile: string, rows: ProjectRow[], policy: ProjectPolicy | undefined, cwd: string): unknown {
+  const project = dirname(resolve(lockfile));
+  const inside = relative(cwd, project);
+  const root = inside.startsWith('..') || isAbsolute(inside) ? project : resolve(cwd);
+  const rel = (p: string) => relative(root, p).split(sep).join('/');
+  const lockUri = fileUri(rel(resolve(lockfile)));
+  const lines = lockfileLines(readFileSync(lockfile, 'utf8'), rows);
+  const findings: ProjectSarifInput['findings'] = [];
+  for (const r of rows) {
+    const installed = [rel(project), 'node_modules', r.name].filter(Boolean).join('/');
+    const pkg = { name: r.name, version: r.version, dev: r.dev, lockfile: { uri: lockUri, line: lines.get(`${r.name}@${r.version}`) ?? 1 }, installedAt: installed };
+    for (const f of r.findings) findings.push({ pkg, finding: f, ...(f.accepted && !f.accepted.expired ? { accepted: `${f.accepted.reason} (accepted until ${f.accepted.expires})` } : {}) });
+  }
+  const notes: string[] = [];
+  if (policy?.file) notes.push(`policy ${policy.file}: ${policy.accepted} accepted, ${policy.expired.length} expired acceptance(s)`);
+  for (const e of policy?.expired ?? []) notes.push(`acceptance of ${e.fingerprint} in ${e.package} expired on ${e.expires} (${e.reason}): it fails the gate`);
+  if (policy?.unused.length) notes.push(`acceptances that matched nothing: ${moreList(policy.unused, 5)}`);
+  if (policy?.baseline) notes.push(`baseline ${policy.baseline.file}: ${policy.baseline.known} finding(s) already known and left out, ${policy.baseline.new} new`);
+  for (const r of rows) {
+    if (r.status === 'failed' || r.status === 'skipped') notes.push(`${r.name}@${r.version} not audited (${r.status}): ${r.reason ?? 'no reason given'}`);
+    else if (r.reason) notes.push(`${r.name}@${r.version}: ${r.reason}`);
+    for (const u of r.unanalysed ?? []) notes.push(`${r.name}@${r.version}: ${u}`);
+  }
+  const more = notes.length - MAX_PROJECT_NOTES;
+  const kept = more > 0 ? [...notes.slice(0, MAX_PROJECT_NOTES), `… (+${more} more notes; the JSON report has every package's status)`] : notes;
+  return buildProjectSarif({
+    tool: { name: 'telltale', version: TOOL_VERSION },
+    sourceRoot: pathToFileURL(root).href.replace(/\/?$/, '/'),
+    lockfile: lockUri,
+    findings,
+    packages: rows.map((r) => ({ name: r.name, version: r.version, dev: r.dev, status: r.status, worst: r.worst ?? null, failed: r.failed, findingCount: r.findings.length, ...(r.reason ? { reason: r.reason } : {}) })),
+    notes: kept,
+  });
 }
 
 /** Only an exact release from a registry is fetched: git, tarball and local dependencies are listed, not audited. */
@@ -136,7 +194,7 @@ function notFromRegistry(p: LockedPackage): string | undefined {
 export async function projectCommand(lockfile: string, args: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs('audit', args, AUDIT_OPTIONS);
   const o = await common(values);
-  if (o.format !== 'text' && o.format !== 'json') throw new UserError('a project audit has text and json formats');
+  if (o.format === 'html') throw new UserError('a project audit has text, json and sarif formats');
   // The project is the user's own; its dependencies are the audited targets: a policy file among them
   // (node_modules) is never read, and one inside a package is never looked for.
   const cwd = process.cwd();
@@ -152,6 +210,7 @@ export async function projectCommand(lockfile: string, args: string[], io: Comma
   const jobFor = (p: LockedPackage): AuditJob => ({ spec: `${p.name}@${p.version}`, platform: o.platform, ...(p.integrity ? { integrity: p.integrity } : {}), ...(o.maxFileMb !== undefined ? { maxFileMb: o.maxFileMb } : {}) });
   const gate: Gate = { failOn: o.failOn, allowIncomplete: values['allow-incomplete'], verbose: o.verbose, ...(policy ? { policy } : {}), ...(baseline ? { baseline } : {}) };
   const results: AuditResult[] = [];
+  const started = performance.now();
   let rows: ProjectRow[];
   try {
     rows = await Promise.all(
@@ -173,21 +232,24 @@ export async function projectCommand(lockfile: string, args: string[], io: Comma
   } finally {
     await svc.close();
   }
+  const ms = Math.round(performance.now() - started);
   rows = sortRows(rows);
   const summary = projectPolicy(results, gate);
   const audited = rows.filter((r) => r.status === 'audited' || r.status === 'cached');
   if (audited.length === 0) {
-    io.stdout(renderProjectText(lockfile, rows, o.failOn, false, summary));
+    io.stdout(renderProjectText(lockfile, rows, o.failOn, false, summary, ms));
     throw new UserError(`nothing could be audited from ${lockfile}`);
   }
   const failed = rows.some((r) => r.failed);
-  if (o.format === 'json') {
+  if (o.format === 'sarif') io.stdout(JSON.stringify(projectSarif(lockfile, rows, summary, process.cwd()), null, 2) + '\n');
+  else if (o.format === 'json') {
     io.stdout(
       JSON.stringify(
         {
           tool: { name: 'telltale', version: TOOL_VERSION },
           lockfile,
           gate: { failOn: o.failOn, failed, ...(gate.allowIncomplete ? { allowIncomplete: true } : {}) },
+          ms,
           ...(summary ? { policy: summary } : {}),
           packages: rows.map((r) => ({
             name: r.name,
@@ -205,6 +267,6 @@ export async function projectCommand(lockfile: string, args: string[], io: Comma
         2,
       ) + '\n',
     );
-  } else io.stdout(renderProjectText(lockfile, rows, o.failOn, failed, summary));
+  } else io.stdout(renderProjectText(lockfile, rows, o.failOn, failed, summary, ms));
   return failed ? 1 : 0;
 }

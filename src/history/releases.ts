@@ -1,9 +1,8 @@
 // The releases of a package as the registry records them: version order and publish order (old version numbers
 // are published late, e.g. fixes to an older line), deprecations, and versions that were published and then
 // removed (the registry keeps their publish time, not their contents).
-import pacote from 'pacote';
 import semver from 'semver';
-import { fetchFailure, pacoteOptions } from '../acquire/index.js';
+import { fetchFailure, loadPacote, pacoteOptions } from '../acquire/index.js';
 import { parseRegistrySpec } from '../acquire/spec.js';
 import { UserError } from '../model/errors.js';
 
@@ -43,7 +42,7 @@ export interface Selection {
 
 export async function fetchPackument(name: string, opts: { cacheDir?: string; offline?: boolean }): Promise<Packument> {
   try {
-    return (await pacote.packument(name, { ...pacoteOptions(opts), fullMetadata: true })) as unknown as Packument;
+    return (await (await loadPacote()).packument(name, { ...pacoteOptions(opts), fullMetadata: true })) as unknown as Packument;
   } catch (e) {
     throw fetchFailure(name, e);
   }

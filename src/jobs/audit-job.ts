@@ -3,7 +3,6 @@
 // (tarball integrity, analyzer version, options) and a job can be retried or run on any machine.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { audit } from '../audit/audit.js';
 import type { Report } from '../model/report.js';
 
 export interface AuditJob {
@@ -46,6 +45,9 @@ export async function runAuditJob(job: AuditJob, settings: JobSettings, analyzer
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
   try {
+    // Loaded here, in the process that runs the job: the commands that only create jobs (history, diff, a project)
+    // do not need the analyser.
+    const { audit } = await import('../audit/audit.js');
     const report = await audit(job.spec, {
       cacheDir: settings.cacheDir,
       offline: settings.offline,

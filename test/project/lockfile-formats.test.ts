@@ -1,20 +1,16 @@
 // pnpm-lock.yaml (6, 9), yarn.lock (Yarn 1 and 2+) and bun.lock: each read as data into the packages it resolves,
 // with versions, integrity and development flags (marked by the lockfile, or what production dependencies do not
-// reach); then a project of each kind audited through the CLI against a registry on loopback.
+// reach). A project of each kind audited through the CLI is in project-audit.test.ts.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import { findLockfile, parseLockfile, type LockedPackage } from '../../src/acquire/lockfile.js';
+import { describe, it } from 'node:test';
+import { parseLockfile, type LockedPackage } from '../../src/acquire/lockfile.js';
+import { lockfileLines } from '../../src/acquire/lockfile-lines.js';
 import { keyNames } from '../../src/acquire/lockfiles/bun.js';
 import { pnpmKey } from '../../src/acquire/lockfiles/pnpm.js';
 import { UserError } from '../../src/model/errors.js';
-import { tempRoot } from '../acquire/tar-fixtures.js';
-import { runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
-import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js';
-import { CLEAN, REGION } from '../history/fixtures.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/project/fixtures/', import.meta.url));
 const fixture = (f: string) => readFileSync(join(FIXTURES, f), 'utf8');
@@ -44,6 +40,29 @@ describe('lockfile formats', () => {
     assert.equal(pnpm.integrity, 'sha512-CCCC');
     const bun = parseLockfile(fixture('bun.lock'), '/p/bun.lock').find((p) => p.name === '@scope/beta')!;
     assert.equal(bun.integrity, 'sha512-BBBB');
+  });
+
+  it('each package\'s line is its own entry, not a mention of it elsewhere (what SARIF points at)', () => {
+    const npm = JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies: { alpha: '^1.0.0' } }, 'node_modules/alpha': { version: '1.0.1' }, 'node_modules/x/node_modules/alpha': { version: '0.9.0' } } }, null, 2);
+    const cases: [string, string, string, [string, RegExp][]][] = [
+      ['package-lock.json', npm, 'package-lock.json', [['alpha@1.0.1', /^ {4}"node_modules\/alpha": \{$/], ['alpha@0.9.0', /^ {4}"node_modules\/x\/node_modules\/alpha": \{$/]]],
+      ['pnpm 6', fixture('pnpm-v6.yaml'), 'pnpm-lock.yaml', [['alpha@1.0.0', /^ {2}\/alpha@1\.0\.0\(peer-x@2\.0\.0\):$/], ['peer-x@2.0.0', /^ {2}\/peer-x@2\.0\.0:$/], ['@scope/beta@2.1.0', /^ {2}\/@scope\/beta@2\.1\.0:$/]]],
+      ['pnpm 9', fixture('pnpm-v9.yaml'), 'pnpm-lock.yaml', [['gamma@2.0.0', /^ {2}gamma@2\.0\.0:$/], ['gamma@3.0.0', /^ {2}gamma@3\.0\.0:$/]]],
+      ['yarn 1', fixture('yarn-v1.lock'), 'yarn.lock', [['alpha@1.0.1', /^alpha@\^1\.0\.0, alpha@\^1\.0\.1:$/], ['gamma@3.0.0', /^gamma@\^3\.0\.0:$/], ['@scope/beta@2.1.0', /^"@scope\/beta@\^2\.0\.0":$/]]],
+      ['yarn 2+', fixture('yarn-berry.lock'), 'yarn.lock', [['alpha@1.0.1', /^"alpha@npm:\^1\.0\.0, alpha@npm:\^1\.0\.1":$/], ['resolve@1.22.8', /^"resolve@npm:\^1\.22\.0":$/]]],
+      ['bun', fixture('bun.lock'), 'bun.lock', [['alpha@1.0.1', /^ {4}"alpha": \["alpha@1\.0\.1"/], ['gamma@3.0.0', /^ {4}"alpha\/gamma": \["gamma@3\.0\.0"/]]],
+    ];
+    for (const [title, text, name, expected] of cases) {
+      const all = parseLockfile(text, join('/p', name), MANIFEST);
+      const at = lockfileLines(text, all);
+      const lines = text.split('\n');
+      for (const [id, re] of expected) {
+        assert.ok(all.some((p) => `${p.name}@${p.version}` === id), `${title}: ${id} is parsed`);
+        assert.match(lines[at.get(id)! - 1]!, re, `${title}: ${id} at line ${at.get(id)}`);
+      }
+      assert.equal(at.size, all.length, title);
+    }
+    assert.equal(lockfileLines('{}', [{ name: 'nowhere', version: '1.0.0' }]).get('nowhere@1.0.0'), 1, 'an entry not found points at line 1');
   });
 
   it('keys: pnpm peers and lockfile 5 paths, bun scoped paths', () => {
@@ -81,65 +100,4 @@ describe('lockfile formats', () => {
     for (let i = 1; i < 12; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
     assert.throws(() => parseLockfile(bomb + 'packages: {}\n', '/p/pnpm-lock.yaml'), (e: Error) => e instanceof UserError && !e.message.includes('\n'));
   });
-});
-
-describe('telltale audit <project> with pnpm, yarn and bun lockfiles', () => {
-  let root: string;
-  let s: Scratch;
-  let registry: FakeRegistry;
-  const PROD = ['tt-one', 'tt-two', 'tt-three', 'tt-four', 'tt-geo'];
-  before(async () => {
-    root = await tempRoot('lockfiles');
-    s = await scratchDirs(root);
-    const pkgs = Object.fromEntries(PROD.map((n) => [n, [{ version: '1.0.0', files: { 'lib/index.js': n === 'tt-geo' ? REGION : CLEAN } }]]));
-    registry = await startFakeRegistry({ ...pkgs, 'tt-dev': [{ version: '0.1.0', files: { 'lib/index.js': CLEAN } }] });
-  });
-  after(async () => {
-    await registry?.close();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
-  const cli = (...args: string[]): Promise<CliResult> => runCli(args, s, 180_000, { npm_config_registry: registry.url });
-  const tarballs = () => registry.requests.filter((p) => p.endsWith('.tgz')).length;
-  const manifest = { name: 'app', version: '1.0.0', dependencies: Object.fromEntries(PROD.map((n) => [n, '^1.0.0'])), devDependencies: { 'tt-dev': '^0.1.0' } };
-  const all: [string, string][] = [...PROD.map((n): [string, string] => [n, '1.0.0']), ['tt-dev', '0.1.0']];
-
-  const lockfiles: Record<string, () => string> = {
-    'pnpm-lock.yaml': () =>
-      `lockfileVersion: '9.0'\n\nimporters:\n  .:\n    dependencies:\n${PROD.map((n) => `      ${n}:\n        specifier: ^1.0.0\n        version: 1.0.0\n`).join('')}    devDependencies:\n      tt-dev:\n        specifier: ^0.1.0\n        version: 0.1.0\n\npackages:\n` +
-      all.map(([n, v]) => `  ${n}@${v}:\n    resolution: {integrity: ${registry.integrity(n, v)}}\n`).join('') +
-      `\nsnapshots:\n` +
-      all.map(([n, v]) => `  ${n}@${v}: {}\n`).join(''),
-    'yarn.lock': () => '# yarn lockfile v1\n\n' + all.map(([n, v]) => `${n}@^${v}:\n  version "${v}"\n  resolved "${registry.url}/${n}/-/${n}-${v}.tgz"\n  integrity ${registry.integrity(n, v)}\n`).join('\n'),
-    'bun.lock': () =>
-      JSON.stringify({ lockfileVersion: 1, workspaces: { '': { name: 'app', dependencies: manifest.dependencies, devDependencies: manifest.devDependencies } }, packages: Object.fromEntries(all.map(([n, v]) => [n, [`${n}@${v}`, '', {}, registry.integrity(n, v)]])) }, null, 2).replace(/\n(\s*)([}\]])/g, ',\n$1$2'),
-  };
-
-  interface Out {
-    lockfile: string;
-    gate: { failed: boolean };
-    packages: { name: string; status: string; worst: string | null; dev: boolean; findingCount: number }[];
-  }
-
-  for (const [file, make] of Object.entries(lockfiles)) {
-    it(`${file}: every package audited on its own, --prod honoured, worst first, exit 1; a re-run is served from the cache`, async () => {
-      const dir = join(root, file.replace(/\W/g, '-'));
-      await mkdir(dir);
-      await writeFile(join(dir, file), make());
-      await writeFile(join(dir, 'package.json'), JSON.stringify(manifest));
-      assert.equal(findLockfile(dir), join(dir, file));
-      const prod = await cli('audit', dir, '--format', 'json', '--prod');
-      assert.equal(prod.code, 1, prod.stderr);
-      const out = JSON.parse(prod.stdout) as Out;
-      assert.equal(out.lockfile, join(dir, file));
-      assert.deepEqual(out.packages.map((p) => p.name), ['tt-geo', 'tt-four', 'tt-one', 'tt-three', 'tt-two']);
-      assert.equal(out.packages[0]!.worst, 'high');
-      assert.ok(out.packages.every((p) => (p.status === 'audited' || p.status === 'cached') && !p.dev), JSON.stringify(out.packages));
-      const fetched = tarballs();
-      const again = await cli('audit', dir);
-      assert.equal(again.code, 1, again.stderr);
-      assert.match(again.stdout, /^tt-geo\s+1\.0\.0\s+high\s+\d+\s+cached$/m);
-      assert.match(again.stdout, /^tt-dev\s+0\.1\.0\s+-\s+0\s+(cached|audited)$/m);
-      assert.equal(tarballs() - fetched, again.stdout.includes('audited') ? 1 : 0, 'only the dev package, on the first run that includes it, is downloaded');
-    });
-  }
 });

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { tempRoot } from '../acquire/tar-fixtures.js';
 import { runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
 import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js';
+import { sarifErrors } from '../helpers/sarif-schema.js';
 import { CLEAN, REGION } from '../history/fixtures.js';
 
 interface Out {
@@ -96,6 +97,13 @@ describe('telltale audit <project>: policy, baseline and --allow-incomplete', ()
       assert.equal(text.code, 0);
       assert.match(text.stdout, /tt-geo@1\.0\.0: \[high\] .* accepted until 2999-12-31: SEC-7 reviewed/);
       assert.match(text.stdout, /gate: passed/);
+      // In SARIF the accepted finding is a suppressed result, with the reason code scanning shows.
+      const sarif = await cli(project, 'audit', '.', '--format', 'sarif', '--allow-incomplete');
+      assert.equal(sarif.code, 0, sarif.stderr);
+      const log = JSON.parse(sarif.stdout) as { runs: { results: { partialFingerprints: Record<string, string>; suppressions?: { status: string; justification: string }[] }[] }[] };
+      assert.deepEqual(sarifErrors(log), []);
+      const accepted = log.runs[0]!.results.find((x) => x.partialFingerprints['telltale/v1'] === geoFp)!;
+      assert.deepEqual(accepted.suppressions?.map((x) => [x.status, x.justification]), [['accepted', 'SEC-7 reviewed (accepted until 2999-12-31)']]);
     } finally {
       await rm(join(project, 'telltale.config.json'));
     }

@@ -2,10 +2,12 @@
 // the worst exit code. Local folders stand in for the pinned packages (no network).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { tempRoot } from '../acquire/tar-fixtures.js';
 import { scratchDirs, type Scratch } from '../cli/run-cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
@@ -39,6 +41,28 @@ async function pkg(name: string, files: Record<string, string>): Promise<string>
   for (const [f, text] of Object.entries(files)) await writeFile(join(dir, f), text);
   return dir;
 }
+
+describe('action.yml', () => {
+  interface Step { id?: string; run?: string; env?: Record<string, string>; uses?: string; with?: Record<string, string> }
+  const action = parse(readFileSync(join(repo, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string; required?: boolean }>; runs: { using: string; steps: Step[] } };
+  const script = readFileSync(SCRIPT, 'utf8');
+
+  it('is composite; every input reaches the audit script as a variable the script reads, or the upload step', () => {
+    assert.equal(action.runs.using, 'composite');
+    const audit = action.runs.steps.find((st) => st.id === 'audit')!;
+    assert.match(audit.run!, /scripts\/action-audit\.sh/);
+    const env = audit.env!;
+    for (const [name, value] of Object.entries(env)) {
+      assert.match(value, /^\$\{\{ inputs\.[\w-]+ \}\}$/, name);
+      assert.match(script, new RegExp(`\\$\\{?${name}\\b`), `the script reads ${name}`);
+    }
+    const passed = new Set(Object.values(env).map((v) => /inputs\.([\w-]+)/.exec(v)![1]));
+    const upload = action.runs.steps.find((st) => st.uses?.startsWith('github/codeql-action/upload-sarif'))!;
+    for (const input of Object.keys(action.inputs)) assert.ok(passed.has(input) || JSON.stringify(upload).includes(`inputs.${input}`), `input ${input} is used`);
+    // Neither a package list nor a project is required on its own; the script refuses to run with neither.
+    assert.ok(!action.inputs.targets!.required && !action.inputs.projects!.required);
+  });
+});
 
 describe('action.yml audit step', () => {
   it('writes one valid SARIF file per target and exits 1 when one has a finding at or above fail-on', { timeout: 180_000 }, async () => {

@@ -3,6 +3,7 @@
 // threadFlow steps run source → condition → choice → sink, decoded data is in the message and the properties, and
 // the finding's fingerprint is the partial fingerprint that keeps an alert the same alert across releases.
 // GitHub's documented limits are kept deliberately, and every cut is said in the run (docs/report-format.md#sarif).
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { CATALOGUE, FINDING_KINDS, type FindingKind } from '../../model/catalogue.js';
 import { severityRank, type Evidence, type EvidenceRole, type Finding, type Location, type Severity } from '../../model/finding.js';
@@ -99,12 +100,22 @@ export function fileUri(path: string): string {
 
 const NON_FILE = /^(request|network|dns|run):/;
 
+/** What a package-relative path is resolved against: a base id of the run and a prefix (percent-encoded, ending in /). */
+export interface UriBase {
+  id: string;
+  prefix: string;
+}
+
+const PACKAGE_ROOT: UriBase = { id: 'PKGROOT', prefix: '' };
+/** A project's SARIF: paths relative to the folder telltale ran in, which GitHub reads as the repository root. */
+export const SOURCE_ROOT = '%SRCROOT%';
+
 /**
  * A finding location as SARIF: relative to the package root (`uriBaseId` PKGROOT). Inside a compiled executable
  * (`container!embedded/path`) the artifact is the executable and the embedded path, line and column are kept in the
  * location's properties and message; probe locations (a request, a DNS name) are logical locations.
  */
-export function sarifLocation(l: Location, message?: string): Json {
+export function sarifLocation(l: Location, message?: string, base: UriBase = PACKAGE_ROOT): Json {
   if (NON_FILE.test(l.file)) {
     return { ...(message ? { message: { text: message } } : {}), logicalLocations: [{ name: l.file, kind: 'probe' }] };
   }
@@ -113,13 +124,13 @@ export function sarifLocation(l: Location, message?: string): Json {
     const container = l.file.slice(0, bang);
     const embedded = l.file.slice(bang + 1);
     return {
-      physicalLocation: { artifactLocation: { uri: fileUri(container), uriBaseId: 'PKGROOT' } },
+      physicalLocation: { artifactLocation: { uri: base.prefix + fileUri(container), uriBaseId: base.id } },
       message: { text: `${message ? message + ' — ' : ''}inside the executable: ${embedded}:${l.line}:${l.column}` },
       properties: { embeddedPath: embedded, embeddedLine: l.line, embeddedColumn: l.column, embeddedOffset: l.offset },
     };
   }
   return {
-    physicalLocation: { artifactLocation: { uri: fileUri(l.file), uriBaseId: 'PKGROOT' }, region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) } },
+    physicalLocation: { artifactLocation: { uri: base.prefix + fileUri(l.file), uriBaseId: base.id }, region: { startLine: Math.max(1, l.line), startColumn: Math.max(1, l.column) } },
     ...(message ? { message: { text: message } } : {}),
   };
 }
@@ -132,25 +143,54 @@ export function flowSteps(f: Finding): Evidence[] {
     .map((x) => x.e);
 }
 
-function resultMessage(f: Finding): string {
+function resultMessage(f: Finding, pkg?: ProjectPackage): string {
   const decoded = f.decoded.slice(0, 3).map((d) => `decoded (${d.encoding}): ${clip(d.text, 400)}`);
-  return clip([`${f.title}.`, f.message, ...decoded].join('\n'));
+  const title = pkg ? `${f.title} in ${pkg.dev ? 'dev dependency' : 'dependency'} ${pkg.name}@${pkg.version}.` : `${f.title}.`;
+  return clip([title, f.message, ...decoded].join('\n'));
 }
 
-function result(f: Finding, ruleIndex: number, input: SarifInput, notes: string[]): Json {
+/**
+ * GitHub matches an alert across uploads by `primaryLocationLineHash` (and would otherwise hash the source line at
+ * the location, which is not in the repository for a package's file, and changes with every upgrade for a lockfile
+ * entry): here it is the finding's fingerprint within its package, so an alert stays one alert across releases.
+ */
+function lineHash(scope: string, fingerprint: string): string {
+  const [fp, n] = fingerprint.split(':');
+  return `${createHash('sha256').update(`${scope}\0${fp}`).digest('hex').slice(0, 16)}:${n ?? '1'}`;
+}
+
+/** One finding to report, with what the run knows of it. */
+interface Entry {
+  f: Finding;
+  /** The package it is in (a project's run). */
+  pkg?: ProjectPackage;
+  baseline?: BaselineState;
+  /** The justification of its acceptance. */
+  accepted?: string;
+}
+
+function result(e: Entry, ruleIndex: number, scope: string, notes: string[]): Json {
+  const { f, pkg } = e;
+  const base = pkg ? { id: SOURCE_ROOT, prefix: pkg.installedAt.split('/').map(encodeURIComponent).join('/') + '/' } : PACKAGE_ROOT;
   const steps = flowSteps(f);
   const shown = steps.slice(0, SARIF_LIMITS.threadFlowLocations);
-  if (shown.length < steps.length) notes.push(`${f.id}: ${steps.length - shown.length} of ${steps.length} evidence steps left out of the code flow (GitHub shows ${SARIF_LIMITS.threadFlowLocations})`);
+  const label = pkg ? `${pkg.name}@${pkg.version} ${f.id}` : f.id;
+  if (shown.length < steps.length) notes.push(`${label}: ${steps.length - shown.length} of ${steps.length} evidence steps left out of the code flow (GitHub shows ${SARIF_LIMITS.threadFlowLocations})`);
   const decoded = f.decoded.slice(0, SARIF_LIMITS.decoded).map((d) => ({ encoding: d.encoding, text: clip(d.text) }));
-  const state = input.baseline?.get(f.id);
-  const accepted = input.accepted?.get(f.id);
+  const step = (s: Evidence) => sarifLocation(s.location, clip(`${s.role}: ${s.note}`, 1000), base);
+  // In a project the alert is anchored at the package's lockfile entry (a file of the repository); where in the
+  // package it is comes first among the related locations, then the evidence.
+  const primary = pkg
+    ? { physicalLocation: { artifactLocation: { uri: pkg.lockfile.uri, uriBaseId: SOURCE_ROOT }, region: { startLine: pkg.lockfile.line } }, message: { text: `${pkg.name}@${pkg.version} is resolved here` } }
+    : sarifLocation(f.location);
+  const related = [...(pkg ? [sarifLocation(f.location, `${f.title} (in ${pkg.name}@${pkg.version})`, base)] : []), ...shown.map(step)].slice(0, SARIF_LIMITS.relatedLocations);
   return {
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: resultMessage(f) },
-    locations: [sarifLocation(f.location)],
-    partialFingerprints: { 'telltale/v1': f.fingerprint },
+    message: { text: resultMessage(f, pkg) },
+    locations: [primary],
+    partialFingerprints: { 'telltale/v1': f.fingerprint, primaryLocationLineHash: lineHash(pkg?.name ?? scope, f.fingerprint) },
     ...(shown.length
       ? {
           codeFlows: [
@@ -159,7 +199,7 @@ function result(f: Finding, ruleIndex: number, input: SarifInput, notes: string[
               threadFlows: [
                 {
                   locations: shown.map((s, i) => ({
-                    location: sarifLocation(s.location, clip(`${s.role}: ${s.note}`, 1000)),
+                    location: step(s),
                     executionOrder: i + 1,
                     kinds: [s.role],
                     properties: { role: s.role, ...(s.excerpt ? { excerpt: clip(s.excerpt, 400) } : {}) },
@@ -168,11 +208,11 @@ function result(f: Finding, ruleIndex: number, input: SarifInput, notes: string[
               ],
             },
           ],
-          relatedLocations: shown.slice(0, SARIF_LIMITS.relatedLocations).map((s, i) => ({ id: i + 1, ...sarifLocation(s.location, clip(`${s.role}: ${s.note}`, 1000)) })),
         }
       : {}),
-    ...(state ? { baselineState: state } : {}),
-    ...(accepted !== undefined ? { suppressions: [{ kind: 'external', status: 'accepted', justification: clip(accepted, 1000) }] } : {}),
+    ...(related.length ? { relatedLocations: related.map((l, i) => ({ id: i + 1, ...l })) } : {}),
+    ...(e.baseline ? { baselineState: e.baseline } : {}),
+    ...(e.accepted !== undefined ? { suppressions: [{ kind: 'external', status: 'accepted', justification: clip(e.accepted, 1000) }] } : {}),
     properties: {
       severity: f.severity,
       'security-severity': SECURITY_SEVERITY[f.severity],
@@ -181,6 +221,7 @@ function result(f: Finding, ruleIndex: number, input: SarifInput, notes: string[
       policyReason: f.policy.reason,
       fingerprint: f.fingerprint,
       findingId: f.id,
+      ...(pkg ? { package: { name: pkg.name, version: pkg.version, dev: pkg.dev } } : {}),
       ...(decoded.length ? { decoded } : {}),
       ...(f.excerpt ? { excerpt: clip(f.excerpt, 400) } : {}),
     },
@@ -191,17 +232,25 @@ function targetLabel(t: TargetInfo): string {
   return `${t.name ?? t.spec}${t.version ? '@' + t.version : ''}`;
 }
 
-/** The SARIF log as an object (validated against the schema in the tests). */
-export function buildSarif(input: SarifInput): Json {
-  const notes: string[] = [...(input.notes ?? [])];
+/** What differs between a package's run and a project's: the run's identity, its bases and its properties. */
+interface RunFrame {
+  tool: { name: 'telltale'; version: string };
+  automationId: string;
+  originalUriBaseIds: Json;
+  /** Scope of the line hashes of findings not in a project's package. */
+  scope: string;
+  properties: Json;
+}
+
+function buildLog(entries: Entry[], frame: RunFrame, notes: string[]): Json {
   const ruleIndex = new Map<string, number>(FINDING_KINDS.map((k, i) => [k, i]));
   // Severity first: when results are cut, the least severe go (GitHub keeps the top ones by severity too).
-  const ordered = [...input.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const ordered = [...entries].sort((a, b) => severityRank(a.f.severity) - severityRank(b.f.severity));
   let kept = ordered.slice(0, SARIF_LIMITS.results);
   if (kept.length < ordered.length) notes.push(`${ordered.length - kept.length} of ${ordered.length} findings left out, the least severe first (GitHub shows ${SARIF_LIMITS.results} results per run); the JSON report has them all`);
-  const build = (findings: Finding[], extra: string[]): Json => {
+  const build = (list: Entry[], extra: string[]): Json => {
     const runNotes = [...notes, ...extra];
-    const results = findings.map((f) => result(f, ruleIndex.get(f.ruleId) ?? -1, input, runNotes));
+    const results = list.map((e) => result(e, ruleIndex.get(e.f.ruleId) ?? -1, frame.scope, runNotes));
     return {
       $schema: SARIF_SCHEMA_URI,
       version: '2.1.0',
@@ -210,13 +259,13 @@ export function buildSarif(input: SarifInput): Json {
           tool: {
             driver: {
               name: 'telltale',
-              version: input.tool.version,
-              semanticVersion: input.tool.version.replace(/\+.*$/, ''),
+              version: frame.tool.version,
+              semanticVersion: frame.tool.version.replace(/\+.*$/, ''),
               rules: FINDING_KINDS.map(rule),
             },
           },
-          automationDetails: { id: `telltale/${input.command}/${targetLabel(input.target)}/` },
-          originalUriBaseIds: { PKGROOT: { description: { text: `the root of ${targetLabel(input.target)} as published (${input.target.kind})` } } },
+          automationDetails: { id: frame.automationId },
+          originalUriBaseIds: frame.originalUriBaseIds,
           invocations: [
             {
               executionSuccessful: true,
@@ -224,7 +273,7 @@ export function buildSarif(input: SarifInput): Json {
             },
           ],
           results,
-          properties: { command: input.command, target: input.target, trimmed: runNotes.filter((n) => / left out/.test(n)) },
+          properties: { ...frame.properties, trimmed: runNotes.filter((n) => / left out/.test(n)) },
         },
       ],
     };
@@ -238,6 +287,66 @@ export function buildSarif(input: SarifInput): Json {
   return log;
 }
 
+/** The SARIF log as an object (validated against the schema in the tests). */
+export function buildSarif(input: SarifInput): Json {
+  const label = targetLabel(input.target);
+  return buildLog(
+    input.findings.map((f) => ({ f, ...(input.baseline?.has(f.id) ? { baseline: input.baseline.get(f.id)! } : {}), ...(input.accepted?.has(f.id) ? { accepted: input.accepted.get(f.id)! } : {}) })),
+    {
+      tool: input.tool,
+      automationId: `telltale/${input.command}/${label}/`,
+      originalUriBaseIds: { PKGROOT: { description: { text: `the root of ${label} as published (${input.target.kind})` } } },
+      scope: input.target.name ?? input.target.spec,
+      properties: { command: input.command, target: input.target },
+    },
+    [...(input.notes ?? [])],
+  );
+}
+
 export function renderSarif(input: SarifInput): string {
   return JSON.stringify(buildSarif(input), null, 2) + '\n';
+}
+
+/** One package of a project (`telltale audit <dir>`), placed in the project. */
+export interface ProjectPackage {
+  name: string;
+  version: string;
+  dev: boolean;
+  /** The lockfile, relative to the source root (percent-encoded), and the line of this package's entry. */
+  lockfile: { uri: string; line: number };
+  /** Where it is installed, relative to the source root: `<project>/node_modules/<name>`. */
+  installedAt: string;
+}
+
+export interface ProjectSarifInput {
+  tool: { name: 'telltale'; version: string };
+  /** The source root (the folder telltale ran in, the repository's root in CI) as a file URI ending in `/`. */
+  sourceRoot: string;
+  /** The lockfile relative to the source root (percent-encoded). */
+  lockfile: string;
+  findings: { pkg: ProjectPackage; finding: Finding; accepted?: string }[];
+  /** The per-package table (status, worst, reason), kept in the run's properties. */
+  packages: Json[];
+  notes: string[];
+}
+
+/**
+ * A project's SARIF: one run for the whole lockfile. GitHub closes an alert when the next upload of the same
+ * category no longer has it, so one category per project lets a removed or fixed dependency's alerts close; it
+ * rejects several runs of one tool and category in one upload; and it annotates only the first location, which must
+ * be in the repository to be shown in a pull request: the package's lockfile entry, not its files under
+ * node_modules (which GitHub labels library code and which are not committed). docs/report-format.md#sarif.
+ */
+export function buildProjectSarif(input: ProjectSarifInput): Json {
+  return buildLog(
+    input.findings.map((x) => ({ f: x.finding, pkg: x.pkg, ...(x.accepted !== undefined ? { accepted: x.accepted } : {}) })),
+    {
+      tool: input.tool,
+      automationId: `telltale/project/${decodeURIComponent(input.lockfile)}/`,
+      originalUriBaseIds: { [SOURCE_ROOT]: { uri: input.sourceRoot, description: { text: 'the folder telltale ran in (the repository root in CI); a package file is at <project>/node_modules/<name>/<path> as installed' } } },
+      scope: input.lockfile,
+      properties: { command: 'audit', lockfile: decodeURIComponent(input.lockfile), packages: input.packages },
+    },
+    [...input.notes],
+  );
 }
