@@ -103,8 +103,8 @@ export interface CallInterest {
 export interface MemberInterest {
   /** Reads of a property whose static name (`b` of `a.b`, `a['b']`) passes this test. */
   names?: (name: string) => boolean;
-  /** Reads from an object whose own name (`env` of `process.env.X`, `a` of `a.b`) passes this test. */
-  objects?: (name: string) => boolean;
+  /** Reads from an object with one of these names (`env` of `process.env.X`, `a` of `a.b`). */
+  objects?: readonly string[];
   /** Every computed read `a[k]`. */
   computed?: boolean;
 }

@@ -896,7 +896,7 @@ export class Walker {
       key = node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : node.property.name;
       v = this.readProp(key!, object, node.start);
     }
-    const hooks = this.hooks.member(key ?? '', this.hooks.objectNames ? objectName(node.object) : '', node.computed);
+    const hooks = this.hooks.member(key, this.hooks.objectNames.size > 0 ? objectName(node.object) : null, node.computed);
     if (hooks.length === 0) return v;
     this.ev.object = object;
     return this.after(hooks, node, v);
@@ -968,11 +968,11 @@ export class Walker {
 
 }
 
-/** The name of what a member is read from (`env` of `process.env.X`, `a` of `a.b`), '' when it has none. */
-function objectName(object: AnyNode): string {
+/** The name of what a member is read from (`env` of `process.env.X`, `a` of `a.b`), null when it has none. */
+function objectName(object: AnyNode): string | null {
   const o = unwrapChain(object);
   if (o.type === 'Identifier') return o.name;
-  return memberName(o) ?? '';
+  return memberName(o);
 }
 
 /** A statement after which control does not fall into the next case. */

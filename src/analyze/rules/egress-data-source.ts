@@ -60,7 +60,7 @@ export default defineRule({
     };
     return {
       only: {
-        MemberExpression: { objects: (o) => o === 'env', names: (n) => n === 'stack' || PROMPT_NAME.test(n) },
+        MemberExpression: { objects: ['env'], names: (n) => n === 'stack' || PROMPT_NAME.test(n) },
         CallExpression: { names: oneOf(READ_CALLS) },
         Literal: { strings: { min: 2, max: 64 } },
       },

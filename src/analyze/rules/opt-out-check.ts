@@ -53,7 +53,7 @@ export default defineRule({
     };
     return {
       only: {
-        MemberExpression: { objects: (o) => o === 'env', names: (n) => OPT_OUT_KEY.test(n) },
+        MemberExpression: { objects: ['env'], names: (n) => OPT_OUT_KEY.test(n) },
         Literal: { strings: { min: 3, max: 59 } },
         CallExpression: { names: (n) => n === 'on' || n === 'once' || n === 'addListener' || OPT_OUT_KEY.test(n) },
       },

@@ -36,44 +36,39 @@ function callWants(i: CallInterest | undefined, name: string | null, plain: bool
   return name !== null && i.names !== undefined && i.names(name);
 }
 
-function memberWants(i: MemberInterest | undefined, name: string, object: string, computed: boolean): boolean {
+function memberWants(i: MemberInterest | undefined, name: string | null, object: string | null, computed: boolean): boolean {
   if (!i) return true;
   if (computed && i.computed) return true;
-  if (name !== '' && i.names?.(name)) return true;
-  return object !== '' && i.objects !== undefined && i.objects(object);
+  if (name !== null && i.names?.(name)) return true;
+  return object !== null && i.objects !== undefined && i.objects.includes(object);
 }
 
-/** Per hook kind: a cache from a key to the hooks that want nodes with that key. */
-class KeyedLists<K> {
-  private readonly cache = new Map<K, readonly HookEntry[]>();
-  constructor(private readonly build: (key: K) => readonly HookEntry[]) {}
-  get(key: K): readonly HookEntry[] {
-    let list = this.cache.get(key);
-    if (list === undefined) {
-      list = this.build(key);
-      this.cache.set(key, list);
-    }
-    return list;
-  }
-  clear(): void {
-    this.cache.clear();
-  }
+/**
+ * The hook lists of one name, filled as nodes with that name are met: one map lookup per call or member read
+ * serves every kind (a bundle has hundreds of thousands of each, and tens of thousands of distinct names).
+ */
+interface NameLists {
+  plainCall?: readonly HookEntry[];
+  memberCall?: readonly HookEntry[];
+  plainNew?: readonly HookEntry[];
+  memberNew?: readonly HookEntry[];
+  member?: readonly HookEntry[];
+  computedMember?: readonly HookEntry[];
 }
 
 export class HookTable {
   private readonly hooks: { [K in Hook]?: HookEntry[] } = {};
   private stringsByLength: (readonly HookEntry[] | undefined)[] = [];
-  private readonly longStrings = new KeyedLists<number>((n) => this.select('Literal', (i) => literalWants(i as LiteralInterest, 'string', n)));
-  private literalKinds = new Map<string, readonly HookEntry[]>();
-  private readonly plainCalls = new KeyedLists<string>((n) => this.select('CallExpression', (i) => callWants(i as CallInterest, n, true)));
-  private readonly memberCalls = new KeyedLists<string | null>((n) => this.select('CallExpression', (i) => callWants(i as CallInterest, n, false)));
-  private readonly plainNews = new KeyedLists<string>((n) => this.select('NewExpression', (i) => callWants(i as CallInterest, n, true)));
-  private readonly memberNews = new KeyedLists<string | null>((n) => this.select('NewExpression', (i) => callWants(i as CallInterest, n, false)));
-  /** Member reads by computed-ness, property name and object name ('' when there is none). */
-  private readonly members = [new Map<string, KeyedLists<string>>(), new Map<string, KeyedLists<string>>()];
-  private readonly operators = new KeyedLists<string>((op) => this.select('BinaryExpression', (i) => !i || (i as { operators: readonly string[] }).operators.includes(op)));
-  /** Whether any member hook looks at the object's name (else the walker need not compute it). */
-  objectNames = false;
+  private readonly longStrings = new Map<number, readonly HookEntry[]>();
+  private readonly literalKinds = new Map<string, readonly HookEntry[]>();
+  private readonly names = new Map<string, NameLists>();
+  /** Lists for calls and member reads without a static name. */
+  private unnamed: NameLists = {};
+  /** Member reads from an object of interest, by object name and then property name ('' for none). */
+  private readonly fromObjects = new Map<string, Map<string, readonly HookEntry[]>>();
+  private readonly operators = new Map<string, readonly HookEntry[]>();
+  /** Object names some member hook is interested in (`objectName` is computed only when there are any). */
+  readonly objectNames = new Set<string>();
 
   add(visitors: Visitor[]): void {
     visitors.forEach((v, owner) => {
@@ -82,7 +77,7 @@ export class HookTable {
         if (key === 'only') continue;
         const interest = (only as Record<string, unknown>)[key];
         (this.hooks[key] ??= []).push({ fn: v[key] as HookFn, owner, interest });
-        if (key === 'MemberExpression' && (interest as MemberInterest | undefined)?.objects) this.objectNames = true;
+        if (key === 'MemberExpression') for (const o of (interest as MemberInterest | undefined)?.objects ?? []) this.objectNames.add(o);
       }
     });
     this.clearCaches();
@@ -98,41 +93,48 @@ export class HookTable {
     const v = node.value;
     if (typeof v === 'string') {
       const n = v.length;
-      if (n >= LENGTH_TABLE) return this.longStrings.get(n);
+      if (n >= LENGTH_TABLE) return cached(this.longStrings, n, () => this.select('Literal', (i) => literalWants(i as LiteralInterest, 'string', n)));
       let list = this.stringsByLength[n];
       if (list === undefined) list = this.stringsByLength[n] = this.select('Literal', (i) => literalWants(i as LiteralInterest, 'string', n));
       return list;
     }
     const kind = node.regex ? 'regex' : typeof v === 'number' ? 'number' : 'other';
-    let list = this.literalKinds.get(kind);
-    if (list === undefined) {
-      list = this.select('Literal', (i) => literalWants(i as LiteralInterest, kind, 0));
-      this.literalKinds.set(kind, list);
-    }
-    return list;
+    return cached(this.literalKinds, kind, () => this.select('Literal', (i) => literalWants(i as LiteralInterest, kind, 0)));
   }
 
   /** Hooks for a call or `new` with this static callee name; `plain` when the callee is an identifier. */
   call(hook: 'CallExpression' | 'NewExpression', name: string | null, plain: boolean): readonly HookEntry[] {
     if (!this.hooks[hook]) return NONE;
-    if (hook === 'CallExpression') return plain && name !== null ? this.plainCalls.get(name) : this.memberCalls.get(name);
-    return plain && name !== null ? this.plainNews.get(name) : this.memberNews.get(name);
+    const lists = this.listsOf(name);
+    const slot = hook === 'CallExpression' ? (plain ? 'plainCall' : 'memberCall') : plain ? 'plainNew' : 'memberNew';
+    return (lists[slot] ??= this.select(hook, (i) => callWants(i as CallInterest, name, plain)));
   }
 
-  /** Hooks for a member read; `name` and `object` are '' when not static. */
-  member(name: string, object: string, computed: boolean): readonly HookEntry[] {
+  /** Hooks for a member read; `object` is the name of what it reads from, when one of `objectNames`. */
+  member(name: string | null, object: string | null, computed: boolean): readonly HookEntry[] {
     if (!this.hooks.MemberExpression) return NONE;
-    const byName = this.members[computed ? 1 : 0]!;
-    let byObject = byName.get(name);
-    if (byObject === undefined) {
-      byObject = new KeyedLists<string>((o) => this.select('MemberExpression', (i) => memberWants(i as MemberInterest, name, o, computed)));
-      byName.set(name, byObject);
+    if (object !== null && this.objectNames.has(object)) {
+      const byName = cached(this.fromObjects, object, () => new Map<string, readonly HookEntry[]>());
+      const key = (computed ? '[' : '.') + (name ?? '');
+      return cached(byName, key, () => this.select('MemberExpression', (i) => memberWants(i as MemberInterest, name, object, computed)));
     }
-    return byObject.get(object);
+    const lists = this.listsOf(name);
+    const slot = computed ? 'computedMember' : 'member';
+    return (lists[slot] ??= this.select('MemberExpression', (i) => memberWants(i as MemberInterest, name, null, computed)));
   }
 
   binary(operator: string): readonly HookEntry[] {
-    return this.hooks.BinaryExpression ? this.operators.get(operator) : NONE;
+    return this.hooks.BinaryExpression ? cached(this.operators, operator, () => this.select('BinaryExpression', (i) => !i || (i as { operators: readonly string[] }).operators.includes(operator))) : NONE;
+  }
+
+  private listsOf(name: string | null): NameLists {
+    if (name === null) return this.unnamed;
+    let lists = this.names.get(name);
+    if (lists === undefined) {
+      lists = {};
+      this.names.set(name, lists);
+    }
+    return lists;
   }
 
   /** Removes a failed visitor's hooks (lists being dispatched are replaced, not changed, so their loops go on). */
@@ -155,12 +157,19 @@ export class HookTable {
   private clearCaches(): void {
     this.stringsByLength = [];
     this.longStrings.clear();
-    this.literalKinds = new Map();
-    this.plainCalls.clear();
-    this.memberCalls.clear();
-    this.plainNews.clear();
-    this.memberNews.clear();
-    for (const m of this.members) m.clear();
+    this.literalKinds.clear();
+    this.names.clear();
+    this.unnamed = {};
+    this.fromObjects.clear();
     this.operators.clear();
   }
+}
+
+function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
 }
