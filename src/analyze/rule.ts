@@ -71,7 +71,54 @@ export interface RuleContext {
 export type { AnyNode } from '../parse/parse.js';
 import type { AnyNode } from '../parse/parse.js';
 
+/**
+ * Which nodes of a hook a rule can act on: a necessary condition the walker tests cheaply (from a literal's type
+ * and length, once per distinct name, once per operator), so a rule is not called for every node of a bundle
+ * only to return at its first test. The hook still makes all its own checks: the interest may let through more
+ * than the rule acts on, never less. A hook without an interest sees every node of its type.
+ */
+export interface Interest {
+  Literal?: LiteralInterest;
+  CallExpression?: CallInterest;
+  NewExpression?: CallInterest;
+  MemberExpression?: MemberInterest;
+  BinaryExpression?: { operators: readonly string[] };
+}
+
+export interface LiteralInterest {
+  /** String literals whose length is within these bounds (inclusive). */
+  strings?: { min?: number; max?: number };
+  numbers?: boolean;
+  /** Regular expression literals. */
+  regex?: boolean;
+}
+
+export interface CallInterest {
+  /** Calls whose callee has a static name (`f` of `f()`, `a.f()`, `a['f']()`) that passes this test. */
+  names?: (name: string) => boolean;
+  /** Also every call of a plain identifier (`f(…)`), whatever its name. */
+  plainCallees?: boolean;
+}
+
+export interface MemberInterest {
+  /** Reads of a property whose static name (`b` of `a.b`, `a['b']`) passes this test. */
+  names?: (name: string) => boolean;
+  /** Reads from an object with one of these names (`env` of `process.env.X`, `a` of `a.b`). */
+  objects?: readonly string[];
+  /** Every computed read `a[k]`. */
+  computed?: boolean;
+}
+
+/** A test for `names` from a list of names. */
+export function oneOf(...lists: Iterable<string>[]): (name: string) => boolean {
+  const set = new Set<string>();
+  for (const l of lists) for (const n of l) set.add(n);
+  return (name) => set.has(name);
+}
+
 export interface Visitor {
+  /** What the hooks below can act on (see Interest); read once when the visitor is registered. */
+  only?: Interest;
   Literal?(node: AnyNode, ev: Eval): void;
   TemplateLiteral?(node: AnyNode, ev: Eval): void;
   Identifier?(node: AnyNode, ev: Eval): void;

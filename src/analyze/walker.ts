@@ -6,11 +6,12 @@
 import type { AnyNode, FunctionExit, RuleContext, Visitor } from './rule.js';
 import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
-import { constString, isFunctionNode, propKey } from './ast.js';
+import { constString, isFunctionNode, memberName, propKey, unwrapChain } from './ast.js';
 import { Scopes, type Scope } from './walk/scopes.js';
 import { Functions, type FnInfo } from './walk/functions.js';
 import { BUILTIN_METHODS, modelBuiltinCall, RUNTIME_GLOBALS } from './walk/builtins.js';
 import { EvalRecord } from './walk/eval-record.js';
+import { HookTable, type Hook, type HookEntry } from './walk/hook-table.js';
 import { isExportTarget, isModuleRecord, moduleMapBodies, wrappedBodies } from './walk/modules.js';
 
 /** A bundled module being walked (walk/modules.ts): its own property names, and its exports/module parameters. */
@@ -45,15 +46,6 @@ export interface WalkOutcome {
   nodes: number;
 }
 
-type Hook = keyof Visitor;
-type HookFn = (node: AnyNode, ev: unknown) => void;
-
-/** One visitor method, and the index of the visitor (rule) it belongs to. */
-interface HookEntry {
-  fn: HookFn;
-  owner: number;
-}
-
 export class Walker {
   readonly graph: FlowGraph;
   private readonly scopes: Scopes;
@@ -74,7 +66,7 @@ export class Walker {
   private exportLiteral = -1;
   private readonly propWrites = new Set<number>();
   private readonly constants = new Map<number, number>();
-  private readonly hooks: { [K in Hook]?: HookEntry[] } = {};
+  private readonly hooks = new HookTable();
   private onFailure: (visitor: number, error: unknown, at: AnyNode) => void = (_v, e) => {
     throw e;
   };
@@ -102,9 +94,7 @@ export class Walker {
    * for ProgramExit) and that visitor is not called again; without `onFailure` the error ends the walk.
    */
   use(visitors: Visitor[], onFailure?: (visitor: number, error: unknown, at: AnyNode) => void): void {
-    visitors.forEach((v, owner) => {
-      for (const key of Object.keys(v) as Hook[]) (this.hooks[key] ??= []).push({ fn: v[key] as HookFn, owner });
-    });
+    this.hooks.add(visitors);
     if (onFailure) this.onFailure = onFailure;
   }
 
@@ -112,24 +102,15 @@ export class Walker {
    * Calls every hook of a list. Errors are caught here, once per visit, rather than by a wrapper around each
    * rule's methods: a bundle has millions of visits, and a wrapper doubles the calls of each.
    */
-  private dispatch(list: HookEntry[], node: AnyNode, ev: unknown): void {
+  private dispatch(list: readonly HookEntry[], node: AnyNode, ev: unknown): void {
     for (let i = 0; i < list.length; i++) {
       const h = list[i]!;
       try {
         h.fn(node, ev);
       } catch (e) {
-        this.drop(h.owner);
+        this.hooks.drop(h.owner);
         this.onFailure(h.owner, e, node);
       }
-    }
-  }
-
-  /** Removes a failed visitor's hooks (the list being dispatched is replaced, not changed, so its loop goes on). */
-  private drop(owner: number): void {
-    for (const key of Object.keys(this.hooks) as Hook[]) {
-      const rest = this.hooks[key]!.filter((h) => h.owner !== owner);
-      if (rest.length > 0) this.hooks[key] = rest;
-      else delete this.hooks[key];
     }
   }
 
@@ -197,7 +178,7 @@ export class Walker {
     for (const s of program.body) this.stmt(s);
     this.scopes.close(this.scopes.current);
     const exit = { tests: this.frame.tests };
-    const atExit = this.hooks.ProgramExit;
+    const atExit = this.hooks.all('ProgramExit');
     // ProgramExit's only argument is the exit record (it has no node).
     if (atExit) this.dispatch(atExit, exit, undefined);
     this.functions.finish();
@@ -253,15 +234,14 @@ export class Walker {
 
   // ---------------------------------------------------------------- visitors
 
-  private visit<K extends Hook>(hook: K, node: AnyNode, ev: unknown): void {
-    const list = this.hooks[hook];
+  private visit(hook: Hook, node: AnyNode, ev: unknown): void {
+    const list = this.hooks.all(hook);
     if (list) this.dispatch(list, node, ev);
   }
 
   /** Runs the hooks for an evaluated expression and returns its (possibly seeded) value. */
-  private after<K extends Hook>(hook: K, node: AnyNode, value: Val): Val {
-    const list = this.hooks[hook];
-    if (!list) return value;
+  private after(list: readonly HookEntry[] | undefined, node: AnyNode, value: Val): Val {
+    if (!list || list.length === 0) return value;
     // One mutable record serves every visit: hooks run one node at a time and never re-enter the walk.
     const ev = this.ev;
     ev.node = node;
@@ -343,7 +323,7 @@ export class Walker {
           this.test(t);
           if (node.update) this.expr(node.update);
           this.stmt(node.body);
-          if (this.hooks.Loop) this.visit('Loop', node, { test: t });
+          if (this.hooks.all('Loop')) this.visit('Loop', node, { test: t });
         }
         this.scopes.pop();
         break;
@@ -364,7 +344,7 @@ export class Walker {
         const t = this.expr(node.test);
         this.test(t);
         this.stmt(node.body);
-        if (this.hooks.Loop) this.visit('Loop', node, { test: t });
+        if (this.hooks.all('Loop')) this.visit('Loop', node, { test: t });
         break;
       }
       case 'SwitchStatement':
@@ -429,10 +409,11 @@ export class Walker {
         graph.flowInto(d, n);
         graph.flowInto(t, n);
         let v = graph.one(n);
-        if (this.hooks.SwitchCase) {
+        const onCase = this.hooks.all('SwitchCase');
+        if (onCase) {
           this.ev.left = d;
           this.ev.right = t;
-          v = graph.fold(this.after('SwitchCase', c, v), c.start);
+          v = graph.fold(this.after(onCase, c, v), c.start);
         }
         this.test(v);
         falling = graph.join(falling, v);
@@ -661,7 +642,7 @@ export class Walker {
     this.scopes.current = savedScope;
     this.frame = savedFrame;
     this.module = savedModule;
-    if (this.hooks.FunctionExit) {
+    if (this.hooks.all('FunctionExit')) {
       const exit: FunctionExit = {
         constReturns: frame.constReturns && frame.constReturns.length > 0 ? frame.constReturns : null,
         tests: frame.tests,
@@ -726,16 +707,16 @@ export class Walker {
         const name = node.name;
         if (name === 'undefined') return NONE;
         // Built-in globals (Math, JSON, Object, …) carry no data of the package's: no node for them.
-        if (RUNTIME_GLOBALS.has(name) && !this.scopes.isVisible(name)) return this.hooks.Identifier ? this.after('Identifier', node, NONE) : NONE;
+        if (RUNTIME_GLOBALS.has(name) && !this.scopes.isVisible(name)) return this.after(this.hooks.all('Identifier'), node, NONE);
         const v = this.scopes.lookupVal(name, node.start);
-        return this.hooks.Identifier ? this.after('Identifier', node, v) : v;
+        return this.after(this.hooks.all('Identifier'), node, v);
       }
       case 'Literal':
-        return this.hooks.Literal ? this.after('Literal', node, NONE) : NONE;
+        return this.after(this.hooks.literal(node), node, NONE);
       case 'TemplateLiteral': {
         let v = NONE;
         for (const e of node.expressions) v = graph.join(v, this.expr(e));
-        return this.after('TemplateLiteral', node, v);
+        return this.after(this.hooks.all('TemplateLiteral'), node, v);
       }
       case 'TaggedTemplateExpression': {
         const tag = this.expr(node.tag);
@@ -747,7 +728,7 @@ export class Walker {
         for (const b of moduleMapBodies(node)) this.moduleBodies.add(b.start);
         let v = NONE;
         for (const e of node.elements) if (e) v = graph.join(v, this.expr(e.type === 'SpreadElement' ? e.argument : e));
-        return this.after('ArrayExpression', node, v.length > 1 ? graph.fold(v, node.start) : v);
+        return this.after(this.hooks.all('ArrayExpression'), node, v.length > 1 ? graph.fold(v, node.start) : v);
       }
       case 'ObjectExpression':
         return this.object(node);
@@ -768,10 +749,11 @@ export class Walker {
         const left = this.expr(node.left);
         const right = this.expr(node.right);
         const v = graph.join(left, right);
-        if (!this.hooks.BinaryExpression) return v;
+        const hooks = this.hooks.binary(node.operator);
+        if (hooks.length === 0) return v;
         this.ev.left = left;
         this.ev.right = right;
-        return this.after('BinaryExpression', node, v);
+        return this.after(hooks, node, v);
       }
       case 'LogicalExpression': {
         const left = this.expr(node.left);
@@ -794,9 +776,10 @@ export class Walker {
         }
         this.assignTarget(t, right);
         const v = node.operator === '=' || t.type !== 'Identifier' ? right : graph.join(graph.one(this.scopes.lookup(t.name, t.start)), right);
-        if (!this.hooks.AssignmentExpression) return v;
+        const hooks = this.hooks.all('AssignmentExpression');
+        if (!hooks) return v;
         this.ev.right = right;
-        return this.after('AssignmentExpression', node, v);
+        return this.after(hooks, node, v);
       }
       case 'ConditionalExpression': {
         const test = this.expr(node.test);
@@ -811,11 +794,12 @@ export class Walker {
           for (const t of test) graph.controlEdge(t, r);
           v = graph.one(r);
         }
-        if (!this.hooks.ConditionalExpression) return v;
+        const hooks = this.hooks.all('ConditionalExpression');
+        if (!hooks) return v;
         this.ev.test = test;
         this.ev.consequent = consequent;
         this.ev.alternate = alternate;
-        return this.after('ConditionalExpression', node, v);
+        return this.after(hooks, node, v);
       }
       case 'SequenceExpression': {
         let v = NONE;
@@ -896,27 +880,26 @@ export class Walker {
       whole = graph.join(whole, v);
     }
     const folded = whole.length > 1 ? graph.fold(whole, node.start) : whole;
-    return this.hooks.ObjectExpression ? this.after('ObjectExpression', node, folded) : folded;
+    return this.after(this.hooks.all('ObjectExpression'), node, folded);
   }
 
   private member(node: AnyNode): Val {
     const object = this.expr(node.object);
     let key: string | null;
+    let v: Val;
     if (node.computed) {
       const k = this.expr(node.property);
       key = constString(node.property);
-      if (key === null) {
-        // obj[dynamic]: the element could be anything in obj; the key itself selects it.
-        const v = this.graph.join(object, k);
-        if (!this.hooks.MemberExpression) return v;
-        this.ev.object = object;
-        return this.after('MemberExpression', node, v);
-      }
-    } else key = node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : node.property.name;
-    const v = this.readProp(key!, object, node.start);
-    if (!this.hooks.MemberExpression) return v;
+      // obj[dynamic]: the element could be anything in obj; the key itself selects it.
+      v = key === null ? this.graph.join(object, k) : this.readProp(key, object, node.start);
+    } else {
+      key = node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : node.property.name;
+      v = this.readProp(key!, object, node.start);
+    }
+    const hooks = this.hooks.member(key, this.hooks.objectNames.size > 0 ? objectName(node.object) : null, node.computed);
+    if (hooks.length === 0) return v;
     this.ev.object = object;
-    return this.after('MemberExpression', node, v);
+    return this.after(hooks, node, v);
   }
 
   private call(node: AnyNode): Val {
@@ -971,18 +954,25 @@ export class Walker {
       if (fnArg !== undefined) graph.edge(this.functions.info(fnArg).value, result);
     }
     let v: Val = graph.one(result);
-    const hook = node.type === 'NewExpression' ? 'NewExpression' : 'CallExpression';
-    if (this.hooks[hook]) {
+    const hooks = this.hooks.call(node.type === 'NewExpression' ? 'NewExpression' : 'CallExpression', name, callee.type === 'Identifier');
+    if (hooks.length > 0) {
       const ev = this.ev;
       ev.receiver = receiver;
       ev.args = args;
       ev.name = name;
       ev.callee = callee;
-      v = this.after(hook, node, v);
+      v = this.after(hooks, node, v);
     }
     return v;
   }
 
+}
+
+/** The name of what a member is read from (`env` of `process.env.X`, `a` of `a.b`), null when it has none. */
+function objectName(object: AnyNode): string | null {
+  const o = unwrapChain(object);
+  if (o.type === 'Identifier') return o.name;
+  return memberName(o);
 }
 
 /** A statement after which control does not fall into the next case. */

@@ -30,14 +30,39 @@ export function ruleTable(t: Table): void {
   }
   for (const code of t.valid) {
     test(`${t.rule.meta.id} valid: ${code.slice(0, 70)}`, () => {
-      assert.deepEqual(t.summarise(factsFor(code, [t.rule]), code), []);
+      const seen = factsFor(code, [t.rule]);
+      assert.deepEqual(t.summarise(seen, code), []);
+      sameWithoutInterest(t.rule, code, seen);
     });
   }
   for (const c of t.invalid) {
     test(`${t.rule.meta.id} invalid: ${c.code.slice(0, 70)}`, () => {
-      assert.deepEqual(t.summarise(factsFor(c.code, [t.rule]), c.code), c.expect);
+      const seen = factsFor(c.code, [t.rule]);
+      assert.deepEqual(t.summarise(seen, c.code), c.expect);
+      sameWithoutInterest(t.rule, c.code, seen);
     });
   }
+}
+
+/** The rule with its hooks called for every node, whatever interest it declares. */
+export function withoutInterest(rule: Rule): Rule {
+  return {
+    meta: rule.meta,
+    create(ctx) {
+      const { only: _only, ...hooks } = rule.create(ctx);
+      return hooks;
+    },
+  };
+}
+
+/**
+ * A rule's interest (rule.ts `Interest`) only spares calls that record nothing: called for every node, the rule
+ * records exactly the same facts and inventory. Checked on every case of every table.
+ */
+function sameWithoutInterest(rule: Rule, code: string, seen: Observed): void {
+  const all = factsFor(code, [withoutInterest(rule)]);
+  assert.deepEqual(seen.facts, all.facts, `${rule.meta.id}: its interest skipped a node it records facts for`);
+  assert.deepEqual(seen.inventory, all.inventory, `${rule.meta.id}: its interest skipped a node it records inventory for`);
 }
 
 export const sources: Summarise = (o, code) => o.facts.sources.map((s) => `${s.kind} ${code.slice(s.start, s.end)}`);

@@ -1,4 +1,4 @@
-import { defineRule, type AnyNode } from '../rule.js';
+import { defineRule, oneOf, type AnyNode } from '../rule.js';
 import { calleeName, constString, memberName, propKey, span, unwrapChain } from '../ast.js';
 
 const SPAWNS = new Set(['spawn', 'fork', 'exec', 'execFile']);
@@ -58,6 +58,7 @@ export default defineRule({
       ctx.facts.egress.spawns.push({ ...span(call), detail: `${calleeName(call) ?? 'spawn'} (${how})`, script, self });
     };
     return {
+      only: { CallExpression: { names: oneOf(SPAWNS, ['unref']) } },
       CallExpression(node) {
         const name = calleeName(node);
         if (name === null) return;

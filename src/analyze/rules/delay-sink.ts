@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { span } from '../ast.js';
 
 /** Clock reads that make a loop test a busy wait. */
@@ -19,6 +19,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { CallExpression: { names: oneOf(DELAY_NAMES) } },
       CallExpression(node, ev) {
         const name = ev.name;
         if (name === null || !DELAY_NAMES.has(name)) return;

@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { memberName, span, unwrapChain } from '../ast.js';
 
 /** Properties whose assignment changes what a page shows. */
@@ -24,6 +24,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { CallExpression: { names: oneOf(CALL_NAMES) }, NewExpression: { names: (n) => n === 'Notification' } },
       AssignmentExpression(node, ev) {
         const t = unwrapChain(node.left);
         if (t.type !== 'MemberExpression') return;

@@ -1,4 +1,4 @@
-import { defineRule, type AnyNode } from '../rule.js';
+import { defineRule, oneOf, type AnyNode } from '../rule.js';
 import { calleeName, constString, isProcessEnv, memberName, propKey, span } from '../ast.js';
 import type { EgressDataKind, Span } from '../../flow/facts.js';
 
@@ -59,6 +59,11 @@ export default defineRule({
       ctx.facts.egress.data.push({ kind, node: ctx.seed(at.start), start: at.start, end: at.end, detail });
     };
     return {
+      only: {
+        MemberExpression: { objects: ['env'], names: (n) => n === 'stack' || PROMPT_NAME.test(n) },
+        CallExpression: { names: oneOf(READ_CALLS) },
+        Literal: { strings: { min: 2, max: 64 } },
+      },
       MemberExpression(node) {
         if (isProcessEnv(node.object)) {
           const name = node.computed ? constString(node.property) : node.property.name;

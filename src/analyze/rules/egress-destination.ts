@@ -1,4 +1,4 @@
-import { defineRule, type AnyNode } from '../rule.js';
+import { defineRule, oneOf, type AnyNode } from '../rule.js';
 import { calleePath, constString, propKey, span, unwrapChain } from '../ast.js';
 import { looksLikeHost } from './network-endpoints.js';
 
@@ -45,6 +45,10 @@ export default defineRule({
     // Variables holding a request object (`const req = https.request(opts)`), by name, with where they were made.
     const requestVars = new Map<string, number>();
     return {
+      only: {
+        Literal: { strings: { min: 5, max: MAX_URL_LITERAL } },
+        CallExpression: { names: oneOf(['end', 'write'], PROCESS_CALLS) },
+      },
       Literal(node) {
         if (typeof node.value !== 'string') return;
         const text = node.value;

@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { calleeName, calleeObject, constString, span, unwrapChain } from '../ast.js';
 import { looksEncoded, looksBase32, looksAscii85, decodeCharCodes, escapedShare } from '../../decode/index.js';
 import type { AnyNode, RuleContext } from '../rule.js';
@@ -113,6 +113,11 @@ export default defineRule({
     const literalAt = new Map<number, { node: number; value: string }>();
     const remember = <T>(map: Map<string, T | null>, name: string, v: T) => map.set(name, map.has(name) ? null : v);
     return {
+      only: {
+        Literal: { strings: { min: 6 } },
+        CallExpression: { plainCallees: true, names: oneOf(['join', 'fromCharCode', 'fromCodePoint', 'atob', 'from']) },
+        BinaryExpression: { operators: ['^'] },
+      },
       FunctionExit(node, exit) {
         if (node.type === 'FunctionDeclaration' && node.id && exit.span.end - exit.span.start <= MAX_DECODER_CHARS) {
           remember(code.functions, node.id.name, exit.span);

@@ -16,6 +16,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { CallExpression: { names: (n) => n === 'btoa' || n === 'toString' }, BinaryExpression: { operators: ['^'] } },
       CallExpression(node, ev) {
         const name = calleeName(node);
         let detail: string | null = null;

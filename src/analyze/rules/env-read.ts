@@ -49,6 +49,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { MemberExpression: { objects: ['env'] } },
       MemberExpression(node) {
         if (!isProcessEnv(node.object)) return;
         const name = node.computed ? constString(node.property) : node.property.name;

@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { calleeName, span } from '../ast.js';
 import { digestAlgorithm } from '../../data/digests.js';
 
@@ -21,6 +21,11 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: {
+        // md5, sha1 and sha256 digests in hex
+        Literal: { strings: { min: 32, max: 64 } },
+        CallExpression: { names: oneOf(['createHash', 'createHmac', 'digest']) },
+      },
       Literal(node) {
         const v = node.value;
         if (typeof v !== 'string' || ctx.facts.digests.length >= MAX_DIGESTS || digestAlgorithm(v) === null) return;

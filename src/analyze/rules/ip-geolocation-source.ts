@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { memberName, span, unwrapChain } from '../ast.js';
 
 // Host names of IP-to-location and "what is my IP" services share these words; the rule matches the
@@ -24,6 +24,10 @@ export default defineRule({
     // The position reaches its callback as an object (`pos.coords.latitude`): after the file asked for it, a read of `coords` is the position.
     let asksPosition = false;
     return {
+      only: {
+        MemberExpression: { names: oneOf(['coords', 'geolocation']) },
+        Literal: { strings: { min: 8, max: 300 } },
+      },
       MemberExpression(node) {
         const name = memberName(node);
         if (name === 'coords' && asksPosition) {

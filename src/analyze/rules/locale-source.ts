@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { calleeName, memberName, span, templateText, unwrapChain } from '../ast.js';
 
 /**
@@ -27,6 +27,11 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: {
+        MemberExpression: { names: oneOf(['locale', 'language', 'languages', 'userLanguage', 'browserLanguage', 'systemLanguage', 'fonts']) },
+        CallExpression: { names: oneOf(['getLocale', 'getSystemLocale', 'getPreferredSystemLanguages', 'getLayoutMap', 'queryLocalFonts']) },
+        Literal: { strings: { min: 6, max: 200 } },
+      },
       MemberExpression(node) {
         const name = memberName(node);
         if (name === 'locale') {

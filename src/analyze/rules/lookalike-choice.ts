@@ -100,6 +100,7 @@ export default defineRule({
       return alts.length >= 2 && classify(alts) ? alts : null;
     };
     return {
+      only: { MemberExpression: { computed: true } },
       VariableDeclarator(node, ev) {
         if (ev.binding === null || !node.init) return;
         const alts = tableAlternatives(node.init);

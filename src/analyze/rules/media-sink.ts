@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { span } from '../ast.js';
 
 const MEDIA_CONSTRUCTORS = new Set(['Audio', 'AudioContext', 'webkitAudioContext', 'OscillatorNode', 'SpeechSynthesisUtterance']);
@@ -16,6 +16,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { CallExpression: { names: oneOf(['play', 'speak', 'vibrate']) }, NewExpression: { names: oneOf(MEDIA_CONSTRUCTORS) } },
       CallExpression(node, ev) {
         const name = ev.name;
         if (name !== 'play' && name !== 'speak' && name !== 'vibrate') return;

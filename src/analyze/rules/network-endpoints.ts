@@ -47,6 +47,7 @@ export default defineRule({
       }
     };
     return {
+      only: { Literal: { strings: { min: 4, max: 100_000 } } },
       Literal(node) {
         if (typeof node.value === 'string') scan(node.value, node.start);
       },

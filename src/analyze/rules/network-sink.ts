@@ -1,4 +1,4 @@
-import { defineRule, type AnyNode } from '../rule.js';
+import { defineRule, oneOf, type AnyNode } from '../rule.js';
 import { propKey, span } from '../ast.js';
 
 // Receivers whose request-shaped methods send data over the network.
@@ -25,6 +25,10 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: {
+        CallExpression: { names: oneOf(['fetch', 'axios', 'sendBeacon', 'request'], CLIENT_METHODS) },
+        NewExpression: { names: (n) => n === 'WebSocket' || n === 'EventSource' },
+      },
       CallExpression(node, ev) {
         const name = ev.name;
         if (name === null) return;

@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { calleeName, calleeObject } from '../ast.js';
 import type { AnyNode } from '../rule.js';
 
@@ -35,6 +35,11 @@ export default defineRule({
   create(ctx) {
     const signs = ctx.facts.obfuscation;
     return {
+      only: {
+        Literal: { numbers: true, strings: { min: 5, max: 200 } },
+        BinaryExpression: { operators: ['===', '!==', '==', '!='] },
+        CallExpression: { plainCallees: true, names: oneOf(['constructor', 'search', 'match', 'test', 'push']) },
+      },
       Literal(node) {
         const v = node.value;
         if (typeof v === 'number') {

@@ -52,6 +52,11 @@ export default defineRule({
       eg.optOuts.push({ node: ctx.seed(node.start), name, start: node.start, end: node.end });
     };
     return {
+      only: {
+        MemberExpression: { objects: ['env'], names: (n) => OPT_OUT_KEY.test(n) },
+        Literal: { strings: { min: 3, max: 59 } },
+        CallExpression: { names: (n) => n === 'on' || n === 'once' || n === 'addListener' || OPT_OUT_KEY.test(n) },
+      },
       MemberExpression(node) {
         if (isProcessEnv(node.object)) {
           const name = node.computed ? constString(node.property) : node.property.name;

@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { span } from '../ast.js';
 import type { SinkKind } from '../../flow/facts.js';
 
@@ -28,6 +28,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { CallExpression: { names: oneOf(CONSOLE_METHODS, FILE_WRITES, FILE_DELETES, FS_GENERIC, PROCESS_CALLS, EXIT_CALLS, ['kill']) } },
       CallExpression(node, ev) {
         const name = ev.name;
         // Decide by the method name first; the dotted callee path is built only for candidates.

@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { memberName, span, unwrapChain } from '../ast.js';
 
 /** Parts of the page's address that name its host. */
@@ -19,6 +19,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { MemberExpression: { names: oneOf(HOST_PARTS, ['domain', 'URL']) } },
       MemberExpression(node) {
         const name = memberName(node);
         if (name === null) return;

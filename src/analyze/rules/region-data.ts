@@ -33,6 +33,7 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: { Literal: { regex: true, strings: { min: 3, max: 64 } } },
       Literal(node) {
         const v = node.value;
         if (node.regex) {

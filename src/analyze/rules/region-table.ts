@@ -48,6 +48,7 @@ export default defineRule({
     /** Bindings that hold a region table. */
     const tables: { binding: number; fact: DataFact }[] = [];
     return {
+      only: { MemberExpression: { computed: true } },
       ObjectExpression(node, ev) {
         const props = node.properties;
         const total = props.length;

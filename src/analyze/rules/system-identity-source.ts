@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { calleeName, memberName, span, unwrapChain } from '../ast.js';
 import type { SourceKind } from '../../flow/facts.js';
 
@@ -32,6 +32,11 @@ export default defineRule({
   },
   create(ctx) {
     return {
+      only: {
+        CallExpression: { names: oneOf(CALLS.keys()) },
+        MemberExpression: { names: oneOf(['platform', 'arch']) },
+        Literal: { strings: { min: 8, max: 120 } },
+      },
       CallExpression(node) {
         const name = calleeName(node);
         if (name === null || node.arguments.length > 1) return;

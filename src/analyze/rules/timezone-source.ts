@@ -1,4 +1,4 @@
-import { defineRule, type AnyNode } from '../rule.js';
+import { defineRule, oneOf, type AnyNode } from '../rule.js';
 import type { Val } from '../../flow/graph.js';
 import { calleeName, memberName, span, templateText, unwrapChain } from '../ast.js';
 
@@ -48,6 +48,15 @@ export default defineRule({
       isNewDate(node) || (node.type === 'Identifier' && v !== undefined && v.length === 1 && dates.has(ctx.graph.find(v[0]!)));
     const dateText = (at: AnyNode, how: string) => ctx.recordSource('timezone', span(at), `${how} (a date string ends with the zone's long name)`);
     return {
+      only: {
+        BinaryExpression: { operators: ['+'] },
+        MemberExpression: { names: (n) => n === 'timeZone' },
+        CallExpression: {
+          names: oneOf(['getTimezoneOffset', 'toTimeString', 'toString', 'String', 'Date', 'toLocaleString', 'toLocaleTimeString', 'toLocaleDateString']),
+        },
+        NewExpression: { names: (n) => n === 'DateTimeFormat' },
+        Literal: { strings: { min: 8, max: 200 } },
+      },
       VariableDeclarator(node, ev) {
         if (ev.binding !== null && node.init && isNewDate(node.init)) dates.add(ctx.graph.find(ev.binding));
       },

@@ -1,4 +1,4 @@
-import { defineRule } from '../rule.js';
+import { defineRule, oneOf } from '../rule.js';
 import { calleeName } from '../ast.js';
 import type { AnyNode, RuleContext } from '../rule.js';
 import { comparedRegionConstant, offsetData, perValue, type RegionData } from '../../data/region.js';
@@ -53,6 +53,7 @@ export default defineRule({
   create(ctx) {
     const read: Readers = { offset: perValue(offsetData), text: perValue(comparedRegionConstant) };
     return {
+      only: { BinaryExpression: { operators: [...EQUALITY] }, CallExpression: { names: oneOf(MEMBERSHIP) } },
       BinaryExpression(node, ev) {
         if (!EQUALITY.has(node.operator)) return;
         let left = ev.left;
