@@ -17,6 +17,7 @@ import { threadCpuMs } from './thread-cpu.js';
 import { ItemMerger } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
 import { completeness, entryFiles } from './completeness.js';
+import { judgeObfuscation } from './obfuscation-judgement.js';
 import { TOOL_VERSION } from '../version.js';
 import { createFinding } from '../model/create-finding.js';
 import { traits } from '../model/traits.js';
@@ -209,6 +210,8 @@ export class Auditor {
   readonly limitsHit: string[] = [];
   files = 0;
   bytes = 0;
+  /** JavaScript files analysed to the end (an identical copy counts as analysed with its original). */
+  readonly analysedJs: string[] = [];
   readonly timings = { parseMs: 0, walkMs: 0, correlateMs: 0 };
   private readonly merge = {
     hosts: new ItemMerger(this.inventory.hosts),
@@ -307,6 +310,7 @@ export class Auditor {
     const same = this.byContent.get(hash);
     if (same) {
       for (const f of same) (f.alsoAt ??= []).push({ ...f.location, file: display });
+      this.analysedJs.push(display);
       return;
     }
     const text = decoder.decode(buf);
@@ -329,6 +333,7 @@ export class Auditor {
     }
     this.findings.push(...r.findings);
     this.byContent.set(hash, r.findings);
+    this.analysedJs.push(display);
     this.egress.observations.push(...r.egress.observations);
     this.egress.spawns.push(...r.egress.spawns);
     this.limitsHit.push(...r.limits);
@@ -389,8 +394,9 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   }
   const egress = buildEgressMap({ ...auditor.egress, packageName: target.info.name });
   // Egress findings replace fingerprint-sent for the same network calls: one behaviour, one finding.
-  const done = completeness(auditor.findings, auditor.entries);
-  const findings = [...auditor.findings, ...done.findings].filter((f) => !(f.ruleId === 'fingerprint-sent' && f.related.some((e) => e.role === 'sink' && egress.replacedSinks.has(sinkKey(e)))));
+  const judged = judgeObfuscation(auditor.findings, auditor.analysedJs, auditor.entries);
+  const done = completeness(judged, auditor.entries);
+  const findings = [...judged, ...done.findings].filter((f) => !(f.ruleId === 'fingerprint-sent' && f.related.some((e) => e.role === 'sink' && egress.replacedSinks.has(sinkKey(e)))));
   return {
     tool: { name: 'telltale', version: TOOL_VERSION },
     target: target.info,
