@@ -297,9 +297,16 @@ describe('egress map: known misses from the hand checks (docs/egress/)', () => {
     const other = one({ 'a.js': ['class Settings {', factory, '}', 'class UsageLog {', sender, '}'].join('\n') }, 'pulse.brightloom.dev');
     assert.deepEqual([other.d.optOut, other.findings.map((f) => f.severity)], [[], ['low']]);
   });
-  test('an update check run as a child `npm view` process', { todo: 'only curl/wget children are network calls' }, () => {
+  test('an update check run as a child `npm view` process: the registry, on use; the twin runs `npm run`', () => {
     const code = 'const { execFile } = require("child_process");\nfunction latest(name) { execFile(process.execPath, [npmCli(), "view", name, "dist-tags.latest", "--json"], () => {}); }';
     const m = mapOf({ 'a.js': code });
-    assert.deepEqual(m.destinations.map((d) => d.owner.kind), ['registry']);
+    assert.deepEqual(m.destinations.map((d) => [d.destination, d.owner.kind, d.timing]), [['registry.npmjs.org', 'registry', ['on-use']]]);
+    const twin = mapOf({ 'a.js': code.replace('"view", name, "dist-tags.latest", "--json"', '"run", "build"') });
+    assert.deepEqual(twin.destinations, []);
+  });
+  test('an update check at start through `npm view … version`, behind its opt-out', () => {
+    const code = 'const cp = require("child_process");\nif (!process.env.LANTERN_NO_UPDATE_CHECK) cp.exec("npm view @lanternworks/cli version", (e, out) => notify(out));';
+    const { d } = one({ 'a.js': code }, 'registry.npmjs.org');
+    assert.deepEqual([d.owner.kind, d.timing, d.optOut.map((o) => o.name)], ['registry', ['start'], ['LANTERN_NO_UPDATE_CHECK']]);
   });
 });
