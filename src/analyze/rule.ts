@@ -40,6 +40,8 @@ export interface CallEval extends Eval {
   name: string | null;
   /** Dotted callee path when statically known (`process.stdout.write`, `https.request`). */
   path: string | null;
+  /** The callee's value: its binding for a name (`f()`), the property for a method, else the expression's value. */
+  calleeValue: Val;
 }
 
 export interface FunctionExit {
@@ -89,6 +91,8 @@ export interface Visitor {
   ObjectExpression?(node: AnyNode, ev: Eval): void;
   ArrayExpression?(node: AnyNode, ev: Eval): void;
   VariableDeclarator?(node: AnyNode, ev: { binding: number | null }): void;
+  /** An import declaration; `bindings[i]` is the binding node of `node.specifiers[i]`. */
+  ImportDeclaration?(node: AnyNode, ev: { bindings: number[] }): void;
   FunctionExit?(node: AnyNode, exit: FunctionExit): void;
   /** After the whole file; `tests` are the branch tests at its top level. */
   ProgramExit?(exit: { tests: Val }): void;

@@ -397,9 +397,11 @@ export class Walker {
         if (node.declaration.type.endsWith('Declaration')) this.stmt(node.declaration);
         else this.expr(node.declaration);
         break;
-      case 'ImportDeclaration':
-        for (const sp of node.specifiers) this.scopes.declare(sp.local.name, sp.start);
+      case 'ImportDeclaration': {
+        const bindings = node.specifiers.map((sp: AnyNode) => this.scopes.declare(sp.local.name, sp.start));
+        this.visit('ImportDeclaration', node, { bindings });
         break;
+      }
       case 'StaticBlock':
         this.block(node.body);
         break;
@@ -978,6 +980,7 @@ export class Walker {
       ev.args = args;
       ev.name = name;
       ev.callee = callee;
+      ev.calleeValue = calleeVal;
       v = this.after(hook, node, v);
     }
     return v;

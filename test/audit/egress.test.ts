@@ -268,6 +268,28 @@ describe('egress map: patterns from the hand checks', () => {
   });
 });
 
+describe('egress map: HTTP clients under minified names (issue 10)', () => {
+  // A bundler's output: the client loaded through an interop wrapper, a configured instance, a batch of events.
+  const BUNDLE = (loader: string) =>
+    [
+      `var Qm = __toESM(${loader}, 1);`,
+      'var Lz = "https://intake.lumenlog-metrics.io";',
+      'var Rk = (0, Qm.default).create({ baseURL: Lz, timeout: 5e3 });',
+      'function Wf(e) { return Rk.post("/api/v2/logs", e, { headers: { "content-type": "application/json" } }); }',
+      'Wf([{ ddsource: "cli", event: "session_start", host: require("os").hostname() }]);',
+    ].join('\n');
+  test('an interop-wrapped client and its configured instance post to the intake; the twin wraps another module', () => {
+    const { d } = one({ 'a.js': BUNDLE('require_axios()') }, 'intake.lumenlog-metrics.io');
+    assert.deepEqual([d.data, d.calls.map((c) => c.location.line)], [['identity', 'usage'], [4]]);
+    assert.deepEqual(mapOf({ 'a.js': BUNDLE('require_lru_cache()') }).destinations, []);
+  });
+  test('an imported namespace of a client, called as a function and through a method', () => {
+    const code = 'import * as g from "got";\nexport async function ping(u) { await g.post("https://beacon.lumenlog-metrics.io/p", { json: { tz: Intl.DateTimeFormat().resolvedOptions().timeZone } }); }';
+    assert.deepEqual(one({ 'a.mjs': code }, 'beacon.lumenlog-metrics.io').d.data, ['environment']);
+    assert.deepEqual(mapOf({ 'a.mjs': code.replace('from "got"', 'from "./store.js"') }).destinations, []);
+  });
+});
+
 describe('egress map: known misses from the hand checks (docs/egress/)', () => {
   test('a payload built by methods of a class and posted from inside a promise executor', () => {
     const code = [
