@@ -68,6 +68,11 @@ export interface RuleContext {
   recordSink(kind: SinkKind, span: Span, value: Val, detail: string): void;
   /** The numeric constant a binding node was initialised with, when known. */
   constantOf(node: number): number | undefined;
+  /**
+   * `process.env` itself, or a name holding it: a variable initialised with it, or an import of another file's
+   * export of it (the package's env exports). `value` is the expression's value from the walk.
+   */
+  isEnv(node: AnyNode, value: Val): boolean;
 }
 
 export type { AnyNode } from '../parse/parse.js';

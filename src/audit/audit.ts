@@ -16,6 +16,8 @@ import { isPhase, isReady, type AnalysisRequest, type AnalysisResponse, type Pha
 import { threadCpuMs } from './thread-cpu.js';
 import { ItemMerger } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
+import { envExportsOf, type EnvExports } from '../analyze/package/env-exports.js';
+import { posix } from 'node:path';
 import { completeness, entryFiles } from './completeness.js';
 import { judgeObfuscation } from './obfuscation-judgement.js';
 import { TOOL_VERSION } from '../version.js';
@@ -142,7 +144,15 @@ export class AnalysisHost {
     return w;
   }
 
-  async analyze(file: string, text: string, maxAstDepth: number, timeMs: number, wallMs = timeMs * WALL_BACKSTOP_FACTOR, onPhase?: (phase: Phase) => void): Promise<Analysis> {
+  async analyze(
+    file: string,
+    text: string,
+    maxAstDepth: number,
+    timeMs: number,
+    wallMs = timeMs * WALL_BACKSTOP_FACTOR,
+    onPhase?: (phase: Phase) => void,
+    envExports?: EnvExports,
+  ): Promise<Analysis> {
     let w: Worker;
     try {
       w = this.worker ??= this.start();
@@ -186,7 +196,7 @@ export class AnalysisHost {
       w.on('error', onError);
       w.on('exit', onExit);
       const stopWatching = watchBudget(ready.statPath, timeMs, wallMs, (measure, afterMs) => finish({ ok: false, reason: 'time', measure, afterMs }, true));
-      w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}) } satisfies AnalysisRequest);
+      w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}), ...(envExports && Object.keys(envExports).length > 0 ? { envExports } : {}) } satisfies AnalysisRequest);
     });
   }
 
@@ -203,6 +213,7 @@ export class AnalysisHost {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const ENV_MARK = Buffer.from('process.env');
 
 export class Auditor {
   readonly findings: Finding[] = [];
@@ -231,7 +242,22 @@ export class Auditor {
     private readonly phaseFromChars = Infinity,
   ) {}
 
+  /** Per file, the names it exports that hold `process.env` (scanned before any file is analysed). */
+  private readonly envExports: Record<string, string[]> = {};
+
+  /** Finds the files that export `process.env` under a name, so that the files importing it see the environment. */
+  private async scanEnvExports(files: readonly PackageFile[], displayOf: (f: PackageFile) => string): Promise<void> {
+    for (const f of files) {
+      if (!/\.[cm]?js$/.test(f.path) || f.size === 0 || f.size > this.limits.maxJsFileBytes) continue;
+      const buf = await f.read();
+      if (!buf.includes(ENV_MARK)) continue;
+      const names = envExportsOf(decoder.decode(buf));
+      if (names.length > 0) this.envExports[posix.normalize(displayOf(f))] = names;
+    }
+  }
+
   async auditFiles(files: PackageFile[], prefix = ''): Promise<void> {
+    await this.scanEnvExports(files, (f) => prefix + f.path).catch(() => {});
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
       const display = prefix + file.path;
@@ -281,12 +307,14 @@ export class Auditor {
           });
           if (f) this.findings.push(f);
         }
+        const moduleDisplay = (m: PackageFile): string => (m.path.startsWith(display) ? m.path : `${display}!${m.path.split('!').pop()}`);
+        await this.scanEnvExports(container.modules, moduleDisplay).catch(() => {});
         for (const m of container.modules) {
           if (!/\.(m|c)?js$|\.jsx?$|\.tsx?$/.test(m.path) && !m.path.endsWith('.js')) {
             const mHead = (await m.read()).subarray(0, CLASSIFY_HEAD_BYTES);
             if (classifyFile(m.path, mHead) !== 'js') continue;
           }
-          await this.auditJs(m, m.path.startsWith(display) ? m.path : `${display}!${m.path.split('!').pop()}`, counter);
+          await this.auditJs(m, moduleDisplay(m), counter);
         }
       }
       return;
@@ -348,7 +376,7 @@ export class Auditor {
 
   /** One file's analysis, or null when it failed or ran out of time (reported as a finding; the audit goes on). */
   private async analyze(display: string, text: string, maxAstDepth: number, onPhase?: (phase: Phase) => void): Promise<FileResult | null> {
-    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, this.limits.fileWallMs, onPhase);
+    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, this.limits.fileWallMs, onPhase, this.envExports);
     if (a.ok) return a.result;
     if (a.reason === 'time') {
       const how = a.measure === 'cpu' ? `after ${a.afterMs} ms of CPU time` : `after ${a.afterMs} ms of wall-clock time`;

@@ -1,5 +1,5 @@
 import { defineRule, type AnyNode } from '../rule.js';
-import { calleeName, constString, isProcessEnv, memberName, propKey, span } from '../ast.js';
+import { calleeName, constString, memberName, propKey, span } from '../ast.js';
 import type { EgressDataKind, Span } from '../../flow/facts.js';
 
 // Names by convention of secrets held in the environment (SDKs, CI services, cloud CLIs).
@@ -59,8 +59,8 @@ export default defineRule({
       ctx.facts.egress.data.push({ kind, node: ctx.seed(at.start), start: at.start, end: at.end, detail });
     };
     return {
-      MemberExpression(node) {
-        if (isProcessEnv(node.object)) {
+      MemberExpression(node, ev) {
+        if (ctx.isEnv(node.object, ev.object)) {
           const name = node.computed ? constString(node.property) : node.property.name;
           if (name && CREDENTIAL_ENV.test(name)) record('credentials', span(node), `process.env.${name}`);
           return;
