@@ -16,6 +16,10 @@ const CLIENT_MODULE = /^(?:node:)?(https?|http2|axios|got|undici|superagent|need
 const CLIENT_LOADER = /^(?:require|init)_(https?|http2|axios|got|undici|superagent|needle|ky|request|node_fetch|cross_fetch|isomorphic_fetch|ofetch)\d*$/;
 // What an alias hands on: a configured instance (`o.create({ baseURL })`, `o.extend(…)`) and the default export.
 const INSTANCE_METHODS = new Set(['create', 'extend', 'defaults']);
+// Methods that send a body to their first argument; given an absolute http(s) URL, a request whatever the receiver is.
+// (Not `get`/`put`: maps and caches keyed by URL use those names.)
+const BODY_METHODS = new Set(['post', 'patch']);
+const ABSOLUTE_URL = /^https?:\/\/[^\s/]+\.[^\s/]/;
 // Named imports that are requests themselves (`import { request } from "undici"`), not helpers such as agents.
 const REQUEST_EXPORTS = new Set(['request', 'fetch', 'get', 'post', 'put', 'patch', 'stream', 'got', 'default']);
 
@@ -47,7 +51,8 @@ export default defineRule({
       'axios-like and authenticated clients, whatever the receiver is called). A client module under another name is ' +
       'followed: `const o = require("axios")`, `import * as x from "got"`, a bundler\'s interop wrapper ' +
       '(`__toESM(require_axios())`), its `.default` and configured instances (`o.create({ baseURL })`); their request ' +
-      'methods and the alias called are requests. Every argument (URL, headers, body) is a sink for the flow analysis.',
+      'methods and the alias called are requests, and so is `.post`/`.patch` of any receiver whose first argument is an ' +
+      'absolute http(s) URL (a literal, or a variable initialised with one). Every argument (URL, headers, body) is a sink for the flow analysis.',
   },
   create(ctx) {
     // Graph nodes that hold an HTTP client under another name (bindings, configured instances, default exports),
@@ -55,6 +60,14 @@ export default defineRule({
     const clients = new Set<number>();
     const clientExprs = new Set<AnyNode>();
     const isClient = (v: Val): boolean => v.length === 1 && clients.has(v[0]!);
+    // Bindings initialised with an absolute URL (`var Hx = "https://…"`), for `.post(Hx, body)`.
+    const urlBindings = new Set<number>();
+    const absoluteUrl = (arg: AnyNode | undefined, v: Val | undefined): boolean => {
+      if (!arg) return false;
+      const text = arg.type === 'TemplateLiteral' ? arg.quasis[0]?.value.cooked : constString(arg);
+      if (typeof text === 'string') return ABSOLUTE_URL.test(text);
+      return arg.type === 'Identifier' && v !== undefined && v.length === 1 && urlBindings.has(v[0]!);
+    };
     return {
       ImportDeclaration(node, ev) {
         if (!CLIENT_MODULE.test(String(node.source.value))) return;
@@ -67,6 +80,7 @@ export default defineRule({
         if (ev.binding === null || !node.init) return;
         const init = unwrapChain(node.init);
         if (clientExprs.has(init)) clients.add(ev.binding);
+        else if (absoluteUrl(init, undefined)) urlBindings.add(ev.binding);
       },
       MemberExpression(node, ev) {
         if (clients.size > 0 && isClient(ev.object) && memberName(node) === 'default') {
@@ -94,6 +108,8 @@ export default defineRule({
           const called = ((callee.type === 'Identifier' || callee.type === 'SequenceExpression') && isClient(ev.calleeValue)) || (name === 'default' && isClient(ev.receiver));
           if (called || (name !== null && CLIENT_METHODS.has(name) && isClient(ev.receiver))) detail = `${ev.path ?? name ?? 'call'} (an HTTP client under another name)`;
         }
+        if (detail === null && name !== null && BODY_METHODS.has(name) && node.arguments.length >= 2 && absoluteUrl(node.arguments[0], ev.args[0]))
+          detail = `${ev.path ?? name} (a request to an absolute URL)`;
         if (detail === null && name === null) return;
         if (detail === null && name === 'request' && requestConfig(node.arguments[0])) detail = `${ev.path ?? name} (request options)`;
         if (detail === null) return;

@@ -14,6 +14,11 @@ ruleTable({
     'const o = require("axios"); function f(o) { return o.post(x); }',
     'import { Agent, setGlobalDispatcher } from "undici"; setGlobalDispatcher(new Agent());',
     'const o = __toESM(require_lodash()); o.default.get(obj, "a");',
+    // Routers take paths, maps and caches keyed by URL use get/put, and one argument posts nothing.
+    'app.post("/api/v2/logs", handler);',
+    'seen.get("https://intake.lumenlog-metrics.io/api");',
+    'const U = "https://intake.lumenlog-metrics.io/api"; cache.put(U, res);',
+    'queue.post("https://intake.lumenlog-metrics.io/api");',
   ],
   invalid: [
     { code: 'fetch(url, { body: data });', expect: ['network fetch fetch(url, {'] },
@@ -32,6 +37,8 @@ ruleTable({
     { code: 'var Xk = __toESM(require_axios());\n(0, Xk.default)({ url: u, data: body });', expect: ['network call (an HTTP client under another name) (0, Xk.defau'] },
     { code: 'const o = require("axios");\no.create({ baseURL: b }).post("/v1/e", body);', expect: ['network o.create().post (an HTTP client under another name) o.create({ b'] },
     { code: 'const o = require("axios");\nconst c = o.create({ baseURL: b });\nfunction send(e) { return c.post("/v1/e", e); }', expect: ['network c.post (an HTTP client under another name) c.post("/v1/'] },
+    { code: 'var Hx = "https://intake.lumenlog-metrics.io/api/v2/logs";\nfunction Bq(e) { return gd.post(Hx, e, { headers: { "DD-API-KEY": k } }); }', expect: ['network gd.post (a request to an absolute URL) gd.post(Hx, '] },
+    { code: 'Qz.post(`https://intake.lumenlog-metrics.io/v1/${id}`, body);', expect: ['network Qz.post (a request to an absolute URL) Qz.post(`htt'] },
     { code: 'const H = require("node:https");\nH.get(u, cb);', expect: ['network H.get (an HTTP client under another name) H.get(u, cb)'] },
   ],
 });
