@@ -40,6 +40,8 @@ export interface CallEval extends Eval {
   name: string | null;
   /** Dotted callee path when statically known (`process.stdout.write`, `https.request`). */
   path: string | null;
+  /** The callee's value: its binding for a name (`f()`), the property for a method, else the expression's value. */
+  calleeValue: Val;
 }
 
 export interface FunctionExit {
@@ -66,6 +68,11 @@ export interface RuleContext {
   recordSink(kind: SinkKind, span: Span, value: Val, detail: string): void;
   /** The numeric constant a binding node was initialised with, when known. */
   constantOf(node: number): number | undefined;
+  /**
+   * `process.env` itself, or a name holding it: a variable initialised with it, or an import of another file's
+   * export of it (the package's env exports). `value` is the expression's value from the walk.
+   */
+  isEnv(node: AnyNode, value: Val): boolean;
 }
 
 export type { AnyNode } from '../parse/parse.js';
@@ -98,6 +105,8 @@ export interface CallInterest {
   names?: (name: string) => boolean;
   /** Also every call of a plain identifier (`f(…)`), whatever its name. */
   plainCallees?: boolean;
+  /** Also every call whose callee has no static name (`(0, o.f)(…)`, `f()(…)`, `a[k](…)`). */
+  unnamed?: boolean;
 }
 
 export interface MemberInterest {
@@ -136,6 +145,8 @@ export interface Visitor {
   ObjectExpression?(node: AnyNode, ev: Eval): void;
   ArrayExpression?(node: AnyNode, ev: Eval): void;
   VariableDeclarator?(node: AnyNode, ev: { binding: number | null }): void;
+  /** An import declaration; `bindings[i]` is the binding node of `node.specifiers[i]`. */
+  ImportDeclaration?(node: AnyNode, ev: { bindings: number[] }): void;
   FunctionExit?(node: AnyNode, exit: FunctionExit): void;
   /** After the whole file; `tests` are the branch tests at its top level. */
   ProgramExit?(exit: { tests: Val }): void;

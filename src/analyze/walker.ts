@@ -6,7 +6,8 @@
 import type { AnyNode, FunctionExit, RuleContext, Visitor } from './rule.js';
 import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
-import { constString, isFunctionNode, memberName, propKey, unwrapChain } from './ast.js';
+import { constString, isFunctionNode, isProcessEnv, memberName, propKey, unwrapChain } from './ast.js';
+import { importedFile, type EnvExports } from './package/env-exports.js';
 import { Scopes, type Scope } from './walk/scopes.js';
 import { Functions, type FnInfo } from './walk/functions.js';
 import { BUILTIN_METHODS, modelBuiltinCall, RUNTIME_GLOBALS } from './walk/builtins.js';
@@ -78,9 +79,14 @@ export class Walker {
   private nodes = 0;
   private depthExceeded = false;
 
+  /** Bindings that hold `process.env` (an alias in this file, or an import of another file's alias). */
+  private readonly envAliases = new Set<number>();
+
   constructor(
-    private readonly ctxBase: Omit<RuleContext, 'seed' | 'constantOf' | 'recordSource' | 'recordSink'>,
+    private readonly ctxBase: Omit<RuleContext, 'seed' | 'constantOf' | 'recordSource' | 'recordSink' | 'isEnv'>,
     private readonly limits: WalkLimits,
+    /** What the other files of the package export that this file may import (package/env-exports.ts). */
+    private readonly envExports: EnvExports = {},
   ) {
     this.graph = ctxBase.graph;
     this.scopes = new Scopes(this.graph);
@@ -155,6 +161,7 @@ export class Walker {
       ...this.ctxBase,
       seed,
       constantOf: (node: number) => this.constants.get(this.graph.find(node)),
+      isEnv: (node: AnyNode, value: Val) => isProcessEnv(node) || (value.length === 1 && this.envAliases.size > 0 && this.envAliases.has(value[0]!)),
       recordSource: (kind, at, detail) => {
         facts.sources.push({ kind, node: seed(at.start), start: at.start, end: at.end, detail });
         inventory.fingerprint(kind, at.start);
@@ -377,9 +384,19 @@ export class Walker {
         if (node.declaration.type.endsWith('Declaration')) this.stmt(node.declaration);
         else this.expr(node.declaration);
         break;
-      case 'ImportDeclaration':
-        for (const sp of node.specifiers) this.scopes.declare(sp.local.name, sp.start);
+      case 'ImportDeclaration': {
+        const bindings = node.specifiers.map((sp: AnyNode) => this.scopes.declare(sp.local.name, sp.start));
+        const from = typeof node.source.value === 'string' ? importedFile(this.ctxBase.file, node.source.value) : null;
+        const env = from !== null ? this.envExports[from] : undefined;
+        if (env) {
+          node.specifiers.forEach((sp: AnyNode, i: number) => {
+            const imported = sp.type === 'ImportSpecifier' ? (sp.imported.name ?? sp.imported.value) : null;
+            if (imported !== null && env.includes(imported)) this.envAliases.add(bindings[i]!);
+          });
+        }
+        this.visit('ImportDeclaration', node, { bindings });
         break;
+      }
       case 'StaticBlock':
         this.block(node.body);
         break;
@@ -465,6 +482,7 @@ export class Walker {
       if (binding !== null && d.init) {
         const init = d.init;
         if (init.type === 'Literal' && typeof init.value === 'number') this.constants.set(binding, init.value);
+        else if (isProcessEnv(init)) this.envAliases.add(binding);
       }
       this.visit('VariableDeclarator', d, { binding });
     }
@@ -896,7 +914,10 @@ export class Walker {
       key = node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : node.property.name;
       v = this.readProp(key!, object, node.start);
     }
-    const hooks = this.hooks.member(key, this.hooks.objectNames.size > 0 ? objectName(node.object) : null, node.computed);
+    // A variable holding process.env is read as 'env', so rules interested in environment reads still see it.
+    const objName =
+      this.hooks.objectNames.size === 0 ? null : this.envAliases.size > 0 && object.length === 1 && this.envAliases.has(object[0]!) ? 'env' : objectName(node.object);
+    const hooks = this.hooks.member(key, objName, node.computed);
     if (hooks.length === 0) return v;
     this.ev.object = object;
     return this.after(hooks, node, v);
@@ -961,6 +982,7 @@ export class Walker {
       ev.args = args;
       ev.name = name;
       ev.callee = callee;
+      ev.calleeValue = calleeVal;
       v = this.after(hooks, node, v);
     }
     return v;

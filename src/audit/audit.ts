@@ -16,7 +16,10 @@ import { isPhase, isReady, type AnalysisRequest, type AnalysisResponse, type Pha
 import { threadCpuMs } from './thread-cpu.js';
 import { ItemMerger } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
+import { envExportsOf, type EnvExports } from '../analyze/package/env-exports.js';
+import { posix } from 'node:path';
 import { completeness, entryFiles } from './completeness.js';
+import { judgeObfuscation } from './obfuscation-judgement.js';
 import { TOOL_VERSION } from '../version.js';
 import { createFinding } from '../model/create-finding.js';
 import { traits } from '../model/traits.js';
@@ -140,7 +143,15 @@ export class AnalysisHost {
     return w;
   }
 
-  async analyze(file: string, text: string, maxAstDepth: number, timeMs: number, wallMs = timeMs * WALL_BACKSTOP_FACTOR, onPhase?: (phase: Phase) => void): Promise<Analysis> {
+  async analyze(
+    file: string,
+    text: string,
+    maxAstDepth: number,
+    timeMs: number,
+    wallMs = timeMs * WALL_BACKSTOP_FACTOR,
+    onPhase?: (phase: Phase) => void,
+    envExports?: EnvExports,
+  ): Promise<Analysis> {
     let w: Worker;
     try {
       w = this.worker ??= this.start();
@@ -184,7 +195,7 @@ export class AnalysisHost {
       w.on('error', onError);
       w.on('exit', onExit);
       const stopWatching = watchBudget(ready.statPath, timeMs, wallMs, (measure, afterMs) => finish({ ok: false, reason: 'time', measure, afterMs }, true));
-      w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}) } satisfies AnalysisRequest);
+      w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}), ...(envExports && Object.keys(envExports).length > 0 ? { envExports } : {}) } satisfies AnalysisRequest);
     });
   }
 
@@ -201,6 +212,7 @@ export class AnalysisHost {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const ENV_MARK = Buffer.from('process.env');
 
 export class Auditor {
   readonly findings: Finding[] = [];
@@ -208,6 +220,8 @@ export class Auditor {
   readonly limitsHit: string[] = [];
   files = 0;
   bytes = 0;
+  /** JavaScript files analysed to the end (an identical copy counts as analysed with its original). */
+  readonly analysedJs: string[] = [];
   readonly timings = { parseMs: 0, walkMs: 0, correlateMs: 0 };
   private readonly merge = {
     hosts: new ItemMerger(this.inventory.hosts),
@@ -227,7 +241,22 @@ export class Auditor {
     private readonly phaseFromChars = Infinity,
   ) {}
 
+  /** Per file, the names it exports that hold `process.env` (scanned before any file is analysed). */
+  private readonly envExports: Record<string, string[]> = {};
+
+  /** Finds the files that export `process.env` under a name, so that the files importing it see the environment. */
+  private async scanEnvExports(files: readonly PackageFile[], displayOf: (f: PackageFile) => string): Promise<void> {
+    for (const f of files) {
+      if (!/\.[cm]?js$/.test(f.path) || f.size === 0 || f.size > this.limits.maxJsFileBytes) continue;
+      const buf = await f.read();
+      if (!buf.includes(ENV_MARK)) continue;
+      const names = envExportsOf(decoder.decode(buf));
+      if (names.length > 0) this.envExports[posix.normalize(displayOf(f))] = names;
+    }
+  }
+
   async auditFiles(files: PackageFile[], prefix = ''): Promise<void> {
+    await this.scanEnvExports(files, (f) => prefix + f.path).catch(() => {});
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
       const display = prefix + file.path;
@@ -277,12 +306,14 @@ export class Auditor {
           });
           if (f) this.findings.push(f);
         }
+        const moduleDisplay = (m: PackageFile): string => (m.path.startsWith(display) ? m.path : `${display}!${m.path.split('!').pop()}`);
+        await this.scanEnvExports(container.modules, moduleDisplay).catch(() => {});
         for (const m of container.modules) {
           if (!/\.(m|c)?js$|\.jsx?$|\.tsx?$/.test(m.path) && !m.path.endsWith('.js')) {
             const mHead = (await m.read()).subarray(0, CLASSIFY_HEAD_BYTES);
             if (classifyFile(m.path, mHead) !== 'js') continue;
           }
-          await this.auditJs(m, m.path.startsWith(display) ? m.path : `${display}!${m.path.split('!').pop()}`, counter);
+          await this.auditJs(m, moduleDisplay(m), counter);
         }
       }
       return;
@@ -306,6 +337,7 @@ export class Auditor {
     const same = this.byContent.get(hash);
     if (same) {
       for (const f of same) (f.alsoAt ??= []).push({ ...f.location, file: display });
+      this.analysedJs.push(display);
       return;
     }
     const text = decoder.decode(buf);
@@ -328,6 +360,7 @@ export class Auditor {
     }
     this.findings.push(...r.findings);
     this.byContent.set(hash, r.findings);
+    this.analysedJs.push(display);
     this.egress.observations.push(...r.egress.observations);
     this.egress.spawns.push(...r.egress.spawns);
     this.limitsHit.push(...r.limits);
@@ -342,7 +375,7 @@ export class Auditor {
 
   /** One file's analysis, or null when it failed or ran out of time (reported as a finding; the audit goes on). */
   private async analyze(display: string, text: string, maxAstDepth: number, onPhase?: (phase: Phase) => void): Promise<FileResult | null> {
-    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, this.limits.fileWallMs, onPhase);
+    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, this.limits.fileWallMs, onPhase, this.envExports);
     if (a.ok) return a.result;
     if (a.reason === 'time') {
       const how = a.measure === 'cpu' ? `after ${a.afterMs} ms of CPU time` : `after ${a.afterMs} ms of wall-clock time`;
@@ -388,8 +421,9 @@ export async function audit(spec: string, opts: AuditOptions = {}): Promise<Repo
   }
   const egress = buildEgressMap({ ...auditor.egress, packageName: target.info.name });
   // Egress findings replace fingerprint-sent for the same network calls: one behaviour, one finding.
-  const done = completeness(auditor.findings, auditor.entries);
-  const findings = [...auditor.findings, ...done.findings].filter((f) => !(f.ruleId === 'fingerprint-sent' && f.related.some((e) => e.role === 'sink' && egress.replacedSinks.has(sinkKey(e)))));
+  const judged = judgeObfuscation(auditor.findings, auditor.analysedJs, auditor.entries);
+  const done = completeness(judged, auditor.entries);
+  const findings = [...judged, ...done.findings].filter((f) => !(f.ruleId === 'fingerprint-sent' && f.related.some((e) => e.role === 'sink' && egress.replacedSinks.has(sinkKey(e)))));
   return {
     tool: { name: 'telltale', version: TOOL_VERSION },
     target: target.info,

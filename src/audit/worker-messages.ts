@@ -1,5 +1,6 @@
 // What the audit and its analysis thread (analysis-worker.ts) say to each other.
 import type { FileResult } from './analyze-file.js';
+import type { EnvExports } from '../analyze/package/env-exports.js';
 
 export interface AnalysisRequest {
   id: number;
@@ -8,6 +9,8 @@ export interface AnalysisRequest {
   maxAstDepth: number;
   /** Say when each phase of this file starts (a long file's progress line). */
   phases?: boolean;
+  /** The package's files that export `process.env` under a name (package/env-exports.ts). */
+  envExports?: EnvExports;
 }
 
 /** The stages of one file's analysis, in order. */

@@ -225,3 +225,10 @@ export function obfuscatedTitle(score: number, max: number): string {
 export function obfuscatedMessage(signs: string[]): string {
   return `The file is made deliberately unreadable, beyond what minifiers do: ${signs.join('; ')}.`;
 }
+
+/** Added to an obfuscated-code message when the package-level judgement finds nothing readable. */
+export function obfuscatedThroughoutNote(what: 'every-file' | 'entry-code'): string {
+  return what === 'every-file'
+    ? 'The whole package is obfuscated; nothing readable to compare with (every analysed JavaScript file scores as heavily obfuscated).'
+    : 'The whole package is obfuscated; nothing readable to compare with (all of its entry code scores as heavily obfuscated).';
+}

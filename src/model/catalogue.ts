@@ -103,8 +103,11 @@ export const CATALOGUE = {
       'more), comparisons of two string literals deciding branches when written (dead-code injection, 1), code built ' +
       'from a string through a constructor (debug protection, 1), code searching its own source (self-defending, 1). ' +
       'A score of 5 or more out of 12 is heavy obfuscation, reported high with the signs that were seen ' +
-      '(docs/obfuscation.md has the table of measured scores). esbuild, terser and Bun output score 0 to 2.',
-    rows: ['heavy-obfuscation'],
+      '(docs/obfuscation.md has the table of measured scores). esbuild, terser and Bun output score 0 to 2. ' +
+      'The judgement is made against the rest of the package: obfuscated files among readable ones are high; when ' +
+      'every analysed JavaScript file, or all of the entry code, is obfuscated, there is nothing readable to compare ' +
+      'with and the finding is medium, with that reason in its message.',
+    rows: ['heavy-obfuscation', 'obfuscated-throughout'],
   },
   'hidden-exfiltration': {
     producer: 'static',

@@ -46,3 +46,13 @@ export function createFinding(spec: FindingSpec): Finding | null {
 export function noteFinding(kind: FindingKind, location: Location, title: string, message: string): Finding {
   return createFinding({ kind, traits: { ...INTERNAL_TRAITS }, identity: [`file=${location.file}`, `title=${title}`], title, message, location })!;
 }
+
+/**
+ * A finding judged again with what only the whole package shows (its traits, completed): the policy decides anew,
+ * the note says why. Null when the policy says the completed traits are worth no finding.
+ */
+export function rejudgeFinding(f: Finding, completed: Traits, note: string): Finding | null {
+  const d = decide(completed);
+  if (d.severity === null || d.row === null) return null;
+  return { ...f, severity: d.severity, policy: { row: d.row, reason: d.reason }, message: `${f.message} ${note}` };
+}

@@ -102,7 +102,7 @@ export const POLICY_ROWS = [
     id: 'heavy-obfuscation',
     severity: 'high',
     reads: 'heavy deliberate obfuscation in a package that is otherwise readable',
-    applies: (t) => t.heavyObfuscation,
+    applies: (t) => t.heavyObfuscation && !t.obfuscatedThroughout,
   },
   {
     id: 'covert-choice-conditioned',
@@ -175,6 +175,12 @@ export const POLICY_ROWS = [
     severity: 'medium',
     reads: 'a choice between look-alike / invisible variants conditioned on a fingerprint, with no effect traced',
     applies: (t) => t.covertChoice && fingerprinted(t) && t.effect === null,
+  },
+  {
+    id: 'obfuscated-throughout',
+    severity: 'medium',
+    reads: 'heavy obfuscation in a package whose JavaScript is obfuscated throughout (nothing readable to compare with)',
+    applies: (t) => t.heavyObfuscation && t.obfuscatedThroughout,
   },
   {
     id: 'install-script-fetches-code',

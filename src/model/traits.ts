@@ -98,8 +98,10 @@ export interface Traits {
   codeHiddenFromContainer: boolean;
   /** An entry point, bin, install script file or embedded executable's code could not be analysed. */
   entryUnanalysed: boolean;
-  /** Heavy deliberate obfuscation in a package that is otherwise readable. */
+  /** Heavy deliberate obfuscation (a file scoring at or above the threshold). */
   heavyObfuscation: boolean;
+  /** The package's JavaScript is obfuscated throughout (every analysed file, or all of its entry code): nothing readable to compare with. */
+  obfuscatedThroughout: boolean;
   /** A packed runtime (pkg, nexe, deno) whose code telltale cannot open. */
   packedRuntime: boolean;
   installScript: InstallScript | null;
@@ -127,6 +129,7 @@ export const NO_TRAITS: Readonly<Traits> = Object.freeze({
   codeHiddenFromContainer: false,
   entryUnanalysed: false,
   heavyObfuscation: false,
+  obfuscatedThroughout: false,
   packedRuntime: false,
   installScript: null,
   runIssue: null,

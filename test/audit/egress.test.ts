@@ -6,6 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeJs } from '../../src/audit/analyze-file.js';
 import { buildEgressMap } from '../../src/audit/egress.js';
+import { envExportsOf } from '../../src/analyze/package/env-exports.js';
 import { audit } from '../../src/audit/audit.js';
 import type { EgressDestination } from '../../src/model/egress.js';
 import type { Finding } from '../../src/model/finding.js';
@@ -268,6 +269,74 @@ describe('egress map: patterns from the hand checks', () => {
   });
 });
 
+describe('egress map: HTTP clients under minified names (issue 10)', () => {
+  // A bundler's output: the client loaded through an interop wrapper, a configured instance, a batch of events.
+  const BUNDLE = (loader: string) =>
+    [
+      `var Qm = __toESM(${loader}, 1);`,
+      'var Lz = "https://intake.lumenlog-metrics.io";',
+      'var Rk = (0, Qm.default).create({ baseURL: Lz, timeout: 5e3 });',
+      'function Wf(e) { return Rk.post("/api/v2/logs", e, { headers: { "content-type": "application/json" } }); }',
+      'Wf([{ ddsource: "cli", event: "session_start", host: require("os").hostname() }]);',
+    ].join('\n');
+  test('an interop-wrapped client and its configured instance post to the intake; the twin wraps another module', () => {
+    const { d } = one({ 'a.js': BUNDLE('require_axios()') }, 'intake.lumenlog-metrics.io');
+    assert.deepEqual([d.data, d.calls.map((c) => c.location.line)], [['identity', 'usage'], [4]]);
+    assert.deepEqual(mapOf({ 'a.js': BUNDLE('require_lru_cache()') }).destinations, []);
+  });
+  test('an imported namespace of a client, called as a function and through a method', () => {
+    const code = 'import * as g from "got";\nconst P = new URL("https://beacon.lumenlog-metrics.io/p");\nexport async function ping() { await g.post(P, { json: { tz: Intl.DateTimeFormat().resolvedOptions().timeZone } }); }';
+    assert.deepEqual(one({ 'a.mjs': code }, 'beacon.lumenlog-metrics.io').d.data, ['environment']);
+    assert.deepEqual(mapOf({ 'a.mjs': code.replace('from "got"', 'from "./store.js"') }).destinations, []);
+  });
+});
+
+describe('egress map: process.env under another name, across chunks (issue 10)', () => {
+  // A bundle split into chunks: the environment kept in one chunk's variable, read in another.
+  const ENV_CHUNK = 'var Kf = process.env, Qz = 3;\nexport { Qz as a, Kf as b };';
+  const SENDER = [
+    'import { b as s } from "./chunk-env.js";',
+    'function Dx(ev) {',
+    '  if (s.LANTERN_DISABLE_TELEMETRY || s.DO_NOT_TRACK) return;',
+    '  fetch(s.LANTERN_TELEMETRY_URL ?? "https://events.lanternworks.dev/v1", { method: "POST", body: JSON.stringify({ ev, os: process.platform }) });',
+    '}',
+    'Dx("session_start");',
+  ].join('\n');
+  const mapWith = (envExports: Record<string, string[]>) => {
+    const r = analyzeJs('dist/chunk-send.js', SENDER, { maxAstDepth: 2000, envExports });
+    return buildEgressMap({ observations: r.egress.observations, spawns: r.egress.spawns, installFiles: [], packageName: '@lanternworks/cli' });
+  };
+  test('envExportsOf names the exports that hold process.env', () => {
+    assert.deepEqual(envExportsOf(ENV_CHUNK), ['b']);
+    assert.deepEqual(envExportsOf('export const env = process.env;'), ['env']);
+    assert.deepEqual(envExportsOf('var Kf = process.env.HOME;\nexport { Kf as b };'), []);
+  });
+  test('the alias imported from the chunk that exports it: opt-outs and the variable that sets the host; the twin: the export is something else', () => {
+    const d = mapWith({ 'dist/chunk-env.js': ['b'] }).destinations.find((x) => x.destination === 'events.lanternworks.dev');
+    assert.ok(d);
+    assert.deepEqual(d.optOut.map((o) => o.name), ['LANTERN_DISABLE_TELEMETRY', 'DO_NOT_TRACK']);
+    assert.deepEqual(d.configurable.map((c) => c.variable), ['process.env.LANTERN_TELEMETRY_URL']);
+    const twin = mapWith({ 'dist/chunk-env.js': ['a'] }).destinations.find((x) => x.destination === 'events.lanternworks.dev');
+    // Without the alias the same checks still read like settings keys, but nothing names an environment variable.
+    assert.deepEqual([twin?.optOut.map((o) => o.name), twin?.configurable], [['s.LANTERN_DISABLE_TELEMETRY', 's.DO_NOT_TRACK'], []]);
+  });
+  test('through an audit of the package: the chunks are scanned before either is analysed', async () => {
+    const root = await tempRoot('egress-env-chunks');
+    try {
+      const dir = join(root, 'pkg');
+      await mkdir(join(dir, 'dist'), { recursive: true });
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: '@lanternworks/cli', version: '1.0.0', type: 'module', main: 'dist/chunk-send.js' }));
+      await writeFile(join(dir, 'dist', 'chunk-env.js'), ENV_CHUNK);
+      await writeFile(join(dir, 'dist', 'chunk-send.js'), SENDER);
+      const report = await audit(dir, { offline: true });
+      const d = report.egress?.find((x) => x.destination === 'events.lanternworks.dev');
+      assert.deepEqual([d?.optOut.map((o) => o.name), d?.configurable.map((c) => c.variable)], [['LANTERN_DISABLE_TELEMETRY', 'DO_NOT_TRACK'], ['process.env.LANTERN_TELEMETRY_URL']]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('egress map: known misses from the hand checks (docs/egress/)', () => {
   test('a payload built by methods of a class and posted from inside a promise executor', () => {
     const code = [
@@ -297,9 +366,16 @@ describe('egress map: known misses from the hand checks (docs/egress/)', () => {
     const other = one({ 'a.js': ['class Settings {', factory, '}', 'class UsageLog {', sender, '}'].join('\n') }, 'pulse.brightloom.dev');
     assert.deepEqual([other.d.optOut, other.findings.map((f) => f.severity)], [[], ['low']]);
   });
-  test('an update check run as a child `npm view` process', { todo: 'only curl/wget children are network calls' }, () => {
+  test('an update check run as a child `npm view` process: the registry, on use; the twin runs `npm run`', () => {
     const code = 'const { execFile } = require("child_process");\nfunction latest(name) { execFile(process.execPath, [npmCli(), "view", name, "dist-tags.latest", "--json"], () => {}); }';
     const m = mapOf({ 'a.js': code });
-    assert.deepEqual(m.destinations.map((d) => d.owner.kind), ['registry']);
+    assert.deepEqual(m.destinations.map((d) => [d.destination, d.owner.kind, d.timing]), [['registry.npmjs.org', 'registry', ['on-use']]]);
+    const twin = mapOf({ 'a.js': code.replace('"view", name, "dist-tags.latest", "--json"', '"run", "build"') });
+    assert.deepEqual(twin.destinations, []);
+  });
+  test('an update check at start through `npm view … version`, behind its opt-out', () => {
+    const code = 'const cp = require("child_process");\nif (!process.env.LANTERN_NO_UPDATE_CHECK) cp.exec("npm view @lanternworks/cli version", (e, out) => notify(out));';
+    const { d } = one({ 'a.js': code }, 'registry.npmjs.org');
+    assert.deepEqual([d.owner.kind, d.timing, d.optOut.map((o) => o.name)], ['registry', ['start'], ['LANTERN_NO_UPDATE_CHECK']]);
   });
 });

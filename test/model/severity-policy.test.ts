@@ -38,6 +38,7 @@ const CASES: Case[] = [
   { name: 'encoded zone list, no decision found', t: { hiddenContent: 'region' }, row: 'hidden-region-data', severity: 'medium' },
   { name: 'zone compared with a list, no effect traced', t: { regionDecision: 'singles-out', sources: ['timezone'] }, row: 'region-decision-no-effect', severity: 'medium' },
   { name: 'look-alike on the zone, no effect traced', t: { covertChoice: true, sources: ['timezone'] }, row: 'covert-choice-no-effect', severity: 'medium' },
+  { name: 'a package obfuscated throughout (nothing readable to compare with)', t: { heavyObfuscation: true, obfuscatedThroughout: true }, row: 'obfuscated-throughout', severity: 'medium' },
   { name: 'postinstall downloads code', t: { installScript: 'fetches-code' }, row: 'install-script-fetches-code', severity: 'medium' },
   { name: 'pkg executable', t: { packedRuntime: true }, row: 'packed-runtime', severity: 'medium' },
   { name: 'probe: unknown host looked up', t: { runIssue: 'unknown-host' }, row: 'probe-unknown-host', severity: 'medium' },

@@ -1,5 +1,5 @@
 import { defineRule, oneOf, type AnyNode } from '../rule.js';
-import { calleeName, constString, isProcessEnv, memberName, propKey, span } from '../ast.js';
+import { calleeName, constString, memberName, propKey, span } from '../ast.js';
 import type { EgressDataKind, Span } from '../../flow/facts.js';
 
 // Names by convention of secrets held in the environment (SDKs, CI services, cloud CLIs).
@@ -64,8 +64,8 @@ export default defineRule({
         CallExpression: { names: oneOf(READ_CALLS) },
         Literal: { strings: { min: 2, max: 64 } },
       },
-      MemberExpression(node) {
-        if (isProcessEnv(node.object)) {
+      MemberExpression(node, ev) {
+        if (ctx.isEnv(node.object, ev.object)) {
           const name = node.computed ? constString(node.property) : node.property.name;
           if (name && CREDENTIAL_ENV.test(name)) record('credentials', span(node), `process.env.${name}`);
           return;

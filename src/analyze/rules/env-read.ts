@@ -50,8 +50,8 @@ export default defineRule({
   create(ctx) {
     return {
       only: { MemberExpression: { objects: ['env'] } },
-      MemberExpression(node) {
-        if (!isProcessEnv(node.object)) return;
+      MemberExpression(node, ev) {
+        if (!ctx.isEnv(node.object, ev.object)) return;
         const name = node.computed ? constString(node.property) : node.property.name;
         if (name) readEnv(ctx, name, node);
         else ctx.inventory.envVar('<computed name>', node.start);

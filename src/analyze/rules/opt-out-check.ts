@@ -1,10 +1,13 @@
 import { defineRule, type AnyNode } from '../rule.js';
-import { calleeName, calleePath, constString, isProcessEnv, memberName, span } from '../ast.js';
+import { calleeName, calleePath, constString, memberName, span } from '../ast.js';
+import { classifyEnvName } from './env-read.js';
 
 // Switches that turn reporting off, by the conventions tools share: DO_NOT_TRACK, …_TELEMETRY…, DISABLE_…,
 // …_OPT_OUT, update-check switches. NO_COLOR / NO_PROXY and other NO_ switches are not about reporting.
 const OPT_OUT_ENV = /DO_NOT_TRACK|TELEMETRY|ANALYTICS|TRACKING|OPT_?OUT|(^|_)DISABLE_|_DISABLED?$|ERROR_REPORTING|CRASH_REPORT|USAGE_STAT|METRICS|NO_UPDATE|UPDATE_NOTIFIER/i;
 const OPT_OUT_KEY = /telemetry|analytics|tracking|usage_?statistics|crash_?report|error_?report|opt_?out|do_?not_?track/i;
+// `telemetryUrl`, `TELEMETRY_ENDPOINT`: where reports go, not whether they are sent.
+const DESTINATION_KEY = /(?:url|uri|endpoint|host(?:name)?)$/i;
 const OPT_OUT_FLAG = /^--(?:(?:no|disable)-[\w-]+|[\w-]*(?:telemetry|analytics|tracking)[\w-]*)$/;
 const EXIT_EVENTS = new Set(['exit', 'beforeExit', 'SIGINT', 'SIGTERM']);
 // The text in front of a static method's parameters (`static getInstance(`).
@@ -57,14 +60,15 @@ export default defineRule({
         Literal: { strings: { min: 3, max: 59 } },
         CallExpression: { names: (n) => n === 'on' || n === 'once' || n === 'addListener' || OPT_OUT_KEY.test(n) },
       },
-      MemberExpression(node) {
-        if (isProcessEnv(node.object)) {
+      MemberExpression(node, ev) {
+        if (ctx.isEnv(node.object, ev.object)) {
           const name = node.computed ? constString(node.property) : node.property.name;
-          if (name && OPT_OUT_ENV.test(name)) optOut(node, name);
+          // `…_TELEMETRY_URL` sets where reports go, it switches nothing off.
+          if (name && OPT_OUT_ENV.test(name) && classifyEnvName(name) !== 'host-url') optOut(node, name);
           return;
         }
         const key = memberName(node);
-        if (key && OPT_OUT_KEY.test(key)) optOut(node, ctx.text.slice(node.start, Math.min(node.end, node.start + 60)));
+        if (key && OPT_OUT_KEY.test(key) && !DESTINATION_KEY.test(key)) optOut(node, ctx.text.slice(node.start, Math.min(node.end, node.start + 60)));
       },
       Literal(node) {
         if (typeof node.value === 'string' && node.value.length < 60 && OPT_OUT_FLAG.test(node.value)) optOut(node, node.value);

@@ -15,6 +15,7 @@ export class EvalRecord {
   args: Val[] = [];
   name: string | null = null;
   callee: AnyNode = null;
+  calleeValue: Val = NONE;
   private pathCache: string | null | undefined = undefined;
   object: Val = NONE;
   left: Val = NONE;
@@ -46,6 +47,7 @@ export class EvalRecord {
   reset(): void {
     this.node = null;
     this.callee = null;
+    this.calleeValue = NONE;
     this.pathCache = undefined;
     this.name = null;
     this.receiver = this.object = this.left = this.right = this.test = this.consequent = this.alternate = NONE;

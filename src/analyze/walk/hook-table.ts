@@ -33,7 +33,8 @@ function literalWants(i: LiteralInterest | undefined, kind: 'string' | 'number' 
 function callWants(i: CallInterest | undefined, name: string | null, plain: boolean): boolean {
   if (!i) return true;
   if (plain && i.plainCallees) return true;
-  return name !== null && i.names !== undefined && i.names(name);
+  if (name === null) return !plain && i.unnamed === true;
+  return i.names !== undefined && i.names(name);
 }
 
 function memberWants(i: MemberInterest | undefined, name: string | null, object: string | null, computed: boolean): boolean {

@@ -2,7 +2,7 @@
 
 import type { Finding } from '../../model/finding.js';
 import type { ObfuscationSigns } from '../../flow/facts.js';
-import { traits } from '../../model/traits.js';
+import { traits, type Traits } from '../../model/traits.js';
 import type { Context } from '../context.js';
 import { obfuscatedMessage, obfuscatedTitle } from '../wording.js';
 
@@ -38,13 +38,21 @@ export function obfuscationScore(s: ObfuscationSigns): ObfuscationScore {
   return { score, signs };
 }
 
+/**
+ * The traits of an obfuscated file. A file is judged alone first (high: obfuscation among readable code); the
+ * audit judges it again against the rest of the package (src/audit/obfuscation-judgement.ts).
+ */
+export function obfuscationTraits(throughout: boolean): Traits {
+  return traits({ heavyObfuscation: true, obfuscatedThroughout: throughout });
+}
+
 export function obfuscatedCode(ctx: Context): Finding[] {
   const { score, signs } = obfuscationScore(ctx.facts.obfuscation);
   if (score < HEAVY_OBFUSCATION) return [];
   const at = { start: 0, end: Math.min(ctx.text.length, 120) };
   const f = ctx.finding(
     'obfuscated-code',
-    traits({ heavyObfuscation: true }),
+    obfuscationTraits(false),
     ['obfuscated', ...signs.map((x) => x.replace(/\d+%?|\(\+\d+\)/g, '').trim())],
     obfuscatedTitle(score, MAX_OBFUSCATION_SCORE),
     obfuscatedMessage(signs),

@@ -16,6 +16,14 @@ ruleTable({
     'const label = "docs.example-notes.org";',
     'const u = `https://iamcredentials.${universeDomain}/v1/x`;',
     `const r = https.request(opts);${' '.repeat(4100)}r.end(chunk);`,
+    // Package-manager commands that ask the registry nothing, and a `view` of another program.
+    'execSync("npm run build");',
+    'spawn("npm", ["test"]);',
+    'execFile("gh", ["pr", "view", "12", "--json", "title"]);',
+    'spawn(tool, ["view", target]);',
+    'log("npm", ["view", "the docs"]);',
+    'runTask(["view", "version"].join(" "));',
+    'console.log("npm view @lanternworks/cli version");',
   ],
   invalid: [
     { code: 'fetch("https://events.example-metrics.io/v1/batch");', expect: ['url https://events.example-metrics.io/v1/batch'] },
@@ -26,5 +34,13 @@ ruleTable({
     { code: 'const req = https.request(opts, cb);\nreq.end(payload);', expect: ['sink req.end (a request) @req.end('] },
     { code: 'var EVENTS_HOSTNAME = "intake.example-metrics.io";', expect: ['url https://intake.example-metrics.io'] },
     { code: 'this.apiHost = "collect.example.net";', expect: ['url https://collect.example.net'] },
+    // Update checks through a child package manager: the registry is the destination.
+    { code: 'execSync("npm view @lanternworks/cli version");', expect: ['url https://registry.npmjs.org/', 'sink execSync npm view (the package registry) @execSync'] },
+    { code: 'exec(`npm info ${name} dist-tags.latest --json`, cb);', expect: ['url https://registry.npmjs.org/', 'sink exec npm info (the package registry) @exec(`np'] },
+    { code: 'cp.execFile("npm", ["view", pkg, "version"], done);', expect: ['url https://registry.npmjs.org/', 'sink cp.execFile npm view (the package registry) @cp.execF'] },
+    { code: 'spawnSync(process.execPath, [npmCli(), "view", pkg, "dist-tags.next"]);', expect: ['url https://registry.npmjs.org/', 'sink spawnSync npm view (the package registry) @spawnSyn'] },
+    { code: 'await execFileNoThrow("npm", ["view", `${pkg}@${tag}`, "version"]);', expect: ['url https://registry.npmjs.org/', 'sink execFileNoThrow npm view (the package registry) @execFile'] },
+    { code: 'const out = await runGlobalNpm(["view", name, `dist-tags.${tag}`, "--json"], run);', expect: ['url https://registry.npmjs.org/', 'sink runGlobalNpm npm view (the package registry) @runGloba'] },
+    { code: 'spawn("pnpm.cmd", ["info", pkg]);', expect: ['url https://registry.npmjs.org/', 'sink spawn pnpm info (the package registry) @spawn("p'] },
   ],
 });

@@ -11,6 +11,9 @@ ruleTable({
   valid: ['const c = process.env.NO_COLOR;', 'const p = process.env.HTTPS_PROXY;', 'args.includes("--verbose");', 'emitter.on("exit", done);', 'logger.sendTelemetry(event);'],
   invalid: [
     { code: 'if (process.env.DO_NOT_TRACK) enabled = false;', expect: ['opt-out DO_NOT_TRACK'] },
+    { code: 'const s = process.env;\nif (s.LANTERN_DISABLE_TELEMETRY) enabled = false;', expect: ['opt-out LANTERN_DISABLE_TELEMETRY'] },
+    // The variable that sets where reports go is no switch.
+    { code: 'const u = process.env.LANTERN_TELEMETRY_URL ?? d;\nif (process.env.LANTERN_NO_TELEMETRY) u = null;', expect: ['opt-out LANTERN_NO_TELEMETRY'] },
     { code: 'const off = process.env.ACME_TELEMETRY_DISABLED === "1";', expect: ['opt-out ACME_TELEMETRY_DISABLED'] },
     { code: 'if (settings.usageStatisticsEnabled) send();', expect: ['opt-out settings.usageStatisticsEnabled'] },
     { code: 'const quiet = argv.includes("--no-telemetry");', expect: ['opt-out --no-telemetry'] },
