@@ -132,6 +132,16 @@ export function regionTargetingMessage(sources: SourceKind[], hidden: boolean, s
   return `The ${labels(sources)} is compared with ${hidden ? 'a list that is stored encoded' : 'region-specific values'}; the outcome decides what the code does${sink ? ` and reaches ${sinkNoun(sink)}` : ''}.`;
 }
 
+/** Evidence note of another place where the same region decision is made. */
+export function repeatNote(sink: SinkFact | null): string {
+  return `the same decision again: the same data compared${sink ? `, its outcome reaching ${sinkNoun(sink)}` : ''}`;
+}
+
+/** Appended to a region-targeting message when the decision is made at more places. */
+export function repeatsMessage(more: number): string {
+  return ` The same decision (the same data compared, the same kind of effect) is made at ${more} more ${more === 1 ? 'place' : 'places'} in this file: ${more} more ${more === 1 ? 'occurrence' : 'occurrences'}, every location listed with the finding.`;
+}
+
 export function exfiltrationTitle(sources: SourceKind[], encoder: string, sink: SinkFact): string {
   return `The ${labels(sources)} is encoded (${encoder}) and sent in ${sinkNoun(sink)}`;
 }
