@@ -120,9 +120,11 @@ export function covertMessage(w: CovertWords): string {
     .join(' ');
 }
 
-export function regionTargetingTitle(sources: SourceKind[], hidden: boolean, countries: string[], partition = false): string {
+/** `unnamed`: region data that names no country (`Windows GeoId 203`), shown as it is. */
+export function regionTargetingTitle(sources: SourceKind[], hidden: boolean, countries: string[], partition = false, unnamed: string[] = []): string {
   if (partition) return `Behaviour is routed by the user's ${labels(sources)} through a table that maps regions to values (${countries.length} countries)`;
-  return `Behaviour depends on the user's ${labels(sources)} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${countries.length ? ' (' + countries.slice(0, 6).map(countryLabel).join(', ') + ')' : ''}`;
+  const named = [...countries.slice(0, 6).map(countryLabel), ...unnamed.slice(0, 6)];
+  return `Behaviour depends on the user's ${labels(sources)} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${named.length ? ' (' + named.join(', ') + ')' : ''}`;
 }
 
 export function regionTargetingMessage(sources: SourceKind[], hidden: boolean, sink: SinkFact | null, partition = false): string {

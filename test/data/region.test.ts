@@ -181,6 +181,16 @@ describe('region data in other spellings', () => {
       ['-MM', 'country-code MM'],
       ['_XX', null],
       ['-ok', null],
+      // Fonts made for one script: named for it, ending in a region of a non-Latin script, or named in it.
+      ['Noto Serif Gujarati', 'script-font IN'],
+      ['bold 14px "Noto Naskh Arabic", serif', 'script-font EG'],
+      ['Source Han Serif KR', 'script-font KR'],
+      ['ＭＳ Ｐゴシック', 'script-font JP'],
+      ['Source Han Serif', null],
+      ['Noto Sans SC', null],
+      ['Hiragino Sans GB', null],
+      ['12px "JetBrains Mono"', null],
+      ['Open Sans', null],
     ];
     for (const [s, want] of table) assert.equal(short(comparedRegionConstant(s)), want, s);
     assert.equal(languageCountry('xx'), null);

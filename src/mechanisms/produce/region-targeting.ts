@@ -110,12 +110,13 @@ function report(ctx: Context, repeats: Decision[]): Finding | null {
   }
   const { hidden, sink, decision } = first;
   const countries = [...new Set(cluster.flatMap((t) => t.data.flatMap((d) => d.countries)))];
+  const unnamed = [...new Set(cluster.flatMap((t) => t.data.filter((d) => d.regionKind === 'geo-id').map((d) => d.text)))];
   const message = regionTargetingMessage(kinds, hidden, sink, decision === 'partition');
   const f = ctx.finding(
     'region-targeting',
     traits({ sources: kinds, regionDecision: decision, hiddenData: hidden, effect: sink?.kind ?? null }),
     [setPart('sources', kinds), ...targetingIdentity(cluster), `effect=${sink?.kind ?? 'none'}`, ...(decision === 'partition' ? ['decision=partition'] : [])],
-    regionTargetingTitle(kinds, hidden, countries, decision === 'partition'),
+    regionTargetingTitle(kinds, hidden, countries, decision === 'partition', unnamed),
     more.length > 0 ? message + repeatsMessage(more.length) : message,
     first.cluster[0]!.compare,
     related,
