@@ -445,16 +445,25 @@ export function scriptFontData(s: string): RegionData | null {
 
 /** How a read of the Windows GeoId is described (a source's detail): what the mechanisms stage matches only with GeoIds. */
 export const GEO_ID_DETAIL = '(the Windows GeoId)';
+/** `Get-WinHomeLocation` prints the GeoId and the location's name: a name can be matched too, a number only as a GeoId. */
+export const GEO_ID_AND_NAME_DETAIL = '(the Windows GeoId and home location name)';
 
-export function isGeoIdRead(detail: string): boolean {
-  return detail.endsWith(GEO_ID_DETAIL);
+/** `only`: a read whose value is a GeoId; `with-name`: a GeoId next to the location's name; null: no GeoId. */
+export function geoIdRead(detail: string): 'only' | 'with-name' | null {
+  return detail.endsWith(GEO_ID_DETAIL) ? 'only' : detail.endsWith(GEO_ID_AND_NAME_DETAIL) ? 'with-name' : null;
 }
 
-/** The registry value, PowerShell cmdlet and API that give the user's Windows GeoId. */
-const GEO_ID_READ = /International\\+Geo\b|\bGet-WinHomeLocation\b|\bGetUserGeoID\b/i;
+export function isGeoIdRead(detail: string): boolean {
+  return geoIdRead(detail) !== null;
+}
 
-export function readsGeoId(command: string): boolean {
-  return GEO_ID_READ.test(command);
+/** The registry value and API that give the user's Windows GeoId; the PowerShell cmdlet that prints it with the name. */
+const GEO_ID_READ = /International\\+Geo\b|\bGetUserGeoID\b/i;
+const GEO_ID_AND_NAME_READ = /\bGet-WinHomeLocation\b/i;
+
+/** The detail suffix for a command that reads the GeoId, or null. */
+export function geoIdCommand(command: string): string | null {
+  return GEO_ID_READ.test(command) ? GEO_ID_DETAIL : GEO_ID_AND_NAME_READ.test(command) ? GEO_ID_AND_NAME_DETAIL : null;
 }
 
 /**

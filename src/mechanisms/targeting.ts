@@ -17,7 +17,7 @@ import {
   type DataFact,
   type SourceFact,
 } from '../flow/facts.js';
-import { isCountryCode, isDefaultLocale, isGeoIdRead } from '../data/region.js';
+import { geoIdRead, isCountryCode, isDefaultLocale } from '../data/region.js';
 import type { Val } from '../flow/graph.js';
 import { nearest, type Context } from './context.js';
 import { MAX_DATA_DIST, MAX_GEO_SOURCE_DIST, MAX_HASH_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
@@ -117,12 +117,15 @@ function matches(source: SourceFact, d: DataFact): boolean {
   switch (source.kind) {
     case 'timezone':
       return ZONE_DATA.has(kind) && (kind !== 'utc-offset' || source.detail.includes('getTimezoneOffset'));
-    case 'locale':
-      // A Windows GeoId is a number of Windows's own: matched with GeoIds only, and nothing else with them.
-      if (isGeoIdRead(source.detail) !== (kind === 'geo-id')) return false;
+    case 'locale': {
+      // A Windows GeoId is a number of Windows's own: matched with GeoIds, never read as an ISO numeric code.
+      const geo = geoIdRead(source.detail);
+      if (kind === 'geo-id') return geo !== null;
+      if (geo === 'only' || (geo === 'with-name' && /^\d+$/.test(d.text))) return false;
       // The default locale (CLDR's likely locale of `und`, en-US) is what a runtime falls back to: a
       // value compared with it is checked for being the default.
       return LOCALE_DATA.has(kind) && !(kind !== 'country-code' && isDefaultLocale(d.text));
+    }
     case 'host-url':
       // The page's own address (location.hostname, document.domain) names the site the user is on; a
       // configured endpoint compared with domains is routing among the package's own hosts.

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { calleeName, memberName, span, templateText, unwrapChain } from '../ast.js';
-import { GEO_ID_DETAIL, readsGeoId } from '../../data/region.js';
+import { GEO_ID_DETAIL, geoIdCommand } from '../../data/region.js';
 
 /**
  * Commands and settings that print the user's locale, language or installed fonts: `locale`,
@@ -16,7 +16,7 @@ export function isLocaleCommand(s: string): boolean {
 
 /** A command's source detail: the Windows GeoId commands are told apart (their number is not an ISO code). */
 function commandDetail(v: string): string {
-  return `command ${JSON.stringify(v)} ${readsGeoId(v) ? GEO_ID_DETAIL : '(prints the locale)'}`;
+  return `command ${JSON.stringify(v)} ${geoIdCommand(v) ?? '(prints the locale)'}`;
 }
 
 export default defineRule({
