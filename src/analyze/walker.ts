@@ -24,7 +24,18 @@ interface Frame {
   constReturns: string[] | null;
   tests: Val;
   testCount: number;
+  /** The frame whose `this` this function sees (its own; an arrow function's enclosing one). */
+  thisFrame: Frame | null;
+  /** The node standing for `this`, made when the body first uses it (-1: not used). */
+  self: number;
 }
+
+/** Event-handler properties (`onload`, `onreadystatechange`): a handler assigned there runs with `this` set to the object. */
+const HANDLER_PROPERTY = /^on[a-z]+$/;
+/** Methods that register a handler run with `this` set to the receiver (DOM and Node event targets). */
+const LISTENER_METHODS: ReadonlySet<string> = new Set(['addEventListener', 'on', 'once', 'addListener']);
+/** `xhr.open('GET', url)`: a request object that is given its method and URL. */
+const HTTP_METHOD = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
 
 /** Branch tests recorded per function for FunctionExit (more say nothing new about a decoder). */
 const MAX_TESTS_PER_FUNCTION = 64;
@@ -74,6 +85,8 @@ export class Walker {
   private exportLiteral = -1;
   private readonly propWrites = new Set<number>();
   private readonly constants = new Map<number, number>();
+  /** The `this` node of each function (by id) whose body uses `this`. */
+  private readonly selfOf = new Map<number, number>();
   private readonly hooks: { [K in Hook]?: HookEntry[] } = {};
   private onFailure: (visitor: number, error: unknown, at: AnyNode) => void = (_v, e) => {
     throw e;
@@ -193,7 +206,7 @@ export class Walker {
   run(program: AnyNode): WalkOutcome {
     this.hoist(program.body, this.scopes.current);
     const programFn: FnInfo = { params: [], rest: -1, ret: this.graph.node(0), value: this.graph.node(0), entry: -1 };
-    this.frame = { fn: programFn, constReturns: null, tests: NONE, testCount: 0 };
+    this.frame = { fn: programFn, constReturns: null, tests: NONE, testCount: 0, thisFrame: null, self: -1 };
     for (const s of program.body) this.stmt(s);
     this.scopes.close(this.scopes.current);
     const exit = { tests: this.frame.tests };
@@ -638,7 +651,9 @@ export class Walker {
     if (isModule) {
       this.module = { props: new Map(), params: [] };
     }
-    this.frame = { fn: info, constReturns: [], tests: NONE, testCount: 0 };
+    const frame0: Frame = { fn: info, constReturns: [], tests: NONE, testCount: 0, thisFrame: null, self: -1 };
+    frame0.thisFrame = node.type === 'ArrowFunctionExpression' ? (savedFrame?.thisFrame ?? null) : frame0;
+    this.frame = frame0;
     this.scopes.push(true);
     if (node.type === 'FunctionExpression' && node.id) this.scopes.declare(node.id.name, node.start);
     let positional = 0;
@@ -661,6 +676,7 @@ export class Walker {
     this.scopes.current = savedScope;
     this.frame = savedFrame;
     this.module = savedModule;
+    if (frame.self >= 0) this.selfOf.set(id, frame.self);
     if (this.hooks.FunctionExit) {
       const exit: FunctionExit = {
         constReturns: frame.constReturns && frame.constReturns.length > 0 ? frame.constReturns : null,
@@ -697,6 +713,21 @@ export class Walker {
     }
     this.scopes.pop();
     return graph.one(cls);
+  }
+
+  /**
+   * Objects that carry what they were given: `xhr.open('GET', url)` puts the URL in the request object
+   * its response is later read from; `target.addEventListener('load', function () { this.… })` runs the
+   * handler with `this` set to the target.
+   */
+  private requestObject(prop: string, node: AnyNode, receiver: Val, args: Val[], fnArg: number | undefined): void {
+    const graph = this.graph;
+    if (prop === 'open' && args.length >= 2 && constString(node.arguments[0]) !== null && HTTP_METHOD.test(constString(node.arguments[0])!)) {
+      for (const r of receiver) graph.flowInto(args[1]!, r);
+    } else if (fnArg !== undefined && LISTENER_METHODS.has(prop)) {
+      const self = this.selfOf.get(fnArg);
+      if (self !== undefined) graph.flowInto(receiver, self, true);
+    }
   }
 
   private isWrapperHelper(binding: number): boolean {
@@ -793,6 +824,12 @@ export class Walker {
           if (fn !== undefined) this.functions.addMethod(t.property.name, fn);
         }
         this.assignTarget(t, right);
+        // `xhr.onload = function () { this.responseText }`: the handler's `this` is the object.
+        if (t.type === 'MemberExpression' && !t.computed && HANDLER_PROPERTY.test(t.property.name) && isFunctionNode(node.right)) {
+          const fn = this.functions.at(node.right.start);
+          const self = fn !== undefined ? this.selfOf.get(fn) : undefined;
+          if (self !== undefined) graph.flowInto(this.expr(t.object), self, true);
+        }
         const v = node.operator === '=' || t.type !== 'Identifier' ? right : graph.join(graph.one(this.scopes.lookup(t.name, t.start)), right);
         if (!this.hooks.AssignmentExpression) return v;
         this.ev.right = right;
@@ -844,8 +881,15 @@ export class Walker {
       case 'JSXFragment':
         this.jsx(node);
         return NONE;
+      case 'ThisExpression': {
+        // Tracked only where something is known to become `this` (an event handler's object).
+        const f = this.frame!.thisFrame;
+        if (!f || f.fn.entry < 0) return NONE;
+        if (f.self < 0) f.self = graph.node(node.start);
+        return graph.one(f.self);
+      }
       default:
-        // ThisExpression, Super, MetaProperty, PrivateIdentifier: no tracked value.
+        // Super, MetaProperty, PrivateIdentifier: no tracked value.
         return NONE;
     }
   }
@@ -951,6 +995,7 @@ export class Walker {
       if (fnArg === undefined && isFunctionNode(a)) fnArg = this.functions.at(a.start);
     }
 
+    if (prop !== null && receiver.length > 0) this.requestObject(prop, node, receiver, args, fnArg);
     const result = graph.node(node.start);
     // What decides whether the callee (and a callback handed to it) runs: the innermost branch test, else the caller running.
     const entry = this.frame!.fn.entry;

@@ -499,6 +499,53 @@ k32.func("int __stdcall GetUserGeoID(int)");
 const where = k32.GetUserGeoID(16);
 require("fs").writeFileSync("geo.txt", String(where));`,
   },
+  {
+    name: 'IP geolocation by XMLHttpRequest: the response read through `this` in onload',
+    code: `
+var req = new XMLHttpRequest();
+req.open("GET", "https://geo-ip.example-where.net/lookup?fmt=json");
+req.onload = function () {
+  var info = JSON.parse(this.responseText);
+  if (["TM", "ER"].indexOf(info.country) >= 0) document.body.style.display = "none";
+};
+req.send();`,
+    at: '["TM", "ER"].indexOf(info.country)',
+    source: 'geo-ip.example-where.net',
+    data: 'country codes TM, ER → ER Eritrea, TM Turkmenistan',
+    benign: `
+var req = new XMLHttpRequest();
+req.open("GET", "https://geo-ip.example-where.net/lookup?fmt=json");
+req.onload = function () {
+  var info = JSON.parse(this.responseText);
+  document.getElementById("cc").textContent = info.country;
+};
+req.send();`,
+  },
+  {
+    name: 'IP geolocation by XMLHttpRequest: a listener registered before open, the request object read by name',
+    code: `
+const x = new XMLHttpRequest();
+x.addEventListener("readystatechange", function () {
+  if (this.readyState !== 4) return;
+  const cc = JSON.parse(x.responseText).country_code;
+  if (cc === "MR") navigator.sendBeacon("https://svc.example.org/mr", cc);
+});
+x.open("GET", "https://ipgeo.example-svc.dev/v1/self");
+x.send();`,
+    at: 'cc === "MR"',
+    source: 'ipgeo.example-svc.dev',
+    data: '"MR" (country codes) → MR Mauritania',
+    // The same request to an API that is not a geolocation service, its field compared with the same code.
+    benign: `
+const x = new XMLHttpRequest();
+x.addEventListener("readystatechange", function () {
+  if (this.readyState !== 4) return;
+  const cc = JSON.parse(x.responseText).status_code;
+  if (cc === "MR") navigator.sendBeacon("https://svc.example.org/mr", cc);
+});
+x.open("GET", "https://api.example-svc.dev/v1/jobs");
+x.send();`,
+  },
 ];
 
 for (const c of CASES) {
