@@ -84,9 +84,16 @@ interface LikelySubtags {
 
 const likely = lazy(() => (require('cldr-core/supplemental/likelySubtags.json') as LikelySubtags).supplemental.likelySubtags);
 
-/** The country a language is most likely spoken in (`fa` → IR, `uk` → UA), from CLDR likely subtags; null when unknown. */
+const languageDisplay = lazy(() => new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }));
+
+/**
+ * The country a language is most likely spoken in (`fa` → IR, `uk` → UA), from CLDR likely subtags; null when unknown.
+ * A three-letter code counts only when ICU names the language: most three-letter words (`hub`, `log`, `map`) are also
+ * ISO 639-3 codes of small languages, and in code they are words (subcommands, keys).
+ */
 export function languageCountry(language: string): string | null {
   if (!/^[a-z]{2,3}$/.test(language)) return null;
+  if (language.length === 3 && languageDisplay().of(language) === undefined) return null;
   const full = likely()[language];
   if (full === undefined) return null;
   const region = full.split('-').pop()!;

@@ -169,6 +169,10 @@ describe('region data in other spellings', () => {
       ['XYZ', null],
       ['az', 'language AZ'],
       ['tk', 'language TM'],
+      // Three-letter subtags only for languages ICU names: `hub` and `log` are words (subcommands) first.
+      ['ckb', 'language IQ'],
+      ['hub', null],
+      ['log', null],
       ['Azerbaijan', 'country-name AZ'],
       ['Azərbaycan', 'country-name AZ'],
       ['ประเทศไทย', 'country-name TH'],
