@@ -68,7 +68,10 @@ export default defineRule({
     description: 'Comparisons and membership tests, the places where a fingerprint can be matched against region data.',
     docs:
       'Records equality tests (`===`, `==`, `!==`, `!=`, and each `case` of a `switch`) and membership tests (`includes`, `endsWith`, `startsWith`, ' +
-      '`indexOf`, `has`, `test`, `match`) with the values on both sides. After taint propagation, a comparison with a ' +
+      '`indexOf`, `has`, `test`, `match`, and `document.fonts.check`) with the values on both sides. Constants read as region data only here: ' +
+      'UTC offsets, ISO codes in any spelling, language subtags, country names, fonts made for one script (`Noto Sans Thai`, ' +
+      '`Noto Sans KR`, a name in its own script: the country CLDR finds the script most used in), and, in a file that reads the ' +
+      'Windows GeoId, whole numbers as GeoIds (shown as `Windows GeoId N`: no maintained table maps them to countries). After taint propagation, a comparison with a ' +
       'fingerprint source on one side and region data or decoded hidden data on the other is region targeting.',
   },
   create(ctx) {
