@@ -26,7 +26,7 @@ interface Frame {
   testCount: number;
   /** The frame whose `this` this function sees (its own; an arrow function's enclosing one). */
   thisFrame: Frame | null;
-  /** The node standing for `this`, made when the body first uses it (-1: not used). */
+  /** The node standing for `this` when something is known to become it (an event handler's object), else -1. */
   self: number;
 }
 
@@ -85,8 +85,8 @@ export class Walker {
   private exportLiteral = -1;
   private readonly propWrites = new Set<number>();
   private readonly constants = new Map<number, number>();
-  /** The `this` node of each function (by id) whose body uses `this`. */
-  private readonly selfOf = new Map<number, number>();
+  /** The function about to be walked whose `this` is known (a handler being assigned or registered), and that value. */
+  private thisFor: { start: number; val: Val } | null = null;
   private readonly hooks: { [K in Hook]?: HookEntry[] } = {};
   private onFailure: (visitor: number, error: unknown, at: AnyNode) => void = (_v, e) => {
     throw e;
@@ -652,6 +652,12 @@ export class Walker {
       this.module = { props: new Map(), params: [] };
     }
     const frame0: Frame = { fn: info, constReturns: [], tests: NONE, testCount: 0, thisFrame: null, self: -1 };
+    const knownThis = this.thisFor;
+    this.thisFor = null;
+    if (knownThis !== null && knownThis.start === node.start) {
+      frame0.self = graph.node(node.start);
+      graph.flowInto(knownThis.val, frame0.self, true);
+    }
     frame0.thisFrame = node.type === 'ArrowFunctionExpression' ? (savedFrame?.thisFrame ?? null) : frame0;
     this.frame = frame0;
     this.scopes.push(true);
@@ -676,7 +682,6 @@ export class Walker {
     this.scopes.current = savedScope;
     this.frame = savedFrame;
     this.module = savedModule;
-    if (frame.self >= 0) this.selfOf.set(id, frame.self);
     if (this.hooks.FunctionExit) {
       const exit: FunctionExit = {
         constReturns: frame.constReturns && frame.constReturns.length > 0 ? frame.constReturns : null,
@@ -715,19 +720,10 @@ export class Walker {
     return graph.one(cls);
   }
 
-  /**
-   * Objects that carry what they were given: `xhr.open('GET', url)` puts the URL in the request object
-   * its response is later read from; `target.addEventListener('load', function () { this.… })` runs the
-   * handler with `this` set to the target.
-   */
-  private requestObject(prop: string, node: AnyNode, receiver: Val, args: Val[], fnArg: number | undefined): void {
-    const graph = this.graph;
-    if (prop === 'open' && args.length >= 2 && constString(node.arguments[0]) !== null && HTTP_METHOD.test(constString(node.arguments[0])!)) {
-      for (const r of receiver) graph.flowInto(args[1]!, r);
-    } else if (fnArg !== undefined && LISTENER_METHODS.has(prop)) {
-      const self = this.selfOf.get(fnArg);
-      if (self !== undefined) graph.flowInto(receiver, self, true);
-    }
+  /** `xhr.open('GET', url)`: the request object carries its URL (its response is read from it later). */
+  private requestObject(node: AnyNode, receiver: Val, args: Val[]): void {
+    const method = args.length >= 2 ? constString(node.arguments[0]) : null;
+    if (method !== null && HTTP_METHOD.test(method)) for (const r of receiver) this.graph.flowInto(args[1]!, r);
   }
 
   private isWrapperHelper(binding: number): boolean {
@@ -811,6 +807,10 @@ export class Walker {
       }
       case 'AssignmentExpression': {
         const t = node.left;
+        // `xhr.onload = function () { this.responseText }`: the handler's `this` is the object.
+        if (t.type === 'MemberExpression' && !t.computed && t.object.type === 'Identifier' && HANDLER_PROPERTY.test(t.property.name) && isFunctionNode(node.right) && node.right.type !== 'ArrowFunctionExpression') {
+          this.thisFor = { start: node.right.start, val: this.scopes.lookupVal(t.object.name, t.object.start) };
+        }
         const savedExport = this.exportLiteral;
         if (this.module && node.right.type === 'ObjectExpression' && t.type === 'MemberExpression' && isExportTarget(t, this.isModuleParam)) this.exportLiteral = node.right.start;
         const right = this.expr(node.right);
@@ -824,12 +824,6 @@ export class Walker {
           if (fn !== undefined) this.functions.addMethod(t.property.name, fn);
         }
         this.assignTarget(t, right);
-        // `xhr.onload = function () { this.responseText }`: the handler's `this` is the object.
-        if (t.type === 'MemberExpression' && !t.computed && HANDLER_PROPERTY.test(t.property.name) && isFunctionNode(node.right)) {
-          const fn = this.functions.at(node.right.start);
-          const self = fn !== undefined ? this.selfOf.get(fn) : undefined;
-          if (self !== undefined) graph.flowInto(this.expr(t.object), self, true);
-        }
         const v = node.operator === '=' || t.type !== 'Identifier' ? right : graph.join(graph.one(this.scopes.lookup(t.name, t.start)), right);
         if (!this.hooks.AssignmentExpression) return v;
         this.ev.right = right;
@@ -884,9 +878,7 @@ export class Walker {
       case 'ThisExpression': {
         // Tracked only where something is known to become `this` (an event handler's object).
         const f = this.frame!.thisFrame;
-        if (!f || f.fn.entry < 0) return NONE;
-        if (f.self < 0) f.self = graph.node(node.start);
-        return graph.one(f.self);
+        return f && f.self >= 0 ? graph.one(f.self) : NONE;
       }
       default:
         // Super, MetaProperty, PrivateIdentifier: no tracked value.
@@ -989,13 +981,16 @@ export class Walker {
 
     const args: Val[] = [];
     let fnArg: number | undefined;
+    // `target.addEventListener('load', function () { this.… })`: the handler runs with `this` set to the target.
+    const listener = prop !== null && receiver.length > 0 && LISTENER_METHODS.has(prop);
     for (const a of node.arguments) {
+      if (listener && a.type === 'FunctionExpression') this.thisFor = { start: a.start, val: receiver };
       const av = this.expr(a.type === 'SpreadElement' ? a.argument : a);
       args.push(av);
       if (fnArg === undefined && isFunctionNode(a)) fnArg = this.functions.at(a.start);
     }
 
-    if (prop !== null && receiver.length > 0) this.requestObject(prop, node, receiver, args, fnArg);
+    if (prop === 'open' && receiver.length > 0) this.requestObject(node, receiver, args);
     const result = graph.node(node.start);
     // What decides whether the callee (and a callback handed to it) runs: the innermost branch test, else the caller running.
     const entry = this.frame!.fn.entry;
