@@ -26,7 +26,18 @@ interface Frame {
   constReturns: string[] | null;
   tests: Val;
   testCount: number;
+  /** The frame whose `this` this function sees (its own; an arrow function's enclosing one). */
+  thisFrame: Frame | null;
+  /** The node standing for `this` when something is known to become it (an event handler's object), else -1. */
+  self: number;
 }
+
+/** Event-handler properties (`onload`, `onreadystatechange`): a handler assigned there runs with `this` set to the object. */
+const HANDLER_PROPERTY = /^on[a-z]+$/;
+/** Methods that register a handler run with `this` set to the receiver (DOM and Node event targets). */
+const LISTENER_METHODS: ReadonlySet<string> = new Set(['addEventListener', 'on', 'once', 'addListener']);
+/** `xhr.open('GET', url)`: a request object that is given its method and URL. */
+const HTTP_METHOD = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
 
 /** Branch tests recorded per function for FunctionExit (more say nothing new about a decoder). */
 const MAX_TESTS_PER_FUNCTION = 64;
@@ -67,6 +78,8 @@ export class Walker {
   private exportLiteral = -1;
   private readonly propWrites = new Set<number>();
   private readonly constants = new Map<number, number>();
+  /** The function about to be walked whose `this` is known (a handler being assigned or registered), and that value. */
+  private thisFor: { start: number; val: Val } | null = null;
   private readonly hooks = new HookTable();
   private onFailure: (visitor: number, error: unknown, at: AnyNode) => void = (_v, e) => {
     throw e;
@@ -181,7 +194,7 @@ export class Walker {
   run(program: AnyNode): WalkOutcome {
     this.hoist(program.body, this.scopes.current);
     const programFn: FnInfo = { params: [], rest: -1, ret: this.graph.node(0), value: this.graph.node(0), entry: -1 };
-    this.frame = { fn: programFn, constReturns: null, tests: NONE, testCount: 0 };
+    this.frame = { fn: programFn, constReturns: null, tests: NONE, testCount: 0, thisFrame: null, self: -1 };
     for (const s of program.body) this.stmt(s);
     this.scopes.close(this.scopes.current);
     const exit = { tests: this.frame.tests };
@@ -637,7 +650,15 @@ export class Walker {
     if (isModule) {
       this.module = { props: new Map(), params: [] };
     }
-    this.frame = { fn: info, constReturns: [], tests: NONE, testCount: 0 };
+    const frame0: Frame = { fn: info, constReturns: [], tests: NONE, testCount: 0, thisFrame: null, self: -1 };
+    const knownThis = this.thisFor;
+    this.thisFor = null;
+    if (knownThis !== null && knownThis.start === node.start) {
+      frame0.self = graph.node(node.start);
+      graph.flowInto(knownThis.val, frame0.self, true);
+    }
+    frame0.thisFrame = node.type === 'ArrowFunctionExpression' ? (savedFrame?.thisFrame ?? null) : frame0;
+    this.frame = frame0;
     this.scopes.push(true);
     if (node.type === 'FunctionExpression' && node.id) this.scopes.declare(node.id.name, node.start);
     let positional = 0;
@@ -696,6 +717,12 @@ export class Walker {
     }
     this.scopes.pop();
     return graph.one(cls);
+  }
+
+  /** `xhr.open('GET', url)`: the request object carries its URL (its response is read from it later). */
+  private requestObject(node: AnyNode, receiver: Val, args: Val[]): void {
+    const method = args.length >= 2 ? constString(node.arguments[0]) : null;
+    if (method !== null && HTTP_METHOD.test(method)) for (const r of receiver) this.graph.flowInto(args[1]!, r);
   }
 
   private isWrapperHelper(binding: number): boolean {
@@ -780,6 +807,10 @@ export class Walker {
       }
       case 'AssignmentExpression': {
         const t = node.left;
+        // `xhr.onload = function () { this.responseText }`: the handler's `this` is the object.
+        if (t.type === 'MemberExpression' && !t.computed && t.object.type === 'Identifier' && HANDLER_PROPERTY.test(t.property.name) && isFunctionNode(node.right) && node.right.type !== 'ArrowFunctionExpression') {
+          this.thisFor = { start: node.right.start, val: this.scopes.lookupVal(t.object.name, t.object.start) };
+        }
         const savedExport = this.exportLiteral;
         if (this.module && node.right.type === 'ObjectExpression' && t.type === 'MemberExpression' && isExportTarget(t, this.isModuleParam)) this.exportLiteral = node.right.start;
         const right = this.expr(node.right);
@@ -846,8 +877,13 @@ export class Walker {
       case 'JSXFragment':
         this.jsx(node);
         return NONE;
+      case 'ThisExpression': {
+        // Tracked only where something is known to become `this` (an event handler's object).
+        const f = this.frame!.thisFrame;
+        return f && f.self >= 0 ? graph.one(f.self) : NONE;
+      }
       default:
-        // ThisExpression, Super, MetaProperty, PrivateIdentifier: no tracked value.
+        // Super, MetaProperty, PrivateIdentifier: no tracked value.
         return NONE;
     }
   }
@@ -949,12 +985,16 @@ export class Walker {
 
     const args: Val[] = [];
     let fnArg: number | undefined;
+    // `target.addEventListener('load', function () { this.… })`: the handler runs with `this` set to the target.
+    const listener = prop !== null && receiver.length > 0 && LISTENER_METHODS.has(prop);
     for (const a of node.arguments) {
+      if (listener && a.type === 'FunctionExpression') this.thisFor = { start: a.start, val: receiver };
       const av = this.expr(a.type === 'SpreadElement' ? a.argument : a);
       args.push(av);
       if (fnArg === undefined && isFunctionNode(a)) fnArg = this.functions.at(a.start);
     }
 
+    if (prop === 'open' && receiver.length > 0) this.requestObject(node, receiver, args);
     const result = graph.node(node.start);
     // What decides whether the callee (and a callback handed to it) runs: the innermost branch test, else the caller running.
     const entry = this.frame!.fn.entry;

@@ -84,9 +84,16 @@ interface LikelySubtags {
 
 const likely = lazy(() => (require('cldr-core/supplemental/likelySubtags.json') as LikelySubtags).supplemental.likelySubtags);
 
-/** The country a language is most likely spoken in (`fa` → IR, `uk` → UA), from CLDR likely subtags; null when unknown. */
+const languageDisplay = lazy(() => new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }));
+
+/**
+ * The country a language is most likely spoken in (`fa` → IR, `uk` → UA), from CLDR likely subtags; null when unknown.
+ * A three-letter code counts only when ICU names the language: most three-letter words (`hub`, `log`, `map`) are also
+ * ISO 639-3 codes of small languages, and in code they are words (subcommands, keys).
+ */
 export function languageCountry(language: string): string | null {
   if (!/^[a-z]{2,3}$/.test(language)) return null;
+  if (language.length === 3 && languageDisplay().of(language) === undefined) return null;
   const full = likely()[language];
   if (full === undefined) return null;
   const region = full.split('-').pop()!;
@@ -181,4 +188,65 @@ const scriptTests = lazy(() => {
 export function scriptCountry(s: string): string | null {
   if (s.length === 0 || s.length > 4 || /^[\x00-\x7f]*$/.test(s) || !/^\p{L}+$/u.test(s)) return null;
   return scriptTests().find((x) => x.test.test(s))?.country ?? null;
+}
+
+/** The script code a letter is written in, among the scripts CLDR gives a likely country (`Hani` for 雅, `Kana` for ゴ). */
+const scriptCodes = lazy(() => {
+  const out: { code: string; test: RegExp; country: string }[] = [];
+  for (const [key, full] of Object.entries(likely())) {
+    const m = /^und-([A-Z][a-z]{3})$/.exec(key);
+    if (!m || m[1] === 'Latn') continue;
+    const region = full.split('-').pop()!;
+    if (region.length !== 2 || !isIsoCountry(region)) continue;
+    try {
+      out.push({ code: m[1]!, test: new RegExp(`^\\p{Script=${m[1]}}$`, 'u'), country: region });
+    } catch {
+      // a script code this engine's Unicode tables do not name
+    }
+  }
+  return out;
+});
+
+/**
+ * The likely country of a text in a non-Latin script (a font's own name: `微软雅黑`, `ＭＳ ゴシック`):
+ * the script of its non-Latin letters, or null. Han letters are shared by Chinese, Japanese and
+ * Korean: when another script is there too (kana, hangul), that one tells the country.
+ */
+export function textScriptCountry(s: string): string | null {
+  const found = new Map<string, string>();
+  for (const ch of s) {
+    if (/^[\x00-\x7f]$/.test(ch) || !/^\p{L}$/u.test(ch) || /^\p{Script=Latin}$/u.test(ch)) continue;
+    const hit = scriptCodes().find((x) => x.test.test(ch));
+    if (hit) found.set(hit.code, hit.country);
+    if (found.size > 3) break;
+  }
+  if (found.size > 1) found.delete('Hani');
+  return found.size === 1 ? [...found.values()][0]! : null;
+}
+
+/**
+ * English names of non-Latin scripts (`Arabic`, `Cyrillic`, `Thai`, from the CLDR data in Node's ICU)
+ * → the country CLDR finds the script most likely used in: a font named for a script (`Noto Sans Thai`).
+ */
+export const scriptNames = lazy(() => {
+  const names = new Intl.DisplayNames(['en'], { type: 'script', fallback: 'none' });
+  const map = new Map<string, string>();
+  for (const x of scriptCodes()) {
+    const name = names.of(x.code);
+    // One-word names only: "Simplified Han" and the like name a variant, not the script a font is made for;
+    // Han is written in China, Japan and Korea alike (`Source Han Sans` is for all three).
+    if (name && /^[A-Z][a-z]{2,}$/.test(name) && x.code !== 'Hani' && !map.has(name)) map.set(name, x.country);
+  }
+  return map;
+});
+
+/**
+ * The country of a region subtag that a font family ends with (`Noto Sans JP`, `Source Han Sans KR`):
+ * only regions whose likely language is written in a non-Latin script (so `GB`, `SC`, `TC` are not).
+ */
+export function fontRegionCountry(code: string): string | null {
+  if (!/^[A-Z]{2}$/.test(code) || !isIsoCountry(code)) return null;
+  const full = likely()[`und-${code}`];
+  const script = full?.split('-')[1];
+  return script && script !== 'Latn' ? code : null;
 }

@@ -5,7 +5,7 @@
 // names, regular expressions) are read with the tables of region-tables.ts.
 import { domainToASCII } from 'node:url';
 import ct from 'countries-and-timezones';
-import { countryCodeAliases, countryNames, defaultLocale, idnCcTlds, languageCountry, lazy, longZoneNames, scriptCountry, zonePrefixes } from './region-tables.js';
+import { countryCodeAliases, countryNames, defaultLocale, fontRegionCountry, idnCcTlds, languageCountry, lazy, longZoneNames, scriptCountry, scriptNames, textScriptCountry, zonePrefixes } from './region-tables.js';
 
 export type RegionKind = 'timezone' | 'cctld-domain' | 'locale' | 'country-code';
 
@@ -303,7 +303,7 @@ export function formatOffset(minutesEast: number): string {
 // ---------------------------------------------------------------- other spellings
 
 /** What kind of region data a literal, a list or a regular expression is (the `regionKind` of a data fact). */
-export type RegionDataKind = 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code' | 'zone-prefix' | 'zone-name' | 'language' | 'country-name';
+export type RegionDataKind = 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code' | 'zone-prefix' | 'zone-name' | 'language' | 'country-name' | 'geo-id' | 'script-font';
 
 export interface RegionData {
   kind: RegionDataKind;
@@ -325,6 +325,8 @@ const KIND_WORDS: Record<RegionDataKind, string> = {
   'zone-name': 'long zone names',
   language: 'language subtags',
   'country-name': 'country names',
+  'geo-id': 'Windows GeoIds',
+  'script-font': 'fonts for a script',
 };
 
 function data(kind: RegionDataKind, countries: Iterable<string>, items: string[]): RegionData | null {
@@ -411,7 +413,67 @@ export function comparedRegionConstant(s: string): RegionData | null {
   if (name) return data('country-name', [name], [t]);
   // A letter of a non-Latin script (a key of a keyboard layout): the country CLDR finds the script most likely used in.
   const script = nonLatin ? scriptCountry(t) : null;
-  return script ? { kind: 'language', countries: [script], reading: 'a letter of a script mostly written there' } : null;
+  if (script) return { kind: 'language', countries: [script], reading: 'a letter of a script mostly written there' };
+  return scriptFontData(t);
+}
+
+/** A CSS font shorthand (`12px "Noto Sans Thai"`, `bold 1em X`): the family; else the text itself. */
+function fontFamilyOf(s: string): string {
+  const m = /^(?:(?:italic|oblique|bold|bolder|lighter|normal|small-caps|\d{3})\s+)*[\d.]+(?:px|pt|em|rem|%)?(?:\/[\d.]+\w*)?\s+(.+)$/i.exec(s);
+  const family = (m ? m[1]!.split(',')[0]! : s).trim();
+  return family.replace(/^(["'])(.*)\1$/, '$2');
+}
+
+/**
+ * A font made for one script, as code checks whether it is installed: a family named for a script
+ * (`Noto Sans Thai`), ending in the region of a non-Latin script (`Noto Sans KR`), or written in a
+ * non-Latin script (`微软雅黑`). Fonts for Latin text (`Fira Code`, `Hiragino Sans GB`) are none.
+ */
+export function scriptFontData(s: string): RegionData | null {
+  if (s.length < 4 || s.length > 80) return null;
+  const family = fontFamilyOf(s);
+  const words = family.split(/\s+/);
+  let country: string | null = null;
+  if (/[^\x00-\x7f]/.test(family)) country = textScriptCountry(family);
+  else if (words.length >= 2 && words.every((w) => /^[A-Za-z0-9-]+$/.test(w))) {
+    const named = words.slice(1).find((w) => scriptNames().has(w));
+    country = fontRegionCountry(words[words.length - 1]!) ?? (named ? scriptNames().get(named)! : null);
+  }
+  if (!country) return null;
+  return { kind: 'script-font', countries: [country], reading: `a font for a script mostly written there (${family})`, label: family };
+}
+
+/** How a read of the Windows GeoId is described (a source's detail): what the mechanisms stage matches only with GeoIds. */
+export const GEO_ID_DETAIL = '(the Windows GeoId)';
+/** `Get-WinHomeLocation` prints the GeoId and the location's name: a name can be matched too, a number only as a GeoId. */
+export const GEO_ID_AND_NAME_DETAIL = '(the Windows GeoId and home location name)';
+
+/** `only`: a read whose value is a GeoId; `with-name`: a GeoId next to the location's name; null: no GeoId. */
+export function geoIdRead(detail: string): 'only' | 'with-name' | null {
+  return detail.endsWith(GEO_ID_DETAIL) ? 'only' : detail.endsWith(GEO_ID_AND_NAME_DETAIL) ? 'with-name' : null;
+}
+
+export function isGeoIdRead(detail: string): boolean {
+  return geoIdRead(detail) !== null;
+}
+
+/** The registry value and API that give the user's Windows GeoId; the PowerShell cmdlet that prints it with the name. */
+const GEO_ID_READ = /International\\+Geo\b|\bGetUserGeoID\b/i;
+const GEO_ID_AND_NAME_READ = /\bGet-WinHomeLocation\b/i;
+
+/** The detail suffix for a command that reads the GeoId, or null. */
+export function geoIdCommand(command: string): string | null {
+  return GEO_ID_READ.test(command) ? GEO_ID_DETAIL : GEO_ID_AND_NAME_READ.test(command) ? GEO_ID_AND_NAME_DETAIL : null;
+}
+
+/**
+ * A Windows GeoId (the `Nation` value of the registry's `International\Geo` key, `GetUserGeoID`): a
+ * location number of Windows's own, not an ISO 3166 numeric code. No maintained package maps GeoIds to
+ * countries, so the number is shown as it is and no country is named.
+ */
+export function geoIdData(n: number): RegionData | null {
+  if (!Number.isInteger(n) || n <= 0 || n > 0xfffff) return null;
+  return { kind: 'geo-id', countries: [], reading: `Windows GeoId ${n} (a Windows location number, not an ISO code; no maintained table names its country)`, label: `Windows GeoId ${n}` };
 }
 
 /**

@@ -52,12 +52,16 @@ export interface SourceFact extends Span {
 }
 
 /** What kind of region data a literal is (the same words as `RegionData.kind` in src/data/region.ts). */
-export type RegionDataKind = 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code' | 'zone-prefix' | 'zone-name' | 'language' | 'country-name';
+export type RegionDataKind = 'timezone' | 'utc-offset' | 'cctld-domain' | 'locale' | 'country-code' | 'zone-prefix' | 'zone-name' | 'language' | 'country-name' | 'geo-id' | 'script-font';
 
 /** Region data a time-zone read can be matched with. */
 export const ZONE_DATA: ReadonlySet<RegionDataKind> = new Set(['timezone', 'utc-offset', 'zone-prefix', 'zone-name']);
 /** Region data a locale read can be matched with. */
-export const LOCALE_DATA: ReadonlySet<RegionDataKind> = new Set(['locale', 'country-code', 'language']);
+export const LOCALE_DATA: ReadonlySet<RegionDataKind> = new Set(['locale', 'country-code', 'language', 'geo-id', 'script-font']);
+/** Region data that names no country yet is a region: a Windows GeoId, for which no maintained table gives the country. */
+export function isRegionEvidence(d: DataFact): boolean {
+  return d.kind === 'hidden' || d.countries.length > 0 || d.regionKind === 'geo-id';
+}
 /** Region data a host name can be matched with. */
 export const DOMAIN_DATA: ReadonlySet<RegionDataKind> = new Set(['cctld-domain']);
 

@@ -33,6 +33,8 @@ export const CHOICE_GROUP_STEPS = 8;
 export const TEXT_NEAR_STEPS = 6;
 /** Targeting comparisons closer than this many characters in the file form one region-targeting finding. */
 export const CLUSTER_CHARS = 400;
+/** Other places of a repeated region decision shown as evidence (every place is in the finding's `alsoAt`). */
+export const MAX_REPEAT_EVIDENCE = 8;
 /** Sources shown as evidence: the first this many found, at most SOURCES_PER_KIND of each kind. */
 export const SOURCE_POOL = 16;
 export const SOURCES_PER_KIND = 2;

@@ -1,7 +1,7 @@
 // Stage 1: push fingerprint sources, region data and hidden data forward through the flow graph, and
 // measure how far every node is from a fingerprint read and from region/hidden data.
 
-import { BIT_DOMAIN, BIT_HIDDEN, BIT_LOCALE, BIT_REGION, BIT_ZONE, DOMAIN_DATA, FINGERPRINT_BITS, LOCALE_DATA, ZONE_DATA, sourceBit } from '../flow/facts.js';
+import { BIT_DOMAIN, BIT_HIDDEN, BIT_LOCALE, BIT_REGION, BIT_ZONE, DOMAIN_DATA, FINGERPRINT_BITS, LOCALE_DATA, isRegionEvidence, ZONE_DATA, sourceBit } from '../flow/facts.js';
 import type { Context } from './context.js';
 
 export function propagateTaint(ctx: Context): void {
@@ -23,5 +23,5 @@ export function propagateTaint(ctx: Context): void {
   g.propagate(ofKinds(DOMAIN_DATA), BIT_DOMAIN);
   g.propagate(f.data.filter((d) => d.kind === 'hidden').map((d) => d.node), BIT_HIDDEN);
   ctx.fpDist = g.distances(f.sources.filter((s) => s.node >= 0 && sourceBit(s.kind) & FINGERPRINT_BITS).map((s) => s.node));
-  ctx.dataDist = g.distances(f.data.filter((d) => d.kind === 'hidden' || d.countries.length > 0).map((d) => d.node));
+  ctx.dataDist = g.distances(f.data.filter(isRegionEvidence).map((d) => d.node));
 }

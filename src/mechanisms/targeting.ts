@@ -17,7 +17,7 @@ import {
   type DataFact,
   type SourceFact,
 } from '../flow/facts.js';
-import { isCountryCode, isDefaultLocale } from '../data/region.js';
+import { geoIdRead, isCountryCode, isDefaultLocale } from '../data/region.js';
 import type { Val } from '../flow/graph.js';
 import { nearest, type Context } from './context.js';
 import { MAX_DATA_DIST, MAX_GEO_SOURCE_DIST, MAX_HASH_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
@@ -117,10 +117,15 @@ function matches(source: SourceFact, d: DataFact): boolean {
   switch (source.kind) {
     case 'timezone':
       return ZONE_DATA.has(kind) && (kind !== 'utc-offset' || source.detail.includes('getTimezoneOffset'));
-    case 'locale':
+    case 'locale': {
+      // A Windows GeoId is a number of Windows's own: matched with GeoIds, never read as an ISO numeric code.
+      const geo = geoIdRead(source.detail);
+      if (kind === 'geo-id') return geo !== null;
+      if (geo === 'only' || (geo === 'with-name' && /^\d+$/.test(d.text))) return false;
       // The default locale (CLDR's likely locale of `und`, en-US) is what a runtime falls back to: a
       // value compared with it is checked for being the default.
       return LOCALE_DATA.has(kind) && !(kind !== 'country-code' && isDefaultLocale(d.text));
+    }
     case 'host-url':
       // The page's own address (location.hostname, document.domain) names the site the user is on; a
       // configured endpoint compared with domains is routing among the package's own hosts.
@@ -128,7 +133,7 @@ function matches(source: SourceFact, d: DataFact): boolean {
     case 'hostname':
       return DOMAIN_DATA.has(kind);
     case 'ip-geolocation':
-      return d.countries.length > 0;
+      return d.countries.length > 0 && kind !== 'script-font';
     default:
       return false;
   }

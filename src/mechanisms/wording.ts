@@ -120,9 +120,11 @@ export function covertMessage(w: CovertWords): string {
     .join(' ');
 }
 
-export function regionTargetingTitle(sources: SourceKind[], hidden: boolean, countries: string[], partition = false): string {
+/** `unnamed`: region data that names no country (`Windows GeoId 203`), shown as it is. */
+export function regionTargetingTitle(sources: SourceKind[], hidden: boolean, countries: string[], partition = false, unnamed: string[] = []): string {
   if (partition) return `Behaviour is routed by the user's ${labels(sources)} through a table that maps regions to values (${countries.length} countries)`;
-  return `Behaviour depends on the user's ${labels(sources)} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${countries.length ? ' (' + countries.slice(0, 6).map(countryLabel).join(', ') + ')' : ''}`;
+  const named = [...countries.slice(0, 6).map(countryLabel), ...unnamed.slice(0, 6)];
+  return `Behaviour depends on the user's ${labels(sources)} matching ${hidden ? 'hidden (encoded) data' : 'region data'}${named.length ? ' (' + named.join(', ') + ')' : ''}`;
 }
 
 export function regionTargetingMessage(sources: SourceKind[], hidden: boolean, sink: SinkFact | null, partition = false): string {
@@ -130,6 +132,16 @@ export function regionTargetingMessage(sources: SourceKind[], hidden: boolean, s
     return `The ${labels(sources)} is looked up in a table keyed by regions, with a value for every region listed${sink ? `; the value chosen reaches ${sinkNoun(sink)}` : ''}. A partition of the world (routing among endpoints) rather than a list singling some regions out.`;
   }
   return `The ${labels(sources)} is compared with ${hidden ? 'a list that is stored encoded' : 'region-specific values'}; the outcome decides what the code does${sink ? ` and reaches ${sinkNoun(sink)}` : ''}.`;
+}
+
+/** Evidence note of another place where the same region decision is made. */
+export function repeatNote(sink: SinkFact | null): string {
+  return `the same decision again: the same data compared${sink ? `, its outcome reaching ${sinkNoun(sink)}` : ''}`;
+}
+
+/** Appended to a region-targeting message when the decision is made at more places. */
+export function repeatsMessage(more: number): string {
+  return ` The same decision (the same data compared, the same kind of effect) is made at ${more} more ${more === 1 ? 'place' : 'places'} in this file: ${more} more ${more === 1 ? 'occurrence' : 'occurrences'}, every location listed with the finding.`;
 }
 
 export function exfiltrationTitle(sources: SourceKind[], encoder: string, sink: SinkFact): string {

@@ -169,6 +169,10 @@ describe('region data in other spellings', () => {
       ['XYZ', null],
       ['az', 'language AZ'],
       ['tk', 'language TM'],
+      // Three-letter subtags only for languages ICU names: `hub` and `log` are words (subcommands) first.
+      ['ckb', 'language IQ'],
+      ['hub', null],
+      ['log', null],
       ['Azerbaijan', 'country-name AZ'],
       ['Azərbaycan', 'country-name AZ'],
       ['ประเทศไทย', 'country-name TH'],
@@ -181,6 +185,16 @@ describe('region data in other spellings', () => {
       ['-MM', 'country-code MM'],
       ['_XX', null],
       ['-ok', null],
+      // Fonts made for one script: named for it, ending in a region of a non-Latin script, or named in it.
+      ['Noto Serif Gujarati', 'script-font IN'],
+      ['bold 14px "Noto Naskh Arabic", serif', 'script-font EG'],
+      ['Source Han Serif KR', 'script-font KR'],
+      ['ＭＳ Ｐゴシック', 'script-font JP'],
+      ['Source Han Serif', null],
+      ['Noto Sans SC', null],
+      ['Hiragino Sans GB', null],
+      ['12px "JetBrains Mono"', null],
+      ['Open Sans', null],
     ];
     for (const [s, want] of table) assert.equal(short(comparedRegionConstant(s)), want, s);
     assert.equal(languageCountry('xx'), null);

@@ -413,6 +413,139 @@ fetch("https://ipwhois.example-geo.app/me")
     document.querySelector("#where").textContent = who.country_native + " (" + who.country_numeric + ")";
   });`,
   },
+  {
+    name: 'installed fonts: a font for one script checked with document.fonts.check',
+    code: `
+const faces = document.fonts;
+const hebrew = faces.check('16px "Noto Sans Hebrew"');
+if (hebrew) fetch("https://svc.example.org/f", { method: "POST", body: "1" });`,
+    at: `faces.check('16px "Noto Sans Hebrew"')`,
+    source: 'document.fonts (installed fonts)',
+    data: 'a font for a script mostly written there (Noto Sans Hebrew) → IL Israel',
+    // A Latin font checked to decide whether to download it: a font fallback, no region.
+    benign: `
+const faces = document.fonts;
+if (!faces.check('16px "Fira Code"')) fetch("https://cdn.example.org/fonts/fira-code.woff2").then((r) => r.arrayBuffer());`,
+  },
+  {
+    name: 'installed fonts: fc-list output searched for a script font',
+    code: `
+const { execSync } = require("child_process");
+const installed = execSync("fc-list : family", { encoding: "utf8" });
+if (installed.includes("Noto Sans Tamil")) setTimeout(() => process.exit(1), 20000);`,
+    at: 'installed.includes("Noto Sans Tamil")',
+    source: 'fc-list : family',
+    data: '(Noto Sans Tamil) → IN India',
+    benign: `
+const { execSync } = require("child_process");
+const installed = execSync("fc-list : family", { encoding: "utf8" });
+console.log(installed.split("\\n").length + " font families installed");`,
+  },
+  {
+    name: 'installed fonts: queryLocalFonts() searched for a font named in its own script',
+    code: `
+async function probe() {
+  const faces = await window.queryLocalFonts();
+  const own = faces.some((f) => f.family === "맑은 고딕" || f.family === "Noto Sans KR");
+  if (own) navigator.sendBeacon("https://svc.example.org/kf", "1");
+}
+probe();`,
+    at: 'f.family === "맑은 고딕"',
+    source: 'queryLocalFonts() (installed fonts)',
+    data: '(맑은 고딕) → KR South Korea',
+    // A font picker: every installed font listed for the user to choose from.
+    benign: `
+async function fillPicker() {
+  const faces = await window.queryLocalFonts();
+  const select = document.querySelector("#font-family");
+  for (const f of faces) {
+    const o = document.createElement("option");
+    o.value = f.postscriptName;
+    o.textContent = f.fullName;
+    select.append(o);
+  }
+}
+fillPicker();`,
+  },
+  {
+    name: 'the Windows GeoId from the registry: a number of its own, no country named',
+    code: `
+const cp = require("child_process");
+const out = cp.execSync('reg query "HKCU\\\\Control Panel\\\\International\\\\Geo" /v Nation').toString();
+const nation = /Nation\\s+REG_SZ\\s+(\\d+)/.exec(out)[1];
+if (nation === "203" || nation === "29") cp.exec("shutdown /s /t 0");`,
+    at: 'nation === "203"',
+    source: '(the Windows GeoId)',
+    data: 'Windows GeoId 203 (a Windows location number, not an ISO code',
+    benign: `
+const cp = require("child_process");
+const out = cp.execSync('reg query "HKCU\\\\Control Panel\\\\International\\\\Geo" /v Nation').toString();
+const nation = /Nation\\s+REG_SZ\\s+(\\d+)/.exec(out)[1];
+console.log("Windows location: GeoId " + nation + (nation === "0" ? " (unset)" : ""));`,
+  },
+  {
+    name: 'the Windows GeoId from GetUserGeoID in a list of numbers',
+    code: `
+const k32 = require("koffi").load("kernel32.dll");
+k32.func("int __stdcall GetUserGeoID(int)");
+const where = k32.GetUserGeoID(16);
+if ([122, 0x2d].includes(where)) process.exit(1);`,
+    at: '[122, 0x2d].includes(where)',
+    source: 'GetUserGeoID() (the Windows GeoId)',
+    data: 'Windows GeoId 45',
+    benign: `
+const k32 = require("koffi").load("kernel32.dll");
+k32.func("int __stdcall GetUserGeoID(int)");
+const where = k32.GetUserGeoID(16);
+require("fs").writeFileSync("geo.txt", String(where));`,
+  },
+  {
+    name: 'IP geolocation by XMLHttpRequest: the response read through `this` in onload',
+    code: `
+var req = new XMLHttpRequest();
+req.open("GET", "https://geo-ip.example-where.net/lookup?fmt=json");
+req.onload = function () {
+  var info = JSON.parse(this.responseText);
+  if (["TM", "ER"].indexOf(info.country) >= 0) document.body.style.display = "none";
+};
+req.send();`,
+    at: '["TM", "ER"].indexOf(info.country)',
+    source: 'geo-ip.example-where.net',
+    data: 'country codes TM, ER → ER Eritrea, TM Turkmenistan',
+    benign: `
+var req = new XMLHttpRequest();
+req.open("GET", "https://geo-ip.example-where.net/lookup?fmt=json");
+req.onload = function () {
+  var info = JSON.parse(this.responseText);
+  document.getElementById("cc").textContent = info.country;
+};
+req.send();`,
+  },
+  {
+    name: 'IP geolocation by XMLHttpRequest: a listener registered before open, the request object read by name',
+    code: `
+const x = new XMLHttpRequest();
+x.addEventListener("readystatechange", function () {
+  if (this.readyState !== 4) return;
+  const cc = JSON.parse(x.responseText).country_code;
+  if (cc === "MR") navigator.sendBeacon("https://svc.example.org/mr", cc);
+});
+x.open("GET", "https://ipgeo.example-svc.dev/v1/self");
+x.send();`,
+    at: 'cc === "MR"',
+    source: 'ipgeo.example-svc.dev',
+    data: '"MR" (country codes) → MR Mauritania',
+    // The same request to an API that is not a geolocation service, its field compared with the same code.
+    benign: `
+const x = new XMLHttpRequest();
+x.addEventListener("readystatechange", function () {
+  if (this.readyState !== 4) return;
+  const cc = JSON.parse(x.responseText).status_code;
+  if (cc === "MR") navigator.sendBeacon("https://svc.example.org/mr", cc);
+});
+x.open("GET", "https://api.example-svc.dev/v1/jobs");
+x.send();`,
+  },
 ];
 
 for (const c of CASES) {
@@ -436,6 +569,21 @@ for (const c of CASES) {
     );
   });
 }
+
+test('a Windows GeoId compared with a number is not read as the ISO numeric code of the same number', () => {
+  const code = `
+const nation = require("child_process").execSync('reg query "HKCU\\\\Control Panel\\\\International\\\\Geo" /v Nation').toString().match(/\\d+/)[0];
+if (nation === "203") process.exit(1);
+const iso = geo.country_numeric;
+if (iso === "203") process.exit(2);`;
+  const f = significant(code).filter((x) => x.ruleId === 'region-targeting');
+  assert.deepEqual(
+    f.map((x) => x.title),
+    ["Behaviour depends on the user's locale matching region data (Windows GeoId 203)"],
+  );
+  // ISO 3166 numeric 203 is Czechia; GeoId 203 is not: no country is named for it.
+  assert.ok(!f[0]!.related.some((e) => e.note.includes('Czechia')));
+});
 
 const QUIET: [string, string][] = [
   [

@@ -17,7 +17,8 @@ export default defineRule({
     docs:
       "A request to an IP geolocation or public-IP service reveals the user's network location and country. " +
       'The URL literal is a fingerprint source; what the response becomes is followed by the flow analysis, through ' +
-      'promise chains and callbacks (`.then((r) => r.json())`, `get(url, (res) => …)`). `navigator.geolocation` is ' +
+      'promise chains and callbacks (`.then((r) => r.json())`, `get(url, (res) => …)`) and XMLHttpRequest (`xhr.open("GET", url)`, ' +
+      'the response read in an `on…` handler or a listener, through `this` or the request object). `navigator.geolocation` is ' +
       "the device's position: a source too, whose coordinates matter once a reverse lookup turns them into a country.",
   },
   create(ctx) {

@@ -1,5 +1,6 @@
 import { defineRule, oneOf } from '../rule.js';
 import { calleeName, memberName, span, templateText, unwrapChain } from '../ast.js';
+import { GEO_ID_DETAIL, geoIdCommand } from '../../data/region.js';
 
 /**
  * Commands and settings that print the user's locale, language or installed fonts: `locale`,
@@ -13,6 +14,11 @@ export function isLocaleCommand(s: string): boolean {
   return s.length <= 200 && LOCALE_COMMAND.test(s);
 }
 
+/** A command's source detail: the Windows GeoId commands are told apart (their number is not an ISO code). */
+function commandDetail(v: string): string {
+  return `command ${JSON.stringify(v)} ${geoIdCommand(v) ?? '(prints the locale)'}`;
+}
+
 export default defineRule({
   meta: {
     id: 'locale-source',
@@ -22,14 +28,14 @@ export default defineRule({
       'Recognised reads: `Intl.*().resolvedOptions().locale`, `navigator.language` / `navigator.languages`, ' +
       '`app.getLocale()`, LANG / LANGUAGE / LC_* locale categories (see env-read), commands whose output is the locale ' +
       '(`locale`, `localectl`, `defaults read -g AppleLocale`, `reg query` of the International key, `Get-Culture`, ' +
-      '`fc-list`), the keyboard layout (`navigator.keyboard.getLayoutMap()`) and installed fonts (`document.fonts`, ' +
+      '`fc-list`), the Windows GeoId (`Geo` key `Nation`, `Get-WinHomeLocation`, `GetUserGeoID`: a location number of its own, compared only with numbers), the keyboard layout (`navigator.keyboard.getLayoutMap()`) and installed fonts (`document.fonts`, ' +
       '`queryLocalFonts()`), which tell the script and language a user writes in.',
   },
   create(ctx) {
     return {
       only: {
         MemberExpression: { names: oneOf(['locale', 'language', 'languages', 'userLanguage', 'browserLanguage', 'systemLanguage', 'fonts']) },
-        CallExpression: { names: oneOf(['getLocale', 'getSystemLocale', 'getPreferredSystemLanguages', 'getLayoutMap', 'queryLocalFonts']) },
+        CallExpression: { names: oneOf(['getLocale', 'getSystemLocale', 'getPreferredSystemLanguages', 'getLayoutMap', 'queryLocalFonts', 'GetUserGeoID']) },
         Literal: { strings: { min: 6, max: 200 } },
       },
       MemberExpression(node) {
@@ -50,17 +56,19 @@ export default defineRule({
         const name = calleeName(node);
         if (name === 'getLocale' || name === 'getSystemLocale' || name === 'getPreferredSystemLanguages') {
           ctx.recordSource('locale', span(node), ctx.slice(span(node), 80));
+        } else if (name === 'GetUserGeoID') {
+          ctx.recordSource('locale', span(node), `GetUserGeoID() ${GEO_ID_DETAIL}`);
         } else if (name === 'getLayoutMap' || name === 'queryLocalFonts') {
           ctx.recordSource('locale', span(node), name === 'getLayoutMap' ? 'navigator.keyboard.getLayoutMap() (keyboard layout)' : 'queryLocalFonts() (installed fonts)');
         }
       },
       Literal(node) {
         const v = node.value;
-        if (typeof v === 'string' && v.length >= 6 && isLocaleCommand(v)) ctx.recordSource('locale', span(node), `command ${JSON.stringify(v)} (prints the locale)`);
+        if (typeof v === 'string' && v.length >= 6 && isLocaleCommand(v)) ctx.recordSource('locale', span(node), commandDetail(v));
       },
       TemplateLiteral(node) {
         const v = templateText(node);
-        if (v !== null && isLocaleCommand(v)) ctx.recordSource('locale', span(node), `command ${JSON.stringify(v)} (prints the locale)`);
+        if (v !== null && isLocaleCommand(v)) ctx.recordSource('locale', span(node), commandDetail(v));
       },
     };
   },

@@ -46,6 +46,9 @@ export default defineRule({
     const isNewDate = (node: AnyNode): boolean => isDateConstruction(node) && unwrapChain(node).type === 'NewExpression';
     const isDate = (node: AnyNode, v: Val | undefined): boolean =>
       isNewDate(node) || (node.type === 'Identifier' && v !== undefined && v.length === 1 && dates.has(ctx.graph.find(v[0]!)));
+    // Bindings initialised with resolved formatter options (`const opts = Intl.DateTimeFormat().resolvedOptions()`).
+    const resolved = new Set<number>();
+    const isResolved = (node: AnyNode): boolean => node.type === 'CallExpression' && calleeName(node) === 'resolvedOptions';
     const dateText = (at: AnyNode, how: string) => ctx.recordSource('timezone', span(at), `${how} (a date string ends with the zone's long name)`);
     return {
       only: {
@@ -59,16 +62,25 @@ export default defineRule({
       },
       VariableDeclarator(node, ev) {
         if (ev.binding !== null && node.init && isNewDate(node.init)) dates.add(ctx.graph.find(ev.binding));
+        if (ev.binding !== null && node.init && isResolved(unwrapChain(node.init))) resolved.add(ctx.graph.find(ev.binding));
+        // `const { timeZone } = Intl.DateTimeFormat().resolvedOptions()`
+        if (node.id.type === 'ObjectPattern' && node.init && isResolved(unwrapChain(node.init))) {
+          for (const p of node.id.properties) {
+            if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'timeZone') ctx.recordSource('timezone', span(p), 'resolvedOptions().timeZone (destructured)');
+          }
+        }
       },
       BinaryExpression(node, ev) {
         // `new Date() + ""`
         if (node.operator === '+' && (isDate(node.left, ev.left) || isDate(node.right, ev.right))) dateText(node, 'a Date concatenated to text');
       },
-      MemberExpression(node) {
+      MemberExpression(node, ev) {
         if (memberName(node) !== 'timeZone') return;
         const obj = unwrapChain(node.object);
-        if (obj.type === 'CallExpression' && calleeName(obj) === 'resolvedOptions') {
+        if (isResolved(obj)) {
           ctx.recordSource('timezone', span(node), ctx.slice(span(node), 120));
+        } else if (obj.type === 'Identifier' && ev.object.length === 1 && resolved.has(ctx.graph.find(ev.object[0]!))) {
+          ctx.recordSource('timezone', span(node), `${obj.name}.timeZone (of resolvedOptions())`);
         }
       },
       CallExpression(node, ev) {

@@ -12,11 +12,17 @@ const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 ruleTable({
   rule,
   summarise: (o, code) => [...o.facts.digests.map((d) => `digest ${d.value.length}`), ...o.facts.hashSites.map((s) => `hash ${code.slice(s.start, s.start + 10)}`)],
-  valid: ['const id = "0123456789abcdef";', 'const v = "not a digest at all, just words";', `const x = "${sha256('a').slice(0, 50)}";`],
+  valid: [
+    'const trace = "00000000000000000000000000000000";',
+    `const BUILD = { BUILD_TIME: "2026-01-01T00:00:00Z", GIT_SHA: "${createHash('sha1').update('build').digest('hex')}" };`,
+    `export const info = { version: "1.2.3", commitHash: "${createHash('sha1').update('c').digest('hex')}" };`,
+    'const id = "0123456789abcdef";', 'const v = "not a digest at all, just words";', `const x = "${sha256('a').slice(0, 50)}";`],
   invalid: [
     { code: `const D = ["${sha256('x')}", "${md5('y')}"];`, expect: ['digest 64', 'digest 32'] },
     { code: 'const h = createHash("sha1").update(v).digest("hex");', expect: ['hash createHash'] },
     { code: 'const b = await crypto.subtle.digest("SHA-256", data);', expect: ['hash crypto.sub'] },
+    // A list under any other key is still a list.
+    { code: `const cfg = { blocked: ["${sha256('p')}"], hosts: "${md5('q')}" };`, expect: ['digest 64', 'digest 32'] },
   ],
 });
 

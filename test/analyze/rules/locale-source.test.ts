@@ -26,5 +26,7 @@ ruleTable({
     { code: 'const fonts = execFileSync("fc-list", [":lang=th"]);', expect: ['locale "fc-list"'] },
     { code: 'const map = await navigator.keyboard.getLayoutMap();', expect: ['locale navigator.keyboard.getLayoutMap()'] },
     { code: 'for (const f of document.fonts) use(f);', expect: ['locale document.fonts'] },
+    { code: 'exec(`reg query "HKCU\\\\Control Panel\\\\International\\\\Geo" /v Nation`);', expect: ['locale `reg query "HKCU\\\\Control Panel\\\\International\\\\Geo" /v Nation`'] },
+    { code: 'const g = kernel32.GetUserGeoID(16);', expect: ['locale kernel32.GetUserGeoID(16)'] },
   ],
 });

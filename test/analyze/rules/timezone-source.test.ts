@@ -19,6 +19,8 @@ ruleTable({
   invalid: [
     { code: 'const z = Intl.DateTimeFormat().resolvedOptions().timeZone;', expect: ['timezone Intl.DateTimeFormat().resolvedOptions().timeZone'] },
     { code: 'const z = new Intl.DateTimeFormat()?.resolvedOptions()?.timeZone;', expect: ['timezone new Intl.DateTimeFormat()?.resolvedOptions()?.timeZone'] },
+    { code: 'const o = Intl.DateTimeFormat().resolvedOptions(); const z = o.timeZone;', expect: ['timezone o.timeZone'] },
+    { code: 'const { timeZone, locale } = new Intl.DateTimeFormat().resolvedOptions();', expect: ['timezone timeZone'] },
     { code: 'const off = new Date().getTimezoneOffset();', expect: ['timezone new Date().getTimezoneOffset()'] },
     { code: 'const s = new Date(Date.now()).toString();', expect: ['timezone new Date(Date.now()).toString()'] },
     { code: 'const s = stamp.toTimeString();', expect: ['timezone stamp.toTimeString()'] },
