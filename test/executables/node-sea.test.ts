@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ContainerError, openExecutable, type ContainerResult } from '../../src/acquire/executables/index.js';
 import { buildElf, buildMacho, buildPe, buildSeaBlob } from './fixtures.js';
+import { HANG_GUARD_MS } from '../cli/run-cli.js';
 
 const run = promisify(execFile);
 const MAIN = `const marker = "SEA_MARKER_" + (6 * 7);\nrequire("https").get("https://metrics.example/" + process.platform);\n`;
@@ -26,7 +27,7 @@ before(async () => {
   const config = { main: 'main.js', output: 'sea-prep.blob', disableExperimentalSEAWarning: true, assets: { 'helper.js': 'helper.js', 'notes.txt': 'notes.txt' } };
   await writeFile(join(dir, 'sea-config.json'), JSON.stringify(config));
   try {
-    await run(process.execPath, ['--experimental-sea-config', 'sea-config.json'], { cwd: dir, timeout: 30_000 });
+    await run(process.execPath, ['--experimental-sea-config', 'sea-config.json'], { cwd: dir, timeout: HANG_GUARD_MS });
     nodeBlob = await readFile(join(dir, 'sea-prep.blob'));
   } catch (err) {
     nodeBlobProblem = `this node cannot write SEA blobs: ${(err as Error).message.split('\n')[0]}`;

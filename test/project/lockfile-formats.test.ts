@@ -12,7 +12,7 @@ import { keyNames } from '../../src/acquire/lockfiles/bun.js';
 import { pnpmKey } from '../../src/acquire/lockfiles/pnpm.js';
 import { UserError } from '../../src/model/errors.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-import { runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
+import { HANG_GUARD_MS, runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
 import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js';
 import { CLEAN, REGION } from '../history/fixtures.js';
 
@@ -98,7 +98,7 @@ describe('telltale audit <project> with pnpm, yarn and bun lockfiles', () => {
     await registry?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
-  const cli = (...args: string[]): Promise<CliResult> => runCli(args, s, 180_000, { npm_config_registry: registry.url });
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, s, HANG_GUARD_MS, { npm_config_registry: registry.url });
   const tarballs = () => registry.requests.filter((p) => p.endsWith('.tgz')).length;
   const manifest = { name: 'app', version: '1.0.0', dependencies: Object.fromEntries(PROD.map((n) => [n, '^1.0.0'])), devDependencies: { 'tt-dev': '^0.1.0' } };
   const all: [string, string][] = [...PROD.map((n): [string, string] => [n, '1.0.0']), ['tt-dev', '0.1.0']];
