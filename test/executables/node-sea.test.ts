@@ -97,6 +97,21 @@ describe('SEA header generations', () => {
     assert.ok(result.notes.some((n) => n.includes('V8 startup snapshot')), result.notes.join('\n'));
   });
 
+  it('ELF notes aligned to 8 bytes, as x86-64 GNU property notes are: read in place, the blob found after one', async () => {
+    const property = Buffer.alloc(16, 0xab);
+    const plain = await openBuffer(buildElf([{ name: '.text', data: Buffer.alloc(32) }], [{ name: 'GNU', desc: property }], 8));
+    assert.equal(plain.kind, 'none');
+    const blob = buildSeaBlob({ main: MAIN, codePath: '/home/dev/app/main.js', assets: { 'helper.js': ASSET, 'notes.txt': 'plain text asset' } });
+    await assertSea(await openBuffer(buildElf([], [{ name: 'GNU', desc: property }, { name: 'NODE_SEA_BLOB', desc: blob }], 8)), 'elf', '/home/dev/app/main.js');
+  });
+
+  it('a note that does run past its 8-aligned area is a ContainerError', async () => {
+    const elf = buildElf([], [{ name: 'GNU', desc: Buffer.alloc(16) }], 8);
+    const area = elf.indexOf(Buffer.from('GNU\0', 'latin1')) - 12;
+    elf.writeUInt32LE(24, area + 4);
+    await assert.rejects(openBuffer(elf), ContainerError);
+  });
+
   it('bad magic or lengths are a ContainerError', async () => {
     const good = buildSeaBlob({ main: MAIN });
     const badMagic = Buffer.from(good);
