@@ -1,7 +1,8 @@
 // The long fuzz run (issue 15): over 1,000 inputs from a fixed seed, each target audited by the executable in a
 // child process under GNU time, plus the issue's full-size memory inputs (a 62 MB one-line list of names, a 50 MB
 // one of numbers, a folder with two 20 MB template literals). Writes the table to bench/results/fuzz.md and every
-// run to bench/results/fuzz.json. `node dist/bench/fuzz.js [seed]`; run it niced on a shared machine.
+// run to bench/results/fuzz.json. `node dist/bench/fuzz.js [seed]`; run it niced on a shared machine. The size is
+// set by FUZZ_MUTATED (default 800), FUZZ_ARCHIVES (24) and FUZZ_EXECUTABLES (160).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,13 @@ const HUGE = [
   },
 ];
 
+/** The run's size: the defaults make about 1,050 inputs; FUZZ_MUTATED, FUZZ_ARCHIVES and FUZZ_EXECUTABLES change it. */
+function count(name: string, fallback: number): number {
+  const n = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not ${process.env[name]}`);
+  return n;
+}
+
 async function main(): Promise<void> {
   const seed = Number(process.argv[2] ?? 15);
   const root = await mkdtemp(join(tmpdir(), 'telltale-fuzz-'));
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
   let runs: Run[];
   try {
     runs = await campaign(
-      { seed, mutated: 800, batch: 200, shapesKb: 400, archives: 24, executables: 160, executableBatch: 80, huge: HUGE },
+      { seed, mutated: count('FUZZ_MUTATED', 800), batch: 200, shapesKb: 400, archives: count('FUZZ_ARCHIVES', 24), executables: count('FUZZ_EXECUTABLES', 160), executableBatch: 80, huge: HUGE },
       join(root, 'inputs'),
       s,
       30 * 60_000,

@@ -13,6 +13,7 @@ import {
   PLAUSIBLE,
   unescapeRun,
   type DecodeHint,
+  MAX_EXAMINED_LENGTH,
 } from '../../src/decode/index.js';
 
 // Synthetic fixtures only.
@@ -150,11 +151,23 @@ describe('looksEncoded', () => {
     it(`${JSON.stringify(input.slice(0, 30))} → ${expected}`, () => assert.equal(looksEncoded(input), expected));
   }
 
-  it('rejects a 1 MiB string of letters quickly', () => {
-    const s = 'abc'.repeat(400_000);
-    const t = performance.now();
+  // A scan in linear time: about 30 ms of CPU for the longest string it examines. The cap is CPU time (a busy machine
+  // stretches wall time, not CPU time) and about 60x that, so only a super-linear scan can reach it.
+  it('rejects the longest string it examines, of letters only, in linear time', () => {
+    const s = 'abc'.repeat(Math.floor(MAX_EXAMINED_LENGTH / 3));
+    const cpu = process.cpuUsage();
     assert.equal(looksEncoded(s), null);
-    assert.ok(performance.now() - t < 200);
+    const used = process.cpuUsage(cpu);
+    assert.ok((used.user + used.system) / 1000 < 2000, `${(used.user + used.system) / 1000} ms of CPU`);
+  });
+
+  it('examines base64 up to that length and not one block past it', () => {
+    const bytes = Buffer.alloc((MAX_EXAMINED_LENGTH / 4) * 3, 0);
+    for (let i = 0, x = 15; i < bytes.length; i++) bytes[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+    const b64 = bytes.toString('base64');
+    assert.equal(b64.length, MAX_EXAMINED_LENGTH);
+    assert.equal(looksEncoded(b64), 'base64');
+    assert.equal(looksEncoded(b64 + 'QUJD'), null);
   });
 });
 

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { ContainerError, openExecutable, type ContainerResult } from '../../src/acquire/executables/index.js';
 import { RangeReader } from '../../src/acquire/executables/reader.js';
 import { findSection, parseImages } from '../../src/acquire/executables/image.js';
+import { HANG_GUARD_MS } from '../cli/run-cli.js';
 
 const run = promisify(execFile);
 
@@ -25,7 +26,7 @@ async function findBun(): Promise<{ bin: string; version: string } | string> {
   }
   for (const bin of [join(pkgDir, 'bin', 'bun.exe'), join(pkgDir, 'bin', 'bun')]) {
     try {
-      const { stdout } = await run(bin, ['--version'], { timeout: 10_000 });
+      const { stdout } = await run(bin, ['--version'], { timeout: HANG_GUARD_MS });
       return { bin, version: stdout.trim() };
     } catch {
       // try the next name
@@ -49,9 +50,9 @@ describe('real bun build --compile executables', { skip }, () => {
   async function build(label: string, flags: string[]): Promise<void> {
     const { bin } = bun as { bin: string };
     const exe = join(dir, label);
-    await run(bin, ['build', '--compile', ...flags, 'app.js', 'worker.js', '--outfile', exe], { cwd: dir, timeout: 60_000 });
+    await run(bin, ['build', '--compile', ...flags, 'app.js', 'worker.js', '--outfile', exe], { cwd: dir, timeout: HANG_GUARD_MS });
     const outdir = join(dir, `${label}-plain`);
-    await run(bin, ['build', '--target=bun', ...flags.filter((f) => f !== '--bytecode'), 'app.js', 'worker.js', '--outdir', outdir], { cwd: dir, timeout: 60_000 });
+    await run(bin, ['build', '--target=bun', ...flags.filter((f) => f !== '--bytecode'), 'app.js', 'worker.js', '--outdir', outdir], { cwd: dir, timeout: HANG_GUARD_MS });
     const expected = new Map([
       [`/$bunfs/root/${label}`, await readFile(join(outdir, 'app.js'), 'latin1')],
       ['/$bunfs/root/worker.js', await readFile(join(outdir, 'worker.js'), 'latin1')],
@@ -73,7 +74,7 @@ describe('real bun build --compile executables', { skip }, () => {
     await build('minified', ['--minify']);
     await build('bytecode', ['--bytecode']);
     const { bin } = bun as { bin: string };
-    await run(bin, ['build', '--compile', '--sourcemap', 'app.js', '--outfile', join(dir, 'mapped')], { cwd: dir, timeout: 60_000 });
+    await run(bin, ['build', '--compile', '--sourcemap', 'app.js', '--outfile', join(dir, 'mapped')], { cwd: dir, timeout: HANG_GUARD_MS });
   });
   after(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -12,9 +12,9 @@ const align = (n: number, a: number): number => Math.ceil(n / a) * a;
 const pad = (buf: Buffer, a: number): Buffer => Buffer.concat([buf, Buffer.alloc(align(buf.length, a) - buf.length)]);
 
 /** ELF64 little-endian: header, optional PT_NOTE, sections, string table, section headers last. */
-export function buildElf(sections: SectionSpec[], notes: { name: string; desc: Buffer }[] = []): Buffer {
+export function buildElf(sections: SectionSpec[], notes: { name: string; desc: Buffer }[] = [], noteAlign: 4 | 8 = 4): Buffer {
   const all: { name: string; data: Buffer; type: number }[] = sections.map((s) => ({ name: s.name, data: s.data, type: 1 }));
-  if (notes.length) all.push({ name: '.note.test', data: Buffer.concat(notes.map((n) => elfNote(n.name, n.desc))), type: 7 });
+  if (notes.length) all.push({ name: '.note.test', data: Buffer.concat(notes.map((n) => elfNote(n.name, n.desc, noteAlign))), type: 7 });
   const phnum = notes.length ? 1 : 0;
   let at = 64 + phnum * 56;
   const placed = all.map((s) => {
@@ -55,7 +55,7 @@ export function buildElf(sections: SectionSpec[], notes: { name: string; desc: B
     out.writeBigUInt64LE(BigInt(note.off), 64 + 8);
     out.writeBigUInt64LE(BigInt(note.data.length), 64 + 32);
     out.writeBigUInt64LE(BigInt(note.data.length), 64 + 40);
-    out.writeBigUInt64LE(4n, 64 + 48);
+    out.writeBigUInt64LE(BigInt(noteAlign), 64 + 48);
   }
   const sh = (i: number, name: number, type: number, off: number, size: number): void => {
     const b = shoff + i * 64;
@@ -63,20 +63,26 @@ export function buildElf(sections: SectionSpec[], notes: { name: string; desc: B
     out.writeUInt32LE(type, b + 4);
     out.writeBigUInt64LE(BigInt(off), b + 24);
     out.writeBigUInt64LE(BigInt(size), b + 32);
-    out.writeBigUInt64LE(type === 7 ? 4n : 8n, b + 48);
+    out.writeBigUInt64LE(type === 7 ? BigInt(noteAlign) : 8n, b + 48);
   };
   placed.forEach((s, i) => sh(i + 1, nameOffsets[i + 1]!, s.type, s.off, s.data.length));
   sh(shnum - 1, nameOffsets[shnum - 1]!, 3, strOff, strtab.length);
   return out;
 }
 
-function elfNote(name: string, desc: Buffer): Buffer {
+/**
+ * One note as the gABI lays it out: the name is padded so that the descriptor starts at a multiple of the area's
+ * alignment counted from the note's start (with 8, as in x86-64 GNU property notes, the 12-byte header makes that
+ * different from padding the name alone), and the descriptor so that the next note does.
+ */
+function elfNote(name: string, desc: Buffer, noteAlign: 4 | 8): Buffer {
   const n = Buffer.from(name + '\0', 'latin1');
   const h = Buffer.alloc(12);
   h.writeUInt32LE(n.length, 0);
   h.writeUInt32LE(desc.length, 4);
   h.writeUInt32LE(0, 8);
-  return Buffer.concat([h, pad(n, 4), pad(desc, 4)]);
+  const head = pad(Buffer.concat([h, n]), noteAlign);
+  return pad(Buffer.concat([head, desc]), noteAlign);
 }
 
 /** Mach-O 64-bit little-endian with one LC_SEGMENT_64 per distinct segment. */

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ContainerError, openExecutable, type ContainerResult } from '../../src/acquire/executables/index.js';
 import { buildElf, buildMacho, buildPe, buildSeaBlob } from './fixtures.js';
+import { HANG_GUARD_MS } from '../cli/run-cli.js';
 
 const run = promisify(execFile);
 const MAIN = `const marker = "SEA_MARKER_" + (6 * 7);\nrequire("https").get("https://metrics.example/" + process.platform);\n`;
@@ -26,7 +27,7 @@ before(async () => {
   const config = { main: 'main.js', output: 'sea-prep.blob', disableExperimentalSEAWarning: true, assets: { 'helper.js': 'helper.js', 'notes.txt': 'notes.txt' } };
   await writeFile(join(dir, 'sea-config.json'), JSON.stringify(config));
   try {
-    await run(process.execPath, ['--experimental-sea-config', 'sea-config.json'], { cwd: dir, timeout: 30_000 });
+    await run(process.execPath, ['--experimental-sea-config', 'sea-config.json'], { cwd: dir, timeout: HANG_GUARD_MS });
     nodeBlob = await readFile(join(dir, 'sea-prep.blob'));
   } catch (err) {
     nodeBlobProblem = `this node cannot write SEA blobs: ${(err as Error).message.split('\n')[0]}`;
@@ -94,6 +95,21 @@ describe('SEA header generations', () => {
     assert.equal(result.kind, 'node-sea');
     assert.deepEqual(result.modules, []);
     assert.ok(result.notes.some((n) => n.includes('V8 startup snapshot')), result.notes.join('\n'));
+  });
+
+  it('ELF notes aligned to 8 bytes, as x86-64 GNU property notes are: read in place, the blob found after one', async () => {
+    const property = Buffer.alloc(16, 0xab);
+    const plain = await openBuffer(buildElf([{ name: '.text', data: Buffer.alloc(32) }], [{ name: 'GNU', desc: property }], 8));
+    assert.equal(plain.kind, 'none');
+    const blob = buildSeaBlob({ main: MAIN, codePath: '/home/dev/app/main.js', assets: { 'helper.js': ASSET, 'notes.txt': 'plain text asset' } });
+    await assertSea(await openBuffer(buildElf([], [{ name: 'GNU', desc: property }, { name: 'NODE_SEA_BLOB', desc: blob }], 8)), 'elf', '/home/dev/app/main.js');
+  });
+
+  it('a note that does run past its 8-aligned area is a ContainerError', async () => {
+    const elf = buildElf([], [{ name: 'GNU', desc: Buffer.alloc(16) }], 8);
+    const area = elf.indexOf(Buffer.from('GNU\0', 'latin1')) - 12;
+    elf.writeUInt32LE(24, area + 4);
+    await assert.rejects(openBuffer(elf), ContainerError);
   });
 
   it('bad magic or lengths are a ContainerError', async () => {

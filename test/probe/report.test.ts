@@ -9,6 +9,7 @@ import type { FieldMap } from '../../src/probe/diff.js';
 import { differenceFindings } from '../../src/probe/findings.js';
 import { BASELINE, personaLabel, type Persona } from '../../src/probe/persona.js';
 import { renderHtml, renderJson, renderText, type ProbeReport } from '../../src/probe/report.js';
+import { HANG_GUARD_MS } from '../cli/run-cli.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
@@ -44,7 +45,7 @@ function sample(): ProbeReport {
 function chromium(): string | undefined {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
     try {
-      execFileSync(name, ['--version'], { stdio: 'ignore', timeout: 20_000 });
+      execFileSync(name, ['--version'], { stdio: 'ignore', timeout: HANG_GUARD_MS });
       return name;
     } catch {
       // try the next name
@@ -77,17 +78,17 @@ describe('probe report renderers', () => {
   });
 
   const browser = chromium();
-  it('html renders in headless Chromium', { skip: browser ? false : 'skipped: no chromium (install it with .ci/probe-deps.sh)', timeout: 120_000 }, () => {
+  it('html renders in headless Chromium', { skip: browser ? false : 'skipped: no chromium (install it with .ci/probe-deps.sh)', timeout: HANG_GUARD_MS }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'telltale-probe-html-'));
     try {
       const file = path.join(dir, 'report.html');
       fs.writeFileSync(file, renderHtml(sample()));
       const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${path.join(dir, 'profile')}`];
-      const dom = execFileSync(browser!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const dom = execFileSync(browser!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: HANG_GUARD_MS, stdio: ['ignore', 'pipe', 'ignore'] });
       assert.match(dom, /<th class="covert-channel"[^>]*>D1<\/th>/);
       assert.match(dom, /U\+200B ZERO WIDTH SPACE/);
       const png = path.join(process.env.TELLTALE_PROBE_SCREENSHOT_DIR ?? dir, 'probe-report.png');
-      execFileSync(browser!, [...flags, '--window-size=1280,1400', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
+      execFileSync(browser!, [...flags, '--window-size=1280,1400', `--screenshot=${png}`, `file://${file}`], { timeout: HANG_GUARD_MS, stdio: 'ignore' });
       const bytes = fs.readFileSync(png);
       assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       assert.ok(bytes.length > 20_000, `screenshot only ${bytes.length} bytes`);

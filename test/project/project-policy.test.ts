@@ -7,7 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-import { runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
+import { HANG_GUARD_MS, runCli, scratchDirs, type CliResult, type Scratch } from '../cli/run-cli.js';
 import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
 import { CLEAN, REGION } from '../history/fixtures.js';
@@ -57,7 +57,7 @@ describe('telltale audit <project>: policy, baseline and --allow-incomplete', ()
     await registry?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
-  const cli = (cwd: string, ...args: string[]): Promise<CliResult> => runCli(args, s, 180_000, { npm_config_registry: registry.url }, cwd);
+  const cli = (cwd: string, ...args: string[]): Promise<CliResult> => runCli(args, s, HANG_GUARD_MS, { npm_config_registry: registry.url }, cwd);
   const pkg = (o: Out, name: string) => o.packages.find((p) => p.name === name)!;
   async function policyDir(name: string, policy: unknown): Promise<string> {
     const dir = join(root, name);

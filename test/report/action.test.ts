@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-import { scratchDirs, type Scratch } from '../cli/run-cli.js';
+import { HANG_GUARD_MS, scratchDirs, type Scratch } from '../cli/run-cli.js';
 import { sarifErrors } from '../helpers/sarif-schema.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -28,7 +28,7 @@ after(async () => {
 
 function run(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('bash', [SCRIPT], { cwd: s.home, env: { PATH: process.env.PATH ?? '', HOME: s.home, TELLTALE_CACHE: s.cache, TMPDIR: s.tmp, ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
+    execFile('bash', [SCRIPT], { cwd: s.home, env: { PATH: process.env.PATH ?? '', HOME: s.home, TELLTALE_CACHE: s.cache, TMPDIR: s.tmp, ...env }, timeout: HANG_GUARD_MS }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );
   });
@@ -65,7 +65,7 @@ describe('action.yml', () => {
 });
 
 describe('action.yml audit step', () => {
-  it('writes one valid SARIF file per target and exits 1 when one has a finding at or above fail-on', { timeout: 180_000 }, async () => {
+  it('writes one valid SARIF file per target and exits 1 when one has a finding at or above fail-on', { timeout: HANG_GUARD_MS }, async () => {
     const clean = await pkg('clean-tool', { 'index.js': 'module.exports = (a) => a * 2;\n' });
     const risky = await pkg('risky-tool', { 'index.js': REGION });
     const out = join(root, 'sarif');
@@ -82,7 +82,7 @@ describe('action.yml audit step', () => {
     const passing = await run({ TARGETS: risky, OUT_DIR: join(root, 'sarif2'), FAIL_ON: 'critical' });
     assert.equal(passing.code, 0, passing.stdout + passing.stderr);
   });
-  it('no targets, or a target that cannot be audited, is exit 2', { timeout: 120_000 }, async () => {
+  it('no targets, or a target that cannot be audited, is exit 2', { timeout: HANG_GUARD_MS }, async () => {
     assert.equal((await run({ TARGETS: '' })).code, 2);
     const r = await run({ TARGETS: join(root, 'does-not-exist'), OUT_DIR: join(root, 'sarif3') });
     assert.equal(r.code, 2);

@@ -14,7 +14,7 @@ import { renderDiffHtml, renderHistoryHtml, timelineSvg } from '../../src/histor
 import type { HistoryView } from '../../src/history/render-history.js';
 import { esc, renderHtml } from '../../src/report/reporters/html.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
-import { runCli, scratchDirs, type Scratch } from '../cli/run-cli.js';
+import { HANG_GUARD_MS, runCli, scratchDirs, type Scratch } from '../cli/run-cli.js';
 import { xorBase64 } from '../helpers/analyze.js';
 import { analyzeDifferences } from '../../src/probe/analyze.js';
 import type { FieldMap } from '../../src/probe/diff.js';
@@ -195,7 +195,7 @@ describe('HTML reports in headless Chromium', { skip: browserPath ? false : 'ski
     return { page, problems, requests, shot };
   }
 
-  it('audit: summary, a card per finding with decoded data and evidence steps, inventory', { timeout: 120_000 }, async () => {
+  it('audit: summary, a card per finding with decoded data and evidence steps, inventory', { timeout: HANG_GUARD_MS }, async () => {
     const { page, problems, requests } = await open('audit', auditHtml);
     assert.deepEqual(problems, []);
     assert.deepEqual(requests, []);
@@ -213,7 +213,7 @@ describe('HTML reports in headless Chromium', { skip: browserPath ? false : 'ski
     await page.close();
   });
 
-  it('probe: the persona × difference table and the changed code points, highlighted and named', { timeout: 120_000 }, async () => {
+  it('probe: the persona × difference table and the changed code points, highlighted and named', { timeout: HANG_GUARD_MS }, async () => {
     const probe = probeReport();
     assert.ok(probe.differences.length >= 2, JSON.stringify(probe.differences.map((d) => d.path)));
     const { page, problems, requests } = await open('probe', renderProbeHtml(probe));
@@ -229,7 +229,7 @@ describe('HTML reports in headless Chromium', { skip: browserPath ? false : 'ski
     await page.close();
   });
 
-  it('diff: new, changed and removed findings and the inventory changes', { timeout: 120_000 }, async () => {
+  it('diff: new, changed and removed findings and the inventory changes', { timeout: HANG_GUARD_MS }, async () => {
     const older: Report = { ...report, target: { ...report.target, version: '1.9.0' }, findings: report.findings.filter((x) => x.ruleId !== 'covert-channel-mechanism') };
     const d = diffReports(older, report);
     const { page, problems } = await open('diff', renderDiffHtml(d, { failOn: 'high', gate: d.findings.added.filter((x) => x.severity === 'critical') }));
@@ -239,7 +239,7 @@ describe('HTML reports in headless Chromium', { skip: browserPath ? false : 'ski
     await page.close();
   });
 
-  it('history: the timeline chart and the releases', { timeout: 120_000 }, async () => {
+  it('history: the timeline chart and the releases', { timeout: HANG_GUARD_MS }, async () => {
     const { page, problems } = await open('history', renderHistoryHtml(historyView(), { verbose: false }));
     assert.deepEqual(problems, []);
     const box = await page.locator('svg#timeline').boundingBox();

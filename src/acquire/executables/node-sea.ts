@@ -48,21 +48,23 @@ export async function findSeaBlob(reader: RangeReader, image: Image): Promise<{ 
 async function findElfNote(reader: RangeReader, image: Image): Promise<Span | undefined> {
   for (const area of image.noteAreas) {
     if (!reader.contains(area.offset, area.size)) throw new SeaFormatError('an ELF note area lies outside the file');
-    let at = area.offset;
-    const end = area.offset + area.size;
+    // Offsets within the area: padding aligns the descriptor and the next note to the area's alignment counted from
+    // its start. With 8-byte alignment (x86-64 GNU property notes, in nearly every Linux executable) padding the name
+    // alone would skip 4 bytes too many after the 12-byte header, and a well-formed note would run past its area.
     const align = (n: number): number => Math.ceil(n / area.align) * area.align;
-    while (at + 12 <= end) {
-      const h = new Fields(await reader.read(at, 12), image.littleEndian);
+    let rel = 0;
+    while (rel + 12 <= area.size) {
+      const h = new Fields(await reader.read(area.offset + rel, 12), image.littleEndian);
       const namesz = h.u32(0);
       const descsz = h.u32(4);
-      const nameAt = at + 12;
-      const descAt = nameAt + align(namesz);
-      if (descAt + descsz > end) throw new SeaFormatError('an ELF note runs past its area');
+      const nameRel = rel + 12;
+      const descRel = align(nameRel + namesz);
+      if (descRel + descsz > area.size) throw new SeaFormatError('an ELF note runs past its area');
       if (namesz === RESOURCE_NAME.length + 1) {
-        const name = (await reader.read(nameAt, namesz)).toString('latin1', 0, RESOURCE_NAME.length);
-        if (name === RESOURCE_NAME) return { offset: descAt, length: descsz };
+        const name = (await reader.read(area.offset + nameRel, namesz)).toString('latin1', 0, RESOURCE_NAME.length);
+        if (name === RESOURCE_NAME) return { offset: area.offset + descRel, length: descsz };
       }
-      at = descAt + align(descsz);
+      rel = align(descRel + descsz);
     }
   }
   return undefined;
