@@ -10,7 +10,7 @@ import { UserError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { prepareTool } from './acquire-tool.js';
 import { analyzeDifferences, type PersonaRuns } from './analyze.js';
-import { guidedPersonas, personasFromStatic } from './guided.js';
+import { comparisonsFromStatic, guidedPersonas } from './guided.js';
 import { createLocalCa } from './ca.js';
 import { flattenRequests, requestGaps } from './diff.js';
 import { differenceFindings, linkFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
@@ -99,10 +99,11 @@ function summarize(label: string, repeat: number, run: RunResult): RunSummary {
 export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: string) => void): Promise<ProbeReport> {
   const started = Date.now();
   const matrix = buildMatrix(opts.matrix);
-  const guided = opts.staticReport ? personasFromStatic(opts.staticReport) : [];
-  const personas = [...matrix, ...guidedPersonas(guided, matrix)];
-  if (personas.length > MAX_PERSONAS) throw new UserError(`${personas.length} personas with those the static audit adds, at most ${MAX_PERSONAS}`);
-  if (guided.length) log(`probe: the static audit compares ${guided.map((g) => `${g.dim}=${g.value}`).join(', ')}; ${personas.length - matrix.length} persona(s) added`);
+  const comparisons = opts.staticReport ? comparisonsFromStatic(opts.staticReport) : [];
+  const { personas: added, guided, notRun } = guidedPersonas(comparisons, matrix);
+  const personas = [...matrix, ...added];
+  if (comparisons.length) log(`probe: the static audit compares ${comparisons.length} value(s) a persona can satisfy; ${added.length} persona(s) added${added.length ? ` (${guided.map((g) => `${g.dim}=${g.value}`).join(', ')})` : ''}`);
+  if (notRun.length) log(`probe: ${notRun.length} comparison(s) not run: at most ${MAX_PERSONAS} personas`);
   const dims = variedDimensions(personas);
   const labels = personas.map((p) => personaLabel(p, dims));
   // The destinations the static audit predicted are answered by the mocks too, so their paths are recorded.
@@ -184,6 +185,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       baseline: labels[0]!,
       personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),
       guided,
+      ...(notRun.length ? { guidedNotRun: notRun.map((c) => `${c.where}: ${c.what}`) } : {}),
       ...(egressLink ? { egressLink } : {}),
       runs,
       differences,

@@ -37,8 +37,10 @@ export interface ProbeReport {
   dimensions: Dimension[];
   baseline: string;
   personas: { label: string; persona: Persona }[];
-  /** What the static audit compared, and the personas added to satisfy it (`--static`). */
+  /** The personas added to satisfy comparisons the static audit found and no other persona satisfied (`--static`). */
   guided?: GuidedPersona[];
+  /** Comparisons left without a persona because the matrix was full (where, and what is compared). */
+  guidedNotRun?: string[];
   /** The hosts and paths contacted, set against the static egress map (with `--static`). */
   egressLink?: EgressLink;
   runs: RunSummary[];
