@@ -9,7 +9,7 @@ import type { Report } from '../model/report.js';
 import { UserError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { prepareTool } from './acquire-tool.js';
-import { analyzeDifferences, type PersonaRuns } from './analyze.js';
+import { analyzeDifferences, completeRuns, type PersonaRuns } from './analyze.js';
 import { comparisonsFromStatic, guidedPersonas } from './guided.js';
 import { createLocalCa } from './ca.js';
 import { flattenRequests, requestGaps } from './diff.js';
@@ -154,12 +154,16 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
     }
     const usable = results.filter((r) => !r.run.setupError);
     if (usable.filter((r) => r.index === 0).length < 2) log('probe: fewer than two baseline runs completed; volatile fields are masked by shape only');
-    const groups: PersonaRuns[] = personas.map((p, i) => ({
-      label: labels[i]!,
-      persona: p,
-      runs: usable.filter((r) => r.index === i).map((r) => ({ fields: flattenRequests(r.run.requests), gaps: requestGaps(r.run.requests, r.run.toolStartedAt) })),
-    }));
-    const { differences, volatile } = analyzeDifferences(groups, { from: started, to: Date.now() });
+    const groups: PersonaRuns[] = personas.map((p, i) => {
+      const { runs, cut } = completeRuns(usable.filter((r) => r.index === i).map((r) => ({ ...r, timedOut: r.run.timedOut })));
+      const fieldsOf = (r: (typeof runs)[number]) => ({
+        fields: flattenRequests(r.run.requests),
+        gaps: requestGaps(r.run.requests, r.run.toolStartedAt),
+        ...(r.run.toolMs !== undefined ? { durationMs: r.run.toolMs } : {}),
+      });
+      return { label: labels[i]!, persona: p, runs: runs.map(fieldsOf), cut };
+    });
+    const { differences, volatile } = analyzeDifferences(groups, { from: started, to: Date.now() }, { timeLimitMs: opts.timeoutSec * 1000 });
 
     const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...predicted, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
     const labelled: LabelledRun[] = results.map((r) => ({ label: labels[r.index]!, run: r.run }));

@@ -356,6 +356,7 @@ async function main(configPath: string): Promise<RunOutput> {
     child.stderr.on('data', (c: Buffer) => cap(errChunks, c, errSize));
     const timer = setTimeout(() => {
       out.timedOut = true;
+      out.toolMs = Date.now() - out.toolStartedAt!;
       killAllButInit();
     }, cfg.timeoutMs);
     child.on('error', (e) => {
@@ -364,6 +365,7 @@ async function main(configPath: string): Promise<RunOutput> {
       resolve();
     });
     child.on('exit', (code, signal) => {
+      out.toolMs ??= Date.now() - out.toolStartedAt!;
       out.exitCode = code;
       out.signal = signal;
       clearTimeout(timer);

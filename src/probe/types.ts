@@ -81,6 +81,8 @@ export interface RunOutput {
   durationMs: number;
   /** When the tool was started (epoch ms), for request timing. */
   toolStartedAt?: number;
+  /** How long the tool ran: until it exited, or until the time limit stopped it. */
+  toolMs?: number;
   stdout: string;
   stderr: string;
   setupError?: string;
