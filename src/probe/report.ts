@@ -86,6 +86,8 @@ export function renderText(r: ProbeReport): string {
       `non-loopback connection attempts: ${r.stats.nonLoopbackAttempts}; leftover processes: ${r.stats.leftoverProcesses}`,
   );
   lines.push(volatileLine(r.volatile));
+  if (r.guided?.length) lines.push(`added for the static audit's comparisons: ${r.guided.map((g) => `${g.dim}=${g.value} (${trunc(g.because, 80)})`).join('; ')}`);
+  if (r.guidedNotRun?.length) lines.push(`not run (at most 64 personas): ${r.guidedNotRun.length} comparison(s) of the static audit, first ${trunc(r.guidedNotRun[0]!, 100)}`);
   const silent = r.runs.filter((x) => x.requests.length === 0 && !x.setupError);
   if (silent.length) {
     const tail = silent[0]!.stderrTail.trim().split('\n').slice(-1)[0] ?? '';
