@@ -3,7 +3,7 @@
 // unexplained by the persona) or region-dependent (visible).
 import type { Severity } from '../model/finding.js';
 import { describeString } from '../data/unicode.js';
-import { classifyHunks, COVERT_KINDS, diffCodePoints, isStructural, learnVolatile, masksFor, REQUEST_ORDER_FIELD, type ChangeKind, type FieldMap } from './diff.js';
+import { classifyHunks, COVERT_KINDS, diffCodePoints, isStructural, learnVolatile, masksFor, REQUEST_ORDER_FIELD, stableGaps, type ChangeKind, type FieldMap } from './diff.js';
 import { maskOnly, Renderer, type TimeWindow } from './render.js';
 import { DIMENSIONS, variedDimensions, type Dimension, type Persona } from './persona.js';
 import { decide } from '../model/severity-policy.js';
@@ -57,6 +57,8 @@ export interface RunFields {
   gaps: Map<string, number>;
   /** How long the tool ran (from its start to its exit or to the time limit). */
   durationMs?: number;
+  /** Per request key: ms since the tool started; when given, gaps are measured from the previous stable request. */
+  arrivals?: Map<string, number>;
 }
 
 export interface PersonaRuns {
@@ -343,11 +345,16 @@ export function analyzeDifferences(groups: PersonaRuns[], window: TimeWindow, op
  * every run alike, does not flip it.
  */
 function timing(base: PersonaRuns, group: PersonaRuns, volatileRequests: Set<string>, add: (key: string, path: string, kind: DifferenceKind, label: string, cell: Cell) => void): void {
-  const keys = new Set(base.runs.flatMap((r) => [...r.gaps.keys()]));
+  const runs = [...base.runs, ...group.runs];
+  const anchors = new Set([...(runs[0]?.arrivals?.keys() ?? [])].filter((k) => !volatileRequests.has(k) && runs.every((r) => r.arrivals?.has(k))));
+  const gapsOf = (r: RunFields) => (r.arrivals ? stableGaps(r.arrivals, anchors) : r.gaps);
+  const baseGaps = base.runs.map(gapsOf);
+  const groupGaps = group.runs.map(gapsOf);
+  const keys = new Set(baseGaps.flatMap((g) => [...g.keys()]));
   for (const k of keys) {
     if (volatileRequests.has(k)) continue;
-    const b = base.runs.map((r) => r.gaps.get(k));
-    const p = group.runs.map((r) => r.gaps.get(k));
+    const b = baseGaps.map((g) => g.get(k));
+    const p = groupGaps.map((g) => g.get(k));
     if (b.some((x) => x === undefined) || p.some((x) => x === undefined) || !p.length) continue;
     const bMin = Math.min(...(b as number[]));
     const bMax = Math.max(...(b as number[]));

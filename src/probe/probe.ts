@@ -12,7 +12,7 @@ import { prepareTool } from './acquire-tool.js';
 import { analyzeDifferences, completeRuns, type PersonaRuns } from './analyze.js';
 import { comparisonsFromStatic, guidedPersonas } from './guided.js';
 import { createLocalCa } from './ca.js';
-import { flattenRequests, requestGaps } from './diff.js';
+import { flattenRequests, requestArrivals, requestGaps } from './diff.js';
 import { differenceFindings, linkFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
 import { contactsOf, linkEgress, predictedHostNames, type EgressLink } from './egress-link.js';
 import {
@@ -159,6 +159,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       const fieldsOf = (r: (typeof runs)[number]) => ({
         fields: flattenRequests(r.run.requests),
         gaps: requestGaps(r.run.requests, r.run.toolStartedAt),
+        arrivals: requestArrivals(r.run.requests, r.run.toolStartedAt),
         ...(r.run.toolMs !== undefined ? { durationMs: r.run.toolMs } : {}),
       });
       return { label: labels[i]!, persona: p, runs: runs.map(fieldsOf), cut };

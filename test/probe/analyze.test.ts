@@ -184,6 +184,33 @@ describe('analyzeDifferences', () => {
     assert.deepEqual(analyzeDifferences(make(30_000, hangsForGerman), WINDOW, { timeLimitMs: 60_000 }).differences, []);
   });
 
+  it('measures a delay from the previous request every run sent: a connectivity probe that comes late in some runs does not make the next request look delayed', () => {
+    // As claude-code 2.1.90 on a loaded machine: a probe request answered late (`HEAD /`) in some runs, aborted early
+    // (`TLS-HANDSHAKE-FAILED`) in others, then the model request at about the same time after the tool's start.
+    const g = groups(() => new Map([['POST /v1/messages(m)#0.body.a', 'x']]), personas, 2);
+    const early = (post: number) => new Map([['TLS-HANDSHAKE-FAILED #0', 1500], ['POST /v1/messages(m)#0', post]]);
+    const late = (post: number) => new Map([['HEAD /#0', post - 3000], ['POST /v1/messages(m)#0', post]]);
+    g.forEach((grp, i) => grp.runs.forEach((r, n) => (r.arrivals = i === 0 || (i === 1 && n === 0) ? late(40_000 + 1000 * n) : early(45_000 + 1000 * n))));
+    // The baseline's HEAD and the others' handshake never occur together, and each is volatile in persona 1.
+    const { differences: diffs } = analyzeDifferences(g, WINDOW);
+    assert.deepEqual(diffs.filter((d) => d.kind === 'timing'), []);
+    // The same runs judged by the gap since whatever came before: the model request seems to wait 3 s in the
+    // baseline and 43 s or more elsewhere (the false high of that run).
+    g.forEach((grp) => grp.runs.forEach((r) => {
+      const sorted = [...r.arrivals!].sort((a, b) => a[1] - b[1]);
+      sorted.forEach(([k, at], j) => r.gaps.set(k, at - (j ? sorted[j - 1]![1] : 0)));
+      delete r.arrivals;
+    }));
+    assert.ok(analyzeDifferences(g, WINDOW).differences.some((d) => d.kind === 'timing'));
+  });
+
+  it('still finds a delay measured from the previous request every run sent', () => {
+    const g = groups(() => new Map([['POST /v1/messages(m)#0.body.a', 'x']]), personas, 2);
+    g.forEach((grp, i) => grp.runs.forEach((r, n) => (r.arrivals = new Map([['GET /v1/models#0', 800 + n * 100], ['POST /v1/messages(m)#0', (i === 4 ? 15_000 : 2000) + n * 300]]))));
+    const timing = analyzeDifferences(g, WINDOW).differences.filter((d) => d.kind === 'timing');
+    assert.deepEqual(timing.map((d) => [d.path, Object.keys(d.cells)]), [['POST /v1/messages(m)#0{time}', [label(personas[4]!)]]]);
+  });
+
   it('makes findings that point at the persona request and tie to static evidence', () => {
     const { differences: diffs } = analyzeDifferences(groups(covertTool, personas), WINDOW);
     const baseLabel = label(personas[0]!);
