@@ -4,7 +4,7 @@
 import type { Finding } from '../model/finding.js';
 import type { FindingKind } from '../model/catalogue.js';
 import { noteFinding } from '../model/create-finding.js';
-import type { Inventory } from '../model/report.js';
+import type { ComparedValues, Inventory } from '../model/report.js';
 import { parseFile, type ParseResult } from '../parse/parse.js';
 import { HUGE_LIST_KEEP_ELEMENTS, reduceHugeLists, type SkippedList } from '../parse/huge-lists.js';
 import { FlowGraph } from '../flow/graph.js';
@@ -29,7 +29,7 @@ export interface FileResult {
   findings: Finding[];
   /** The file's network calls and detached processes, for the package's egress map. */
   egress: EgressResult;
-  inventory: Pick<Inventory, 'hosts' | 'urls' | 'envVars' | 'fingerprintSources'>;
+  inventory: Pick<Inventory, 'hosts' | 'urls' | 'envVars' | 'fingerprintSources'> & { comparisons: ComparedValues[] };
   limits: string[];
   timings: { parseMs: number; walkMs: number; correlateMs: number };
   nodes: number;
@@ -78,7 +78,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
   const lines = new LineIndex(file, text);
   const limits: string[] = [];
   const t1 = performance.now();
-  const emptyInv = { hosts: [], urls: [], envVars: [], fingerprintSources: [] };
+  const emptyInv = { hosts: [], urls: [], envVars: [], fingerprintSources: [], comparisons: [] };
   if (!parsed.ok) {
     return { done: {
       egress: NO_EGRESS,
@@ -138,10 +138,12 @@ function finish(st: WalkState): FileResult {
   const { file, text, lines, graph, facts, inventory, findings, limits, properties, recovered } = st;
   graph.freeze();
   let egress = NO_EGRESS;
+  let comparisons: ComparedValues[] = [];
   try {
     const r = correlateFile({ file, text, lines, graph, facts, properties, recovered: recovered?.strings ?? [] });
     findings.push(...r.findings);
     egress = r.egress;
+    comparisons = r.comparisons;
   } catch (e) {
     findings.push(internalFinding(file, 'analysis-error', 'Correlation of this file failed', String((e as Error)?.message ?? e).slice(0, 300)));
   }
@@ -155,6 +157,7 @@ function finish(st: WalkState): FileResult {
       urls: inventory.items(inventory.urls, locate),
       envVars: inventory.items(inventory.envVars, locate),
       fingerprintSources: inventory.items(inventory.fingerprints, locate),
+      comparisons,
     },
     limits,
     timings: { parseMs: st.t1 - st.t0, walkMs: st.t2 - st.t1, correlateMs: t3 - st.t2 },

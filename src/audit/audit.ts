@@ -214,6 +214,9 @@ export class AnalysisHost {
 const decoder = new TextDecoder('utf-8', { fatal: false });
 const ENV_MARK = Buffer.from('process.env');
 
+/** Comparisons of fingerprints with region data listed in a report (the first files' first ones). */
+const MAX_REPORTED_COMPARISONS = 1000;
+
 export class Auditor {
   readonly findings: Finding[] = [];
   readonly inventory = emptyInventory();
@@ -368,6 +371,10 @@ export class Auditor {
     this.merge.urls.add(r.inventory.urls);
     this.merge.envVars.add(r.inventory.envVars);
     this.merge.fingerprintSources.add(r.inventory.fingerprintSources);
+    const compared = (this.inventory.comparisons ??= []);
+    const room = MAX_REPORTED_COMPARISONS - compared.length;
+    if (r.inventory.comparisons.length > room && room > 0) this.limitsHit.push(`more than ${MAX_REPORTED_COMPARISONS} comparisons of fingerprints with region data; the inventory lists the first ${MAX_REPORTED_COMPARISONS}`);
+    compared.push(...r.inventory.comparisons.slice(0, Math.max(0, room)));
     this.timings.parseMs += r.timings.parseMs;
     this.timings.walkMs += r.timings.walkMs;
     this.timings.correlateMs += r.timings.correlateMs;

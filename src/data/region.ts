@@ -313,7 +313,12 @@ export interface RegionData {
   reading: string;
   /** The one item read, as shown (`-480 (UTC+8)`), when the data is a single value. */
   label?: string;
+  /** The items of a list or an alternation, as written (the first MAX_ITEMS_KEPT), when there are several. */
+  items?: string[];
 }
+
+/** Items of a list kept with its reading (what a probe persona can be made to satisfy; more adds nothing). */
+export const MAX_ITEMS_KEPT = 16;
 
 const KIND_WORDS: Record<RegionDataKind, string> = {
   timezone: 'time zones',
@@ -333,7 +338,7 @@ function data(kind: RegionDataKind, countries: Iterable<string>, items: string[]
   const list = [...new Set(countries)].sort();
   if (list.length === 0) return null;
   const shown = items.slice(0, 8).join(', ') + (items.length > 8 ? `, … (${items.length})` : '');
-  return { kind, countries: list, reading: `${KIND_WORDS[kind]} ${shown}`, ...(items.length === 1 ? { label: items[0] } : {}) };
+  return { kind, countries: list, reading: `${KIND_WORDS[kind]} ${shown}`, ...(items.length === 1 ? { label: items[0] } : { items: items.slice(0, MAX_ITEMS_KEPT) }) };
 }
 
 /** A top-level domain written alone: `.ru`, `.рф`, `.xn--p1ai` (generic-use ccTLDs such as .io left out). */

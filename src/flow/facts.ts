@@ -76,6 +76,8 @@ export interface DataFact extends Span {
   regionKind?: RegionDataKind;
   /** How the literal was read as region data (`country-code domains .ru, .by`), for the evidence. */
   reading?: string;
+  /** The items of a list, an alternation or a table's keys (the first few), when there are several. */
+  items?: string[];
   decoded?: Decoded;
   /** Where the decoding routine is, when one was recognised. */
   decoder?: Span;

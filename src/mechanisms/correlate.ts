@@ -13,6 +13,7 @@
 // Severities are not decided here: producers describe findings with traits (src/model/traits.ts).
 
 import type { Finding } from '../model/finding.js';
+import type { ComparedValues } from '../model/report.js';
 import { createContext, type CorrelateInput } from './context.js';
 import { propagateTaint } from './taint.js';
 import { findTargeting } from './targeting.js';
@@ -25,6 +26,7 @@ import { fingerprintsSent } from './produce/fingerprint-sent.js';
 import { hiddenData } from './produce/hidden-data.js';
 import { egressMap, type EgressResult } from './egress.js';
 import { obfuscatedCode } from './produce/obfuscated-code.js';
+import { comparedValues } from './comparisons.js';
 
 export type { CorrelateInput } from './context.js';
 
@@ -32,8 +34,11 @@ export function correlate(inp: CorrelateInput): Finding[] {
   return correlateFile(inp).findings;
 }
 
-/** The findings, and the file's part of the egress map (read last: it pushes taint classes of its own). */
-export function correlateFile(inp: CorrelateInput): { findings: Finding[]; egress: EgressResult } {
+/**
+ * The findings, the file's part of the egress map (read last: it pushes taint classes of its own), and the
+ * comparisons of fingerprints with region data, targeting or not (for the report's inventory).
+ */
+export function correlateFile(inp: CorrelateInput): { findings: Finding[]; egress: EgressResult; comparisons: ComparedValues[] } {
   const ctx = createContext(inp);
   propagateTaint(ctx);
   const targeting = findTargeting(ctx);
@@ -45,5 +50,5 @@ export function correlateFile(inp: CorrelateInput): { findings: Finding[]; egres
   const sent = fingerprintsSent(ctx, exfiltration.kinds, targeting.at);
   const hidden = hiddenData(ctx, used);
   const egress = egressMap(ctx);
-  return { findings: [...covert, ...region, ...exfiltration.findings, ...sent, ...hidden, ...obfuscatedCode(ctx)], egress };
+  return { findings: [...covert, ...region, ...exfiltration.findings, ...sent, ...hidden, ...obfuscatedCode(ctx)], egress, comparisons: comparedValues(ctx, targeting.comparisons) };
 }

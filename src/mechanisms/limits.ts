@@ -13,6 +13,8 @@ export const MAX_DATA_DIST = 24;
 export const MAX_LITERAL_DIST = 6;
 /** A value is matched against constant digests only this close to a hashing result (it was hashed first). */
 export const MAX_HASH_DIST = 10;
+/** Comparisons of a fingerprint with region data kept per file for the report (targeting or not). */
+export const MAX_COMPARISONS = 200;
 /** A number is a UTC offset only this close to getTimezoneOffset(). */
 export const MAX_OFFSET_DIST = 4;
 /** How far from a region comparison a request may be and still count as its effect. */

@@ -20,7 +20,7 @@ import {
 import { geoIdRead, isCountryCode, isDefaultLocale } from '../data/region.js';
 import type { Val } from '../flow/graph.js';
 import { nearest, type Context } from './context.js';
-import { MAX_DATA_DIST, MAX_GEO_SOURCE_DIST, MAX_HASH_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
+import { MAX_COMPARISONS, MAX_DATA_DIST, MAX_GEO_SOURCE_DIST, MAX_HASH_DIST, MAX_OFFSET_DIST, MAX_SOURCE_DIST, MIN_HIDDEN_MATCH } from './limits.js';
 
 const GEO = sourceBit('ip-geolocation');
 
@@ -35,8 +35,23 @@ export interface Targeting {
   decision: 'singles-out' | 'partition';
 }
 
+/**
+ * A fingerprint value compared with constants of its kind, whether or not it is targeting: a configured
+ * endpoint compared with country domains is routing to the static audit (no finding), yet a probe that
+ * wants to run every branch needs a persona with that host. Reported below finding level.
+ */
+export interface Comparison {
+  compare: CompareFact;
+  sources: SourceFact[];
+  data: DataFact[];
+  /** Whether it is in `list` (a targeting comparison the findings report). */
+  targeting: boolean;
+}
+
 export interface TargetingResult {
   list: Targeting[];
+  /** Every comparison of a fingerprint with region data of its kind, targeting or not (at most MAX_COMPARISONS). */
+  comparisons: Comparison[];
   /** By the representative node of the comparison's result. */
   at: Map<number, Targeting>;
   /** Distance of every node from a targeting comparison, along values and decisions (first use). */
@@ -54,6 +69,7 @@ export function findTargeting(ctx: Context): TargetingResult {
   let geoDistCache: Int32Array | null = null;
   const geoDist = () => (geoDistCache ??= g.distances(f.sources.filter((s) => s.node >= 0 && s.kind === 'ip-geolocation').map((s) => s.node), MAX_GEO_SOURCE_DIST));
   const list: Targeting[] = [];
+  const comparisons: Comparison[] = [];
   const at = new Map<number, Targeting>();
   for (const c of f.compares) {
     const sides = fingerprintAndData(g.maskOf(c.left), g.maskOf(c.right), c);
@@ -72,12 +88,18 @@ export function findTargeting(ctx: Context): TargetingResult {
     // A constant digest can only be matched by a value that was hashed first (a build's commit hash is not a list).
     const hashed = () => g.distOf(hashDist(), fpSide) <= MAX_HASH_DIST;
     const usable = candidates.filter((d) => (d.kind === 'hidden' ? !d.digest || hashed() : !fallbacks().has(d.text)));
-    const matched = sources.filter((s) => usable.some((d) => matches(s, d)));
-    if (matched.length === 0) continue;
+    const compared = sources.filter((s) => usable.some((d) => sameKind(s, d)));
+    if (compared.length === 0) continue;
+    // A number is a UTC offset only right next to getTimezoneOffset() (else it is a char code, a size…).
+    const isOffsets = (data: DataFact[]) => data.every((d) => d.regionKind === 'utc-offset') && g.distOf(offsetDist(), fpSide) > MAX_OFFSET_DIST;
+    const comparedData = usable.filter((d) => compared.some((s) => sameKind(s, d)));
+    if (isOffsets(comparedData)) continue;
+    const matched = compared.filter((s) => usable.some((d) => matches(s, d)));
     let data = usable.filter((d) => matched.some((s) => matches(s, d)));
     if (matched.every((s) => s.kind === 'ip-geolocation')) data = data.map(asLocationCode);
-    // A number is a UTC offset only right next to getTimezoneOffset() (else it is a char code, a size…).
-    if (data.every((d) => d.regionKind === 'utc-offset') && g.distOf(offsetDist(), fpSide) > MAX_OFFSET_DIST) continue;
+    const isTargeting = matched.length > 0 && !isOffsets(data);
+    if (comparisons.length < MAX_COMPARISONS) comparisons.push({ compare: c, sources: compared, data: comparedData, targeting: isTargeting });
+    if (!isTargeting) continue;
     const decision = data.every((d) => d.table && !d.table.membership) ? 'partition' : 'singles-out';
     const t: Targeting = { compare: c, sources: matched, data, decision };
     list.push(t);
@@ -88,7 +110,7 @@ export function findTargeting(ctx: Context): TargetingResult {
     BIT_TARGETING,
   );
   let distCache: Int32Array | null = null;
-  return { list, at, dist: () => (distCache ??= g.distances(list.map((t) => t.compare.node), undefined, true)) };
+  return { list, comparisons, at, dist: () => (distCache ??= g.distances(list.map((t) => t.compare.node), undefined, true)) };
 }
 
 function fingerprintAndData(lm: number, rm: number, c: CompareFact): [Val, Val] | null {
@@ -108,7 +130,8 @@ function kindsCanMatch(fp: number, data: number): boolean {
   );
 }
 
-function matches(source: SourceFact, d: DataFact): boolean {
+/** The value read and the data are of kinds that can match: a zone and zones, a locale and locale tags, a host and domains. */
+function sameKind(source: SourceFact, d: DataFact): boolean {
   // Short decoded words (parser keyword tables) are not data worth matching a user against.
   // A digest is matched whatever its plaintext's length (a hashed ccTLD is two letters).
   if (d.kind === 'hidden') return d.digest !== undefined || d.text.length >= MIN_HIDDEN_MATCH;
@@ -122,14 +145,9 @@ function matches(source: SourceFact, d: DataFact): boolean {
       const geo = geoIdRead(source.detail);
       if (kind === 'geo-id') return geo !== null;
       if (geo === 'only' || (geo === 'with-name' && /^\d+$/.test(d.text))) return false;
-      // The default locale (CLDR's likely locale of `und`, en-US) is what a runtime falls back to: a
-      // value compared with it is checked for being the default.
-      return LOCALE_DATA.has(kind) && !(kind !== 'country-code' && isDefaultLocale(d.text));
+      return LOCALE_DATA.has(kind);
     }
     case 'host-url':
-      // The page's own address (location.hostname, document.domain) names the site the user is on; a
-      // configured endpoint compared with domains is routing among the package's own hosts.
-      return DOMAIN_DATA.has(kind) && isPageLocation(source.detail);
     case 'hostname':
       return DOMAIN_DATA.has(kind);
     case 'ip-geolocation':
@@ -137,6 +155,19 @@ function matches(source: SourceFact, d: DataFact): boolean {
     default:
       return false;
   }
+}
+
+/** `sameKind`, less what the precision rules read as something other than targeting. */
+function matches(source: SourceFact, d: DataFact): boolean {
+  if (!sameKind(source, d)) return false;
+  if (d.kind === 'hidden') return true;
+  // The default locale (CLDR's likely locale of `und`, en-US) is what a runtime falls back to: a
+  // value compared with it is checked for being the default.
+  if (source.kind === 'locale') return !(d.regionKind !== 'country-code' && isDefaultLocale(d.text));
+  // The page's own address (location.hostname, document.domain) names the site the user is on; a
+  // configured endpoint compared with domains is routing among the package's own hosts.
+  if (source.kind === 'host-url') return isPageLocation(source.detail);
+  return true;
 }
 
 /**

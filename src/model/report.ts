@@ -1,5 +1,6 @@
 import type { Finding, Location, Severity } from './finding.js';
 import type { EgressDestination } from './egress.js';
+import type { SourceKind } from './traits.js';
 
 export interface TargetInfo {
   /** What the user typed. */
@@ -35,6 +36,29 @@ export interface Inventory {
   fingerprintSources: InventoryItem[];
   installScripts: { name: string; command: string }[];
   binaries: BinaryItem[];
+  /**
+   * Every comparison of a fingerprint value with constants of its kind (a zone with zones, a locale with locale
+   * tags, a host with country domains), whether or not a finding reports it. Absent in reports made before it existed.
+   */
+  comparisons?: ComparedValues[];
+}
+
+/** A fingerprint value compared with constants: what `telltale probe --static` makes personas from. */
+export interface ComparedValues {
+  /** The fingerprint kinds read on one side. */
+  sources: SourceKind[];
+  /** What was read, e.g. `process.env.OPENAI_BASE_URL` (the first few reads). */
+  reads: string[];
+  /** `===`, `endsWith`, `has`, `lookup`, `case`, … */
+  op: string;
+  /** The constants on the other side, as written: a literal, a list's or table's first items, decoded hidden text. */
+  values: string[];
+  /**
+   * True when the static audit reads it as region targeting; false when a precision rule does not (a configured
+   * endpoint compared with country domains is routing among a vendor's hosts; a locale compared with the default).
+   */
+  targeting: boolean;
+  location: Location;
 }
 
 export interface Stats {
@@ -86,5 +110,5 @@ export interface Report {
 }
 
 export function emptyInventory(): Inventory {
-  return { hosts: [], urls: [], envVars: [], fingerprintSources: [], installScripts: [], binaries: [] };
+  return { hosts: [], urls: [], envVars: [], fingerprintSources: [], installScripts: [], binaries: [], comparisons: [] };
 }

@@ -1,5 +1,6 @@
-// Gets the tool to probe onto disk: an npm spec or tarball through pacote, or a folder as it is. Runtime
-// dependencies are installed with scripts disabled, so no package code runs on the host.
+// Gets the tool to probe onto disk: an npm spec or tarball through pacote, or a folder as it is. Runtime and
+// optional dependencies (a native tool's per-platform build) are installed with scripts disabled, so no package
+// code runs on the host.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -28,6 +29,13 @@ interface Manifest {
   version?: string;
   bin?: string | Record<string, string>;
   dependencies?: Record<string, string>;
+  /** Where launchers of native tools keep their per-platform builds (`@openai/codex` → its linux-x64 package). */
+  optionalDependencies?: Record<string, string>;
+}
+
+/** Whether npm has anything to install for the package: runtime or optional (per-platform) dependencies. */
+export function needsInstall(pkg: Manifest): boolean {
+  return Object.keys(pkg.dependencies ?? {}).length > 0 || Object.keys(pkg.optionalDependencies ?? {}).length > 0;
 }
 
 /** The command name npm would link for the chosen bin. */
@@ -88,7 +96,7 @@ export async function prepareTool(spec: string, wantedBin?: string): Promise<Pre
       kind = 'folder';
       dir = path.resolve(spec);
       const pkg = await readManifest(dir);
-      if (Object.keys(pkg.dependencies ?? {}).length && !(await exists(path.join(dir, 'node_modules')))) {
+      if (needsInstall(pkg) && !(await exists(path.join(dir, 'node_modules')))) {
         await fs.cp(dir, path.join(tmp, 'package'), { recursive: true });
         dir = path.join(tmp, 'package');
         await npmInstall(dir);
@@ -102,7 +110,7 @@ export async function prepareTool(spec: string, wantedBin?: string): Promise<Pre
         throw new UserError(`cannot fetch ${spec}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       }
       const pkg = await readManifest(dir);
-      if (Object.keys(pkg.dependencies ?? {}).length) await npmInstall(dir);
+      if (needsInstall(pkg)) await npmInstall(dir);
     }
     const pkg = await readManifest(dir);
     const bin = path.normalize(chooseBin(pkg, wantedBin));

@@ -3,7 +3,7 @@
 // unexplained by the persona) or region-dependent (visible).
 import type { Severity } from '../model/finding.js';
 import { describeString } from '../data/unicode.js';
-import { classifyHunks, COVERT_KINDS, diffCodePoints, isStructural, learnVolatile, masksFor, REQUEST_ORDER_FIELD, type ChangeKind, type FieldMap } from './diff.js';
+import { classifyHunks, COVERT_KINDS, diffCodePoints, isStructural, learnVolatile, masksFor, REQUEST_ORDER_FIELD, stableGaps, type ChangeKind, type FieldMap } from './diff.js';
 import { maskOnly, Renderer, type TimeWindow } from './render.js';
 import { DIMENSIONS, variedDimensions, type Dimension, type Persona } from './persona.js';
 import { decide } from '../model/severity-policy.js';
@@ -55,12 +55,38 @@ export interface RunFields {
   fields: FieldMap;
   /** Per request key: ms since the previous request of the run (or since the tool started). */
   gaps: Map<string, number>;
+  /** How long the tool ran (from its start to its exit or to the time limit). */
+  durationMs?: number;
+  /** Per request key: ms since the tool started; when given, gaps are measured from the previous stable request. */
+  arrivals?: Map<string, number>;
 }
 
 export interface PersonaRuns {
   label: string;
   persona: Persona;
   runs: RunFields[];
+  /**
+   * Every run of the persona was stopped at the time limit: what it did not send it may not have reached yet, so
+   * requests missing from it are not differences (a persona's run that finished is preferred over a cut one; see
+   * `completeRuns`).
+   */
+  cut?: boolean;
+}
+
+export interface AnalysisOptions {
+  /** The time limit a run is stopped at, for the test of a persona that never finishes. */
+  timeLimitMs?: number;
+}
+
+/**
+ * The runs of one persona that are compared: those that finished, when any did. A run stopped at the time limit
+ * on a busy machine sent fewer requests than its twins; counted, its missing requests would make every request
+ * volatile for every persona and hide each difference. When no run of the persona finished (a tool that never
+ * exits, or one that hangs for this persona), its cut runs are all there is, and `cut` says so.
+ */
+export function completeRuns<T extends { timedOut: boolean }>(runs: T[]): { runs: T[]; cut: boolean } {
+  const finished = runs.filter((r) => !r.timedOut);
+  return finished.length ? { runs: finished, cut: false } : { runs, cut: runs.length > 0 };
 }
 
 /** What varied between identical runs, summarised once instead of reported. */
@@ -169,7 +195,7 @@ function items(path: string, v: string): string[] {
  * (see render.ts); what remains is region-dependent, or a covert channel when it is invisible, look-alike or
  * format-only.
  */
-export function analyzeDifferences(groups: PersonaRuns[], window: TimeWindow): Analysis {
+export function analyzeDifferences(groups: PersonaRuns[], window: TimeWindow, opts: AnalysisOptions = {}): Analysis {
   const baseGroup = groups[0]!;
   const own = groups.map((g) => new Renderer([g.persona], window));
   const model = learnVolatile(
@@ -196,13 +222,16 @@ export function analyzeDifferences(groups: PersonaRuns[], window: TimeWindow): A
     if (!run) continue;
     const r = new Renderer([baseGroup.persona, group.persona], window);
     const runRequests = new Set([...run.fields.keys()].filter((k) => k !== REQUEST_ORDER_FIELD).map(requestOf));
+    // A side cut at the time limit may not have reached the requests the other side sent after that point.
+    const cutHere = group.cut === true && baseGroup.cut !== true;
+    const cutInBase = baseGroup.cut === true && group.cut !== true;
     for (const k of runRequests) {
-      if (baseRequests.has(k) || volatileRequests.has(k)) continue;
+      if (baseRequests.has(k) || volatileRequests.has(k) || cutInBase) continue;
       const viaNewProxy = k.startsWith('CONNECT ') && group.persona.proxy !== baseGroup.persona.proxy;
       add(`${k}|request-added`, k, 'request-added', group.label, wholeCell(k, viaNewProxy || r.spans(k).length > 0, true));
     }
     for (const k of baseRequests) {
-      if (runRequests.has(k) || volatileRequests.has(k)) continue;
+      if (runRequests.has(k) || volatileRequests.has(k) || cutHere) continue;
       add(`${k}|request-removed`, k, 'request-removed', group.label, wholeCell(k, r.spans(k).length > 0, false));
     }
     const paths = new Set([...base.fields.keys(), ...run.fields.keys()]);
@@ -258,6 +287,7 @@ export function analyzeDifferences(groups: PersonaRuns[], window: TimeWindow): A
       }
     }
     timing(baseGroup, group, volatileRequests, add);
+    if (cutHere) neverFinished(baseGroup, group, opts.timeLimitMs, add);
   }
 
   const all = groups;
@@ -315,11 +345,16 @@ export function analyzeDifferences(groups: PersonaRuns[], window: TimeWindow): A
  * every run alike, does not flip it.
  */
 function timing(base: PersonaRuns, group: PersonaRuns, volatileRequests: Set<string>, add: (key: string, path: string, kind: DifferenceKind, label: string, cell: Cell) => void): void {
-  const keys = new Set(base.runs.flatMap((r) => [...r.gaps.keys()]));
+  const runs = [...base.runs, ...group.runs];
+  const anchors = new Set([...(runs[0]?.arrivals?.keys() ?? [])].filter((k) => !volatileRequests.has(k) && runs.every((r) => r.arrivals?.has(k))));
+  const gapsOf = (r: RunFields) => (r.arrivals ? stableGaps(r.arrivals, anchors) : r.gaps);
+  const baseGaps = base.runs.map(gapsOf);
+  const groupGaps = group.runs.map(gapsOf);
+  const keys = new Set(baseGaps.flatMap((g) => [...g.keys()]));
   for (const k of keys) {
     if (volatileRequests.has(k)) continue;
-    const b = base.runs.map((r) => r.gaps.get(k));
-    const p = group.runs.map((r) => r.gaps.get(k));
+    const b = baseGaps.map((g) => g.get(k));
+    const p = groupGaps.map((g) => g.get(k));
     if (b.some((x) => x === undefined) || p.some((x) => x === undefined) || !p.length) continue;
     const bMin = Math.min(...(b as number[]));
     const bMax = Math.max(...(b as number[]));
@@ -344,6 +379,33 @@ function timing(base: PersonaRuns, group: PersonaRuns, volatileRequests: Set<str
       baseContextAt: 0,
     });
   }
+}
+
+/**
+ * A persona whose every run was stopped at the time limit while every baseline run finished, in less than half
+ * the limit minus the timing margin (the test of `timing`, with the limit as the persona's shortest wait): the
+ * tool hangs or waits for this persona. A loaded machine that slows the baseline towards the limit does not flip it.
+ */
+function neverFinished(base: PersonaRuns, group: PersonaRuns, limitMs: number | undefined, add: (key: string, path: string, kind: DifferenceKind, label: string, cell: Cell) => void): void {
+  const durations = base.runs.map((r) => r.durationMs);
+  if (limitMs === undefined || durations.length === 0 || durations.some((d) => d === undefined)) return;
+  const slowest = Math.max(...(durations as number[]));
+  if (limitMs <= 2 * slowest + TIMING_MARGIN_MS) return;
+  const text = `stopped at the time limit (${Math.round(limitMs / 1000)} s) in all ${group.runs.length} runs; the baseline finished in at most ${Math.round(slowest)} ms`;
+  add('run|timing', 'run{time}', 'timing', group.label, {
+    oldText: 'as baseline',
+    newText: 'never finished',
+    offset: 0,
+    line: 1,
+    column: 1,
+    codePoint: 0,
+    baseOffset: 0,
+    explained: false,
+    context: text,
+    baseContext: `baseline at most ${Math.round(slowest)} ms`,
+    contextAt: 0,
+    baseContextAt: 0,
+  });
 }
 
 /** What a persona dimension is, as a fingerprint source. */

@@ -200,6 +200,33 @@ export function requestGaps(reqs: CapturedRequest[], toolStartedAt: number | und
   return out;
 }
 
+/** Per request key: ms since the tool started when the request arrived. */
+export function requestArrivals(reqs: CapturedRequest[], toolStartedAt: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (toolStartedAt === undefined) return out;
+  const sorted = [...reqs].sort((a, b) => a.seq - b.seq);
+  const keys = requestKeys(sorted);
+  sorted.forEach((r, i) => {
+    if (r.receivedAt !== undefined) out.set(keys[i]!, Math.max(0, r.receivedAt - toolStartedAt));
+  });
+  return out;
+}
+
+/**
+ * Gaps measured from the previous request among `anchors` (or from the tool's start): a request that comes in some
+ * runs and not others (a connectivity probe answered in one run, aborted in another) must not decide how long the
+ * next one seems to have waited. The anchors are the requests every compared run sent.
+ */
+export function stableGaps(arrivals: Map<string, number>, anchors: ReadonlySet<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  let prev = 0;
+  for (const [k, at] of [...arrivals].sort((a, b) => a[1] - b[1])) {
+    out.set(k, Math.max(0, at - prev));
+    if (anchors.has(k)) prev = Math.max(prev, at);
+  }
+  return out;
+}
+
 // ---- code-point diff ----
 
 export interface Hunk {

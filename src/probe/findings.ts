@@ -169,7 +169,7 @@ export function runProblemFindings(runs: LabelledRun[]): Finding[] {
   runs.forEach(({ label, run }, i) => {
     const loc: Location = { file: `run:${label}#${i}`, offset: 0, line: 1, column: 1 };
     if (run.leftoverPids.length) out.push(...make('probe-run-problem', traits({ runIssue: 'surviving-process' }), [`run=${label}`, 'problem=surviving-process'], loc, `Processes of the run survived it: ${run.leftoverPids.join(', ')}.`));
-    if (run.timedOut) out.push(...make('probe-run-problem', traits({ runIssue: 'timeout' }), [`run=${label}`, 'problem=timeout'], { ...loc, column: 2 }, `The tool did not finish within the time limit and was killed; its requests until then are compared.`));
+    if (run.timedOut) out.push(...make('probe-run-problem', traits({ runIssue: 'timeout' }), [`run=${label}`, 'problem=timeout'], { ...loc, column: 2 }, `The tool did not finish within the time limit and was killed. The persona's runs that finished are compared; when none did, its requests until then are (requests it may not have reached are not counted as missing).`));
     if (run.requests.length === 0 && !run.setupError) out.push(...make('probe-run-problem', traits({ runIssue: 'no-request' }), [`run=${label}`, 'problem=no-request'], { ...loc, column: 3 }, `The tool sent no request to the mock APIs (exit ${run.exitCode ?? run.signal}); stderr: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}`));
   });
   return out;

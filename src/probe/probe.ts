@@ -9,10 +9,10 @@ import type { Report } from '../model/report.js';
 import { UserError } from '../model/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { prepareTool } from './acquire-tool.js';
-import { analyzeDifferences, type PersonaRuns } from './analyze.js';
-import { guidedPersonas, personasFromStatic } from './guided.js';
+import { analyzeDifferences, completeRuns, type PersonaRuns } from './analyze.js';
+import { comparisonsFromStatic, guidedPersonas } from './guided.js';
 import { createLocalCa } from './ca.js';
-import { flattenRequests, requestGaps } from './diff.js';
+import { flattenRequests, requestArrivals, requestGaps } from './diff.js';
 import { differenceFindings, linkFindings, networkFindings, runProblemFindings, type LabelledRun } from './findings.js';
 import { contactsOf, linkEgress, predictedHostNames, type EgressLink } from './egress-link.js';
 import {
@@ -99,10 +99,11 @@ function summarize(label: string, repeat: number, run: RunResult): RunSummary {
 export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: string) => void): Promise<ProbeReport> {
   const started = Date.now();
   const matrix = buildMatrix(opts.matrix);
-  const guided = opts.staticReport ? personasFromStatic(opts.staticReport) : [];
-  const personas = [...matrix, ...guidedPersonas(guided, matrix)];
-  if (personas.length > MAX_PERSONAS) throw new UserError(`${personas.length} personas with those the static audit adds, at most ${MAX_PERSONAS}`);
-  if (guided.length) log(`probe: the static audit compares ${guided.map((g) => `${g.dim}=${g.value}`).join(', ')}; ${personas.length - matrix.length} persona(s) added`);
+  const comparisons = opts.staticReport ? comparisonsFromStatic(opts.staticReport) : [];
+  const { personas: added, guided, notRun } = guidedPersonas(comparisons, matrix);
+  const personas = [...matrix, ...added];
+  if (comparisons.length) log(`probe: the static audit compares ${comparisons.length} value(s) a persona can satisfy; ${added.length} persona(s) added${added.length ? ` (${guided.map((g) => `${g.dim}=${g.value}`).join(', ')})` : ''}`);
+  if (notRun.length) log(`probe: ${notRun.length} comparison(s) not run: at most ${MAX_PERSONAS} personas`);
   const dims = variedDimensions(personas);
   const labels = personas.map((p) => personaLabel(p, dims));
   // The destinations the static audit predicted are answered by the mocks too, so their paths are recorded.
@@ -153,12 +154,17 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
     }
     const usable = results.filter((r) => !r.run.setupError);
     if (usable.filter((r) => r.index === 0).length < 2) log('probe: fewer than two baseline runs completed; volatile fields are masked by shape only');
-    const groups: PersonaRuns[] = personas.map((p, i) => ({
-      label: labels[i]!,
-      persona: p,
-      runs: usable.filter((r) => r.index === i).map((r) => ({ fields: flattenRequests(r.run.requests), gaps: requestGaps(r.run.requests, r.run.toolStartedAt) })),
-    }));
-    const { differences, volatile } = analyzeDifferences(groups, { from: started, to: Date.now() });
+    const groups: PersonaRuns[] = personas.map((p, i) => {
+      const { runs, cut } = completeRuns(usable.filter((r) => r.index === i).map((r) => ({ ...r, timedOut: r.run.timedOut })));
+      const fieldsOf = (r: (typeof runs)[number]) => ({
+        fields: flattenRequests(r.run.requests),
+        gaps: requestGaps(r.run.requests, r.run.toolStartedAt),
+        arrivals: requestArrivals(r.run.requests, r.run.toolStartedAt),
+        ...(r.run.toolMs !== undefined ? { durationMs: r.run.toolMs } : {}),
+      });
+      return { label: labels[i]!, persona: p, runs: runs.map(fieldsOf), cut };
+    });
+    const { differences, volatile } = analyzeDifferences(groups, { from: started, to: Date.now() }, { timeLimitMs: opts.timeoutSec * 1000 });
 
     const mapped = new Set(['localhost', ...WELL_KNOWN_API_HOSTS, ...predicted, ...personas.flatMap((p) => [p.host, p.hostname, proxyOf(p)?.hostname ?? ''])].filter(Boolean));
     const labelled: LabelledRun[] = results.map((r) => ({ label: labels[r.index]!, run: r.run }));
@@ -184,6 +190,7 @@ export async function runProbe(opts: ProbeOptions, mode: SandboxMode, log: (s: s
       baseline: labels[0]!,
       personas: personas.map((p, i) => ({ label: labels[i]!, persona: p })),
       guided,
+      ...(notRun.length ? { guidedNotRun: notRun.map((c) => `${c.where}: ${c.what}`) } : {}),
       ...(egressLink ? { egressLink } : {}),
       runs,
       differences,

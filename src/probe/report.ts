@@ -37,8 +37,10 @@ export interface ProbeReport {
   dimensions: Dimension[];
   baseline: string;
   personas: { label: string; persona: Persona }[];
-  /** What the static audit compared, and the personas added to satisfy it (`--static`). */
+  /** The personas added to satisfy comparisons the static audit found and no other persona satisfied (`--static`). */
   guided?: GuidedPersona[];
+  /** Comparisons left without a persona because the matrix was full (where, and what is compared). */
+  guidedNotRun?: string[];
   /** The hosts and paths contacted, set against the static egress map (with `--static`). */
   egressLink?: EgressLink;
   runs: RunSummary[];
@@ -84,6 +86,8 @@ export function renderText(r: ProbeReport): string {
       `non-loopback connection attempts: ${r.stats.nonLoopbackAttempts}; leftover processes: ${r.stats.leftoverProcesses}`,
   );
   lines.push(volatileLine(r.volatile));
+  if (r.guided?.length) lines.push(`added for the static audit's comparisons: ${r.guided.map((g) => `${g.dim}=${g.value} (${trunc(g.because, 80)})`).join('; ')}`);
+  if (r.guidedNotRun?.length) lines.push(`not run (at most 64 personas): ${r.guidedNotRun.length} comparison(s) of the static audit, first ${trunc(r.guidedNotRun[0]!, 100)}`);
   const silent = r.runs.filter((x) => x.requests.length === 0 && !x.setupError);
   if (silent.length) {
     const tail = silent[0]!.stderrTail.trim().split('\n').slice(-1)[0] ?? '';

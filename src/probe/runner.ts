@@ -13,7 +13,7 @@ import { parseDnsQuery, refusedAnswer, type DnsQuery } from './dns-stub.js';
 import { mockHandler, headerPairs, type CapturedRequest } from './mock-llm.js';
 import { fullName, homeFiles, projectHistory } from './home.js';
 import { isLoopback, outsideRemote } from './preload.js';
-import { emptyRunOutput, READY_MARKER, RESULT_MARKER, SANDBOX_PATHS, SANDBOX_UID, SYSTEM_CA_BUNDLE, type KernelSocket, type RunConfig, type RunOutput } from './types.js';
+import { emptyRunOutput, READY_MARKER, RESULT_MARKER, TOOL_STARTED_MARKER, SANDBOX_PATHS, SANDBOX_UID, SYSTEM_CA_BUNDLE, type KernelSocket, type RunConfig, type RunOutput } from './types.js';
 
 const MAX_OUTPUT = 256 * 1024;
 const MAX_REQUESTS = 2000;
@@ -351,11 +351,13 @@ async function main(configPath: string): Promise<RunOutput> {
   const errSize = { n: 0 };
   await new Promise<void>((resolve) => {
     out.toolStartedAt = Date.now();
+    process.stdout.write(TOOL_STARTED_MARKER + '\n');
     const child = spawn(argv[0]!, argv.slice(1), { cwd: SANDBOX_PATHS.workDir, env: cfg.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (c: Buffer) => cap(outChunks, c, outSize));
     child.stderr.on('data', (c: Buffer) => cap(errChunks, c, errSize));
     const timer = setTimeout(() => {
       out.timedOut = true;
+      out.toolMs = Date.now() - out.toolStartedAt!;
       killAllButInit();
     }, cfg.timeoutMs);
     child.on('error', (e) => {
@@ -364,6 +366,7 @@ async function main(configPath: string): Promise<RunOutput> {
       resolve();
     });
     child.on('exit', (code, signal) => {
+      out.toolMs ??= Date.now() - out.toolStartedAt!;
       out.exitCode = code;
       out.signal = signal;
       clearTimeout(timer);

@@ -5,7 +5,7 @@ import fs, { type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emptyRunOutput, READY_MARKER, RESULT_MARKER, type RunConfig, type RunOutput } from './types.js';
+import { emptyRunOutput, READY_MARKER, RESULT_MARKER, TOOL_STARTED_MARKER, type RunConfig, type RunOutput } from './types.js';
 
 export type SandboxMode = 'root' | 'user-namespace';
 
@@ -74,7 +74,9 @@ function failed(message: string, durationMs: number): RunResult {
 }
 
 /** One sealed run. The runner enforces cfg.timeoutMs; `hardTimeoutMs` is the backstop that kills unshare,
- *  whose --kill-child takes the namespace's init, and so every process in it, along. */
+ *  whose --kill-child takes the namespace's init, and so every process in it, along. It counts from the spawn
+ *  until the runner starts the tool, and again from the tool's start: on a loaded machine the setup (home, git
+ *  history, mocks, idle processes) can take tens of seconds, which must not cut the tool's own time short. */
 export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs: number): Promise<RunResult> {
   const started = Date.now();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'telltale-run-'));
@@ -93,6 +95,13 @@ export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs
     // run's new namespace can carry the same `pid:[N]`, and its processes would look like survivors of this one.
     // Holding the namespace open until the check is done keeps its number ours.
     let ready = false;
+    let toolStarted = false;
+    let killed = false;
+    const kill = () => {
+      killed = true;
+      child.kill('SIGKILL');
+    };
+    let timer = setTimeout(kill, hardTimeoutMs);
     const hold = async () => {
       try {
         const file = `/proc/${child.pid}/ns/pid_for_children`;
@@ -110,13 +119,13 @@ export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs
         ready = true;
         holding = hold();
       }
+      if (!toolStarted && Buffer.concat(out).includes(TOOL_STARTED_MARKER + '\n')) {
+        toolStarted = true;
+        clearTimeout(timer);
+        timer = setTimeout(kill, hardTimeoutMs);
+      }
     });
     child.stderr.on('data', (c: Buffer) => err.length < 256 && err.push(c));
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, hardTimeoutMs);
     await new Promise<void>((resolve) => {
       child.on('close', () => resolve());
       child.on('error', () => resolve());
@@ -126,7 +135,7 @@ export async function runSealed(cfg: RunConfig, mode: SandboxMode, hardTimeoutMs
     const text = Buffer.concat(out).toString('utf8');
     const line = text.split('\n').find((l) => l.startsWith(RESULT_MARKER));
     if (!line) {
-      const why = killed ? `run exceeded the hard timeout of ${hardTimeoutMs} ms` : Buffer.concat(err).toString('utf8').trim().split('\n').slice(-1)[0] || 'runner printed no result';
+      const why = killed ? `run exceeded the hard timeout of ${hardTimeoutMs} ms ${toolStarted ? 'after the tool started' : 'before the tool started (sandbox setup)'}` : Buffer.concat(err).toString('utf8').trim().split('\n').slice(-1)[0] || 'runner printed no result';
       return failed(why, Date.now() - started);
     }
     const result = JSON.parse(line.slice(RESULT_MARKER.length)) as RunOutput;

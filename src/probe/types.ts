@@ -81,6 +81,8 @@ export interface RunOutput {
   durationMs: number;
   /** When the tool was started (epoch ms), for request timing. */
   toolStartedAt?: number;
+  /** How long the tool ran: until it exited, or until the time limit stopped it. */
+  toolMs?: number;
   stdout: string;
   stderr: string;
   setupError?: string;
@@ -109,3 +111,6 @@ export const RESULT_MARKER = 'TELLTALE-PROBE-RESULT ';
 /** The runner's first line: it then waits for one line on stdin, sent once the host holds a handle on the run's
  *  pid namespace (see sandbox.ts). */
 export const READY_MARKER = 'TELLTALE-PROBE-READY';
+/** The runner's line when it starts the tool: the host's backstop then counts from the tool's start, so a slow
+ *  setup on a busy machine does not eat the tool's time. Only the host reads it (the tool's output is piped apart). */
+export const TOOL_STARTED_MARKER = 'TELLTALE-PROBE-TOOL-STARTED';

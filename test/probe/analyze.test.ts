@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Finding } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
 import { emptyInventory } from '../../src/model/report.js';
-import { analyzeDifferences, type PersonaRuns } from '../../src/probe/analyze.js';
+import { analyzeDifferences, completeRuns, type PersonaRuns } from '../../src/probe/analyze.js';
 import type { FieldMap } from '../../src/probe/diff.js';
 import { differenceFindings, networkFindings } from '../../src/probe/findings.js';
 import { BASELINE, personaLabel, type Dimension, type Persona } from '../../src/probe/persona.js';
@@ -133,6 +133,82 @@ describe('analyzeDifferences', () => {
       diffs.map((d) => [d.path, d.kind, d.verdict, Object.keys(d.cells)]),
       [['POST /x#0{time}', 'timing', 'region-dependent', [label(personas[2]!)]]],
     );
+  });
+
+  it('compares the runs that finished: a run cut at the time limit on a busy machine does not make every request volatile', () => {
+    // Two requests per run; the covert date separator follows the zone in the second. One run of a persona (and one of
+    // the baseline) was stopped after the first request.
+    const tool: Tool = (p, n) =>
+      new Map([
+        ['GET /v1/models#0.headers.x-session', session(n)],
+        ['POST /v1/messages(m)#0.body.system', `Today is 2026${p.tz === 'Asia/Shanghai' ? '/' : '-'}06${p.tz === 'Asia/Shanghai' ? '/' : '-'}01.`],
+      ]);
+    const runs = [
+      { timedOut: false, fields: tool(personas[0]!, 1) },
+      { timedOut: true, fields: new Map([...tool(personas[0]!, 2)].slice(0, 1)) },
+      { timedOut: false, fields: tool(personas[0]!, 3) },
+    ];
+    const chosen = completeRuns(runs);
+    assert.deepEqual([chosen.runs.length, chosen.cut], [2, false]);
+    const g: PersonaRuns[] = personas.map((p, i) => {
+      const own = i === 0 ? runs : [{ timedOut: i === 2, fields: i === 2 ? new Map([...tool(p, i * 10)].slice(0, 1)) : tool(p, i * 10) }, { timedOut: false, fields: tool(p, i * 10 + 1) }];
+      const { runs: kept, cut } = completeRuns(own);
+      return { label: label(p), persona: p, cut, runs: kept.map((r) => ({ fields: r.fields, gaps: new Map<string, number>(), durationMs: 5000 })) };
+    });
+    const { differences: diffs, volatile } = analyzeDifferences(g, WINDOW, { timeLimitMs: 120_000 });
+    assert.deepEqual(
+      diffs.filter((d) => d.verdict !== 'explained').map((d) => [d.path, d.kind, d.verdict, Object.keys(d.cells)]),
+      [['POST /v1/messages(m)#0.body.system', 'format', 'covert-channel', [label(personas[2]!)]]],
+    );
+    assert.equal(volatile.requests, 0);
+    // Without the choice, the cut runs count and hide the channel: the test above can fail.
+    const all: PersonaRuns[] = g.map((x, i) => ({ ...x, runs: i === 0 ? runs.map((r) => ({ fields: r.fields, gaps: new Map<string, number>() })) : x.runs }));
+    assert.equal(analyzeDifferences(all, WINDOW).differences.filter((d) => d.verdict === 'covert-channel').length, 0);
+  });
+
+  it('a persona whose every run is cut while the baseline finishes well within the limit: its missing requests are not differences, the hang is', () => {
+    const tool: Tool = () => new Map([['GET /v1/models#0.scheme', 'https'], ['POST /v1/messages(m)#0.body.a', 'x']]);
+    const make = (durationMs: number, hangs: (p: Persona) => boolean): PersonaRuns[] =>
+      personas.map((p, i) => {
+        const cut = hangs(p);
+        const fields = cut ? new Map([...tool(p, i)].slice(0, 1)) : tool(p, i);
+        return { label: label(p), persona: p, cut, runs: [0, 1].map(() => ({ fields, gaps: new Map<string, number>(), durationMs: cut ? 60_000 : durationMs })) };
+      });
+    const hangsForGerman = (p: Persona) => p.lang.startsWith('de');
+    const { differences: diffs } = analyzeDifferences(make(4000, hangsForGerman), WINDOW, { timeLimitMs: 60_000 });
+    assert.deepEqual(
+      diffs.map((d) => [d.path, d.kind, d.verdict, d.severity, Object.keys(d.cells), d.cells[label(personas[4]!)]!.newText]),
+      [['run{time}', 'timing', 'region-dependent', 'high', [label(personas[4]!)], 'never finished']],
+    );
+    // The baseline itself took more than half the limit (a loaded machine): the cut persona is not judged.
+    assert.deepEqual(analyzeDifferences(make(30_000, hangsForGerman), WINDOW, { timeLimitMs: 60_000 }).differences, []);
+  });
+
+  it('measures a delay from the previous request every run sent: a connectivity probe that comes late in some runs does not make the next request look delayed', () => {
+    // As claude-code 2.1.90 on a loaded machine: a probe request answered late (`HEAD /`) in some runs, aborted early
+    // (`TLS-HANDSHAKE-FAILED`) in others, then the model request at about the same time after the tool's start.
+    const g = groups(() => new Map([['POST /v1/messages(m)#0.body.a', 'x']]), personas, 2);
+    const early = (post: number) => new Map([['TLS-HANDSHAKE-FAILED #0', 1500], ['POST /v1/messages(m)#0', post]]);
+    const late = (post: number) => new Map([['HEAD /#0', post - 3000], ['POST /v1/messages(m)#0', post]]);
+    g.forEach((grp, i) => grp.runs.forEach((r, n) => (r.arrivals = i === 0 || (i === 1 && n === 0) ? late(40_000 + 1000 * n) : early(45_000 + 1000 * n))));
+    // The baseline's HEAD and the others' handshake never occur together, and each is volatile in persona 1.
+    const { differences: diffs } = analyzeDifferences(g, WINDOW);
+    assert.deepEqual(diffs.filter((d) => d.kind === 'timing'), []);
+    // The same runs judged by the gap since whatever came before: the model request seems to wait 3 s in the
+    // baseline and 43 s or more elsewhere (the false high of that run).
+    g.forEach((grp) => grp.runs.forEach((r) => {
+      const sorted = [...r.arrivals!].sort((a, b) => a[1] - b[1]);
+      sorted.forEach(([k, at], j) => r.gaps.set(k, at - (j ? sorted[j - 1]![1] : 0)));
+      delete r.arrivals;
+    }));
+    assert.ok(analyzeDifferences(g, WINDOW).differences.some((d) => d.kind === 'timing'));
+  });
+
+  it('still finds a delay measured from the previous request every run sent', () => {
+    const g = groups(() => new Map([['POST /v1/messages(m)#0.body.a', 'x']]), personas, 2);
+    g.forEach((grp, i) => grp.runs.forEach((r, n) => (r.arrivals = new Map([['GET /v1/models#0', 800 + n * 100], ['POST /v1/messages(m)#0', (i === 4 ? 15_000 : 2000) + n * 300]]))));
+    const timing = analyzeDifferences(g, WINDOW).differences.filter((d) => d.kind === 'timing');
+    assert.deepEqual(timing.map((d) => [d.path, Object.keys(d.cells)]), [['POST /v1/messages(m)#0{time}', [label(personas[4]!)]]]);
   });
 
   it('makes findings that point at the persona request and tie to static evidence', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from '../../src/model/errors.js';
-import { chooseBin } from '../../src/probe/acquire-tool.js';
+import { chooseBin, needsInstall } from '../../src/probe/acquire-tool.js';
 import { parseProbeArgs } from '../../src/probe/command.js';
 import { parseDnsQuery, refusedAnswer } from '../../src/probe/dns-stub.js';
 import { answerFor, decodeHeaderValue } from '../../src/probe/mock-llm.js';
@@ -140,5 +140,10 @@ describe('personas and arguments', () => {
     assert.equal(chooseBin({ name: '@s/tool', bin: { other: 'o.js', tool: 't.js' } }), 't.js');
     assert.equal(chooseBin({ name: 'x', bin: 'cli.js' }), 'cli.js');
     assert.throws(() => chooseBin({ name: 'x' }), UserError);
+  });
+  it("installs a launcher's per-platform optional dependencies (a native tool shipped through npm), and nothing when there is none", () => {
+    assert.equal(needsInstall({ name: 'launcher', optionalDependencies: { 'launcher-linux-x64': 'npm:launcher@1.0.0-linux-x64' } }), true);
+    assert.equal(needsInstall({ name: 'x', dependencies: { y: '1' } }), true);
+    assert.equal(needsInstall({ name: 'x', dependencies: {}, optionalDependencies: {} }), false);
   });
 });

@@ -62,6 +62,14 @@ describe('probe report renderers', () => {
     assert.match(row, /U\+2019/);
     assert.match(text.split('\n').find((l) => l.startsWith('tz=Asia/Shanghai'))!, /U\+200B.*U\+002F|U\+002F.*U\+200B/);
     assert.match(text, /non-loopback connection attempts: 0; leftover processes: 0/);
+    assert.doesNotMatch(text, /static audit/);
+  });
+
+  it("text names the personas added for the static audit's comparisons, and those the limit left out", () => {
+    const r = { ...sample(), guided: [{ dim: 'host' as const, value: 'gw.example.kr', because: 'cli.js:15:5: host-url includes "gw.example.kr" (satisfied by "gw.example.kr")' }], guidedNotRun: ['cli.js:20:1: timezone === "Asia/Seoul"'] };
+    const text = renderText(r);
+    assert.match(text, /^added for the static audit's comparisons: host=gw\.example\.kr \(cli\.js:15:5: host-url includes/m);
+    assert.match(text, /^not run \(at most 64 personas\): 1 comparison\(s\) of the static audit, first cli\.js:20:1/m);
   });
 
   it('json round-trips', () => {

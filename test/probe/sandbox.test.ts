@@ -150,14 +150,21 @@ describe('telltale probe with the default matrix', { skip }, () => {
 });
 
 describe('telltale probe --static auto', { skip }, () => {
-  it('adds exactly the personas that satisfy the comparisons the static audit found, and catches what they trigger', async () => {
+  it('adds exactly one persona for each comparison the static audit found (a zone, a locale, an API host in a list), and catches what each triggers', async () => {
     const { report, stderr } = await probe([path.join(FIXTURES, 'targeted-tool'), '--static', 'auto', '--matrix', 'tz=UTC,Asia/Shanghai']);
     assert.match(stderr, /static audit of/);
     assertSealedAndClean(report);
-    assert.deepEqual(report.guided!.map((g) => `${g.dim}=${g.value}`).sort(), ['lang=ko_KR.UTF-8', 'tz=Pacific/Auckland']);
+    // The host comparison is no finding (routing among a vendor's hosts), yet its branch is run: it comes from the inventory.
+    assert.deepEqual(report.guided!.map((g) => `${g.dim}=${g.value}`), ['tz=Pacific/Auckland', 'lang=ko_KR.UTF-8', 'host=gw.quillstack.kr']);
     assert.deepEqual(
       report.personas.map((p) => p.label),
-      ['tz=UTC,lang=en_US.UTF-8', 'tz=Asia/Shanghai,lang=en_US.UTF-8', 'tz=Pacific/Auckland,lang=en_US.UTF-8', 'tz=UTC,lang=ko_KR.UTF-8'],
+      [
+        'tz=UTC,lang=en_US.UTF-8,host=127.0.0.1',
+        'tz=Asia/Shanghai,lang=en_US.UTF-8,host=127.0.0.1',
+        'tz=Pacific/Auckland,lang=en_US.UTF-8,host=127.0.0.1',
+        'tz=UTC,lang=ko_KR.UTF-8,host=127.0.0.1',
+        'tz=UTC,lang=en_US.UTF-8,host=gw.quillstack.kr',
+      ],
     );
     // One place in the request, a different mark for each added persona; the matrix's own personas send none.
     const covert = report.differences.filter((d) => d.verdict === 'covert-channel');
@@ -168,13 +175,16 @@ describe('telltale probe --static auto', { skip }, () => {
           'POST /v1/chat/completions(gpt-test)#0.headers.x-client-tag',
           'invisible',
           [
-            ['tz=Pacific/Auckland,lang=en_US.UTF-8', '', '\u200c'],
-            ['tz=UTC,lang=ko_KR.UTF-8', '', '\u200d'],
+            ['tz=Pacific/Auckland,lang=en_US.UTF-8,host=127.0.0.1', '', '\u200c'],
+            ['tz=UTC,lang=ko_KR.UTF-8,host=127.0.0.1', '', '\u200d'],
+            ['tz=UTC,lang=en_US.UTF-8,host=gw.quillstack.kr', '', '\u2060'],
           ],
         ],
       ],
     );
     assert.ok(report.findings.some((f) => f.ruleId === 'probe-covert-channel' && f.severity === 'critical'));
+    // The gateway persona's own host is explained where it is a rendering of the setting (Host, SNI), not reported.
+    assert.ok(!report.findings.some((f) => f.severity !== 'info' && f.ruleId === 'probe-region-dependent'), JSON.stringify(report.findings.map((f) => [f.ruleId, f.severity, f.location.file])));
   });
 });
 

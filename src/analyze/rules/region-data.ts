@@ -6,7 +6,7 @@ const LEGACY_DESIGNATOR = /^[A-Z][A-Z0-9]{2,6}$/;
 
 function record(ctx: RuleContext, node: AnyNode, text: string, r: RegionData): void {
   const n = ctx.seed(node.start);
-  ctx.facts.data.push({ kind: 'region', regionKind: r.kind, node: n, start: node.start, end: node.end, text, countries: r.countries, reading: r.reading });
+  ctx.facts.data.push({ kind: 'region', regionKind: r.kind, node: n, start: node.start, end: node.end, text, countries: r.countries, reading: r.reading, ...(r.items ? { items: r.items } : {}) });
 }
 
 /** A literal element of an array: its string or number, or undefined when the element is anything else. */
