@@ -168,21 +168,7 @@ export const longZoneNames = lazy(() => {
  * Scripts CLDR knows a likely country for (`und-Cyrl` → RU, `und-Thai` → TH), each with a test for
  * its letters: a letter compared with a keyboard layout names the script the user types in.
  */
-const scriptTests = lazy(() => {
-  const out: { test: RegExp; country: string }[] = [];
-  for (const [key, full] of Object.entries(likely())) {
-    const m = /^und-([A-Z][a-z]{3})$/.exec(key);
-    if (!m || m[1] === 'Latn') continue;
-    const region = full.split('-').pop()!;
-    if (region.length !== 2 || !isIsoCountry(region)) continue;
-    try {
-      out.push({ test: new RegExp(`^\\p{Script=${m[1]}}+$`, 'u'), country: region });
-    } catch {
-      // a script code this engine's Unicode tables do not name
-    }
-  }
-  return out;
-});
+const scriptTests = lazy(() => scriptCodes().map((x) => ({ test: new RegExp(`^\\p{Script=${x.code}}+$`, 'u'), country: x.country })));
 
 /** The likely country of a short run of letters in one non-Latin script (`й` → RU, `ก` → TH); null otherwise. */
 export function scriptCountry(s: string): string | null {

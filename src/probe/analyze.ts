@@ -364,21 +364,13 @@ function timing(base: PersonaRuns, group: PersonaRuns, volatileRequests: Set<str
     const faster = pMax < (bMin - TIMING_MARGIN_MS) / 2;
     if (!slower && !faster) continue;
     const text = `${(p as number[]).map((x) => Math.round(x)).join(', ')} ms before this request (baseline ${Math.round(bMin)}–${Math.round(bMax)} ms)`;
-    add(`${k}|timing`, `${k}{time}`, 'timing', group.label, {
-      oldText: 'as baseline',
-      newText: slower ? 'slower' : 'faster',
-      offset: 0,
-      line: 1,
-      column: 1,
-      codePoint: 0,
-      baseOffset: 0,
-      explained: false,
-      context: text,
-      baseContext: `baseline ${Math.round(bMin)}–${Math.round(bMax)} ms`,
-      contextAt: 0,
-      baseContextAt: 0,
-    });
+    add(`${k}|timing`, `${k}{time}`, 'timing', group.label, timingCell(slower ? 'slower' : 'faster', text, `baseline ${Math.round(bMin)}–${Math.round(bMax)} ms`));
   }
+}
+
+/** The cell of a timing difference: no text position, the persona's times against the baseline's. */
+function timingCell(newText: string, context: string, baseContext: string): Cell {
+  return { oldText: 'as baseline', newText, offset: 0, line: 1, column: 1, codePoint: 0, baseOffset: 0, explained: false, context, baseContext, contextAt: 0, baseContextAt: 0 };
 }
 
 /**
@@ -392,20 +384,7 @@ function neverFinished(base: PersonaRuns, group: PersonaRuns, limitMs: number | 
   const slowest = Math.max(...(durations as number[]));
   if (limitMs <= 2 * slowest + TIMING_MARGIN_MS) return;
   const text = `stopped at the time limit (${Math.round(limitMs / 1000)} s) in all ${group.runs.length} runs; the baseline finished in at most ${Math.round(slowest)} ms`;
-  add('run|timing', 'run{time}', 'timing', group.label, {
-    oldText: 'as baseline',
-    newText: 'never finished',
-    offset: 0,
-    line: 1,
-    column: 1,
-    codePoint: 0,
-    baseOffset: 0,
-    explained: false,
-    context: text,
-    baseContext: `baseline at most ${Math.round(slowest)} ms`,
-    contextAt: 0,
-    baseContextAt: 0,
-  });
+  add('run|timing', 'run{time}', 'timing', group.label, timingCell('never finished', text, `baseline at most ${Math.round(slowest)} ms`));
 }
 
 /** What a persona dimension is, as a fingerprint source. */
