@@ -13,13 +13,9 @@ import { Functions, type FnInfo } from './walk/functions.js';
 import { BUILTIN_METHODS, modelBuiltinCall, RUNTIME_GLOBALS } from './walk/builtins.js';
 import { EvalRecord } from './walk/eval-record.js';
 import { HookTable, type Hook, type HookEntry } from './walk/hook-table.js';
+import { NameTable, type ModuleFrame, type NameRecord } from './walk/names.js';
 import { isExportTarget, isModuleRecord, moduleMapBodies, wrappedBodies } from './walk/modules.js';
 
-/** A bundled module being walked (walk/modules.ts): its own property names, and its exports/module parameters. */
-interface ModuleFrame {
-  props: Map<string, Val>;
-  params: number[];
-}
 
 interface Frame {
   fn: FnInfo;
@@ -38,6 +34,9 @@ const HANDLER_PROPERTY = /^on[a-z]+$/;
 const LISTENER_METHODS: ReadonlySet<string> = new Set(['addEventListener', 'on', 'once', 'addListener']);
 /** `xhr.open('GET', url)`: a request object that is given its method and URL. */
 const HTTP_METHOD = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
+
+/** The arguments of every call without any (never changed: rules and call records only read them). */
+const NO_ARGS: Val[] = Object.freeze([]) as unknown as Val[];
 
 /** Branch tests recorded per function for FunctionExit (more say nothing new about a decoder). */
 const MAX_TESTS_PER_FUNCTION = 64;
@@ -63,7 +62,8 @@ export class Walker {
   private readonly scopes: Scopes;
   private readonly functions: Functions;
   private frame: Frame | null = null;
-  private readonly props = new Map<string, Val>();
+  /** Every name's record: its property-name nodes and its hook lists, one lookup per node. */
+  private readonly names = new NameTable();
   /** Every property-name node in creation order (ascending), and its name. */
   private readonly propIds: number[] = [];
   private readonly propNames: string[] = [];
@@ -220,29 +220,41 @@ export class Walker {
     }
   }
 
-  private propNode(name: string): number {
-    return this.propVal(name)[0]!;
-  }
-
   /** The shared one-element value of a property-name node (of the bundled module being walked, if any). */
-  private propVal(name: string, map = this.module?.props ?? this.props): Val {
-    let v = map.get(name);
+  private propVal(r: NameRecord): Val {
+    const m = this.module;
+    if (m === null) return this.fileProp(r);
+    if (r.module === m) return r.moduleProp!;
+    let v = m.props.get(r.name);
     if (v === undefined) {
-      const n = this.graph.node(-1);
-      v = [n];
-      map.set(name, v);
-      this.propIds.push(n);
-      this.propNames.push(name);
+      v = this.newProp(r.name);
+      m.props.set(r.name, v);
     }
+    r.module = m;
+    r.moduleProp = v;
     return v;
   }
 
+  /** The property-name node of the whole file (what a bundled module's exports are also visible as). */
+  private fileProp(r: NameRecord): Val {
+    return (r.prop ??= this.newProp(r.name));
+  }
+
+  private newProp(name: string): Val {
+    const n = this.graph.node(-1);
+    this.propIds.push(n);
+    this.propNames.push(name);
+    return [n];
+  }
+
   /** Writes property `name`; an export of a bundled module is also visible to the rest of the file. */
-  private writeProp(name: string, v: Val, exported = false): void {
-    const p = this.propNode(name);
+  private writeProp(name: string, v: Val, exported = false): number {
+    const r = this.names.get(name);
+    const p = this.propVal(r)[0]!;
     this.propWrites.add(p);
     this.graph.flowInto(v, p);
-    if (exported && this.module) this.graph.flowInto(v, this.propVal(name, this.props)[0]!);
+    if (exported && this.module) this.graph.flowInto(v, this.fileProp(r)[0]!);
+    return p;
   }
 
   private isModuleParam = (id: AnyNode): boolean => {
@@ -323,10 +335,10 @@ export class Walker {
       case 'IfStatement': {
         const t = this.expr(node.test);
         this.test(t);
-        this.underTest(t, () => {
-          this.stmt(node.consequent);
-          this.stmt(node.alternate);
-        });
+        const under = this.enterTest(t);
+        this.stmt(node.consequent);
+        this.stmt(node.alternate);
+        if (under) this.control.pop();
         break;
       }
       case 'BlockStatement':
@@ -450,9 +462,9 @@ export class Walker {
         all = graph.join(all, v);
       } else falling = graph.join(falling, all);
       this.hoistLexical(c.consequent);
-      this.underTest(falling.length > 0 ? falling : d, () => {
-        for (const s of c.consequent) this.stmt(s);
-      });
+      const under = this.enterTest(falling.length > 0 ? falling : d);
+      for (const s of c.consequent) this.stmt(s);
+      if (under) this.control.pop();
       // A body that ends the case (break, return, throw, continue) is not fallen into by the next one.
       if (c.consequent.length > 0 && endsCase(c.consequent[c.consequent.length - 1])) falling = NONE;
     }
@@ -507,15 +519,14 @@ export class Walker {
     for (let i = Math.max(0, c.length - CONTROL_DEPTH); i < c.length; i++) this.graph.controlEdge(c[i]!, to);
   }
 
-  /** Walks `body` with `test` as its controlling condition. */
-  private underTest(test: Val, body: () => void): void {
-    if (test.length === 0) return body();
+  /**
+   * Makes `test` the controlling condition of what is walked next; true when it was pushed on `control`
+   * (the caller pops it after the body: no closure per branch, a bundle has a hundred thousand).
+   */
+  private enterTest(test: Val): boolean {
+    if (test.length === 0) return false;
     this.control.push(test.length === 1 ? test[0]! : this.graph.fold(test)[0]!);
-    try {
-      body();
-    } finally {
-      this.control.pop();
-    }
+    return true;
   }
 
   private test(v: Val): void {
@@ -583,8 +594,8 @@ export class Walker {
         const key = t.computed ? constString(t.property) : t.property.name;
         if (t.computed) this.expr(t.property);
         if (key !== null) {
-          this.writeProp(key, v, this.module !== null && isExportTarget(t, this.isModuleParam));
-          if (this.control.length > 0) this.controlled(this.propNode(key));
+          const p = this.writeProp(key, v, this.module !== null && isExportTarget(t, this.isModuleParam));
+          if (this.control.length > 0) this.controlled(p);
         }
         // The object as a whole now carries the value too (objects are collapsed for taint).
         for (const n of obj) this.graph.flowInto(v, n);
@@ -624,10 +635,11 @@ export class Walker {
     }
   }
 
-  private readProp(key: string, object: Val, at: number): Val {
-    const pv = this.propVal(key);
+  private readProp(key: string | NameRecord, object: Val, at: number): Val {
+    const r = typeof key === 'string' ? this.names.get(key) : key;
+    const pv = this.propVal(r);
     // Inside a bundled module, a property may also come from another module's exports.
-    const shared = this.module ? this.propVal(key, this.props)[0]! : -1;
+    const shared = this.module ? this.fileProp(r)[0]! : -1;
     if (object.length === 0 && shared === -1) return pv;
     const p = pv[0]!;
     const n = this.graph.node(at);
@@ -939,21 +951,22 @@ export class Walker {
 
   private member(node: AnyNode): Val {
     const object = this.expr(node.object);
-    let key: string | null;
+    let named: NameRecord | null = null;
     let v: Val;
     if (node.computed) {
       const k = this.expr(node.property);
-      key = constString(node.property);
+      const key = constString(node.property);
+      if (key !== null) named = this.names.get(key);
       // obj[dynamic]: the element could be anything in obj; the key itself selects it.
-      v = key === null ? this.graph.join(object, k) : this.readProp(key, object, node.start);
+      v = named === null ? this.graph.join(object, k) : this.readProp(named, object, node.start);
     } else {
-      key = node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : node.property.name;
-      v = this.readProp(key!, object, node.start);
+      named = this.names.get(node.property.type === 'PrivateIdentifier' ? '#' + node.property.name : node.property.name);
+      v = this.readProp(named, object, node.start);
     }
     // A variable holding process.env is read as 'env', so rules interested in environment reads still see it.
     const objName =
-      this.hooks.objectNames.size === 0 ? null : this.envAliases.size > 0 && object.length === 1 && this.envAliases.has(object[0]!) ? 'env' : objectName(node.object);
-    const hooks = this.hooks.member(key, objName, node.computed);
+      this.hooks.objectNames.length === 0 ? null : this.envAliases.size > 0 && object.length === 1 && this.envAliases.has(object[0]!) ? 'env' : objectName(node.object);
+    const hooks = this.hooks.member(named, objName, node.computed);
     if (hooks.length === 0) return v;
     this.ev.object = object;
     return this.after(hooks, node, v);
@@ -966,7 +979,7 @@ export class Walker {
     let calleeVal: Val;
     let binding = -1;
     let prop: string | null = null;
-    let name: string | null = null;
+    let named: NameRecord | null = null;
     if (callee.type === 'MemberExpression' || (callee.type === 'ChainExpression' && callee.expression.type === 'MemberExpression')) {
       const m = callee.type === 'ChainExpression' ? callee.expression : callee;
       receiver = this.expr(m.object);
@@ -974,23 +987,25 @@ export class Walker {
         this.expr(m.property);
         prop = constString(m.property);
       } else prop = m.property.name;
-      name = prop;
-      calleeVal = prop !== null ? graph.one(this.propNode(prop)) : NONE;
+      named = prop !== null ? this.names.get(prop) : null;
+      calleeVal = named !== null ? this.propVal(named) : NONE;
     } else if (callee.type === 'Identifier') {
       binding = this.scopes.lookup(callee.name, callee.start);
       calleeVal = graph.one(binding);
-      name = callee.name;
+      named = this.names.get(callee.name);
       if (this.wrapperHelpers.length > 0 && this.isWrapperHelper(binding)) for (const b of wrappedBodies(node)) this.moduleBodies.add(b.start);
     } else calleeVal = this.expr(callee);
 
-    const args: Val[] = [];
+    const argNodes: AnyNode[] = node.arguments;
+    // Made at its final size (a bundle has hundreds of thousands of calls); calls without arguments share one.
+    const args: Val[] = argNodes.length === 0 ? NO_ARGS : new Array<Val>(argNodes.length);
     let fnArg: number | undefined;
     // `target.addEventListener('load', function () { this.… })`: the handler runs with `this` set to the target.
     const listener = prop !== null && receiver.length > 0 && LISTENER_METHODS.has(prop);
-    for (const a of node.arguments) {
+    for (let i = 0; i < argNodes.length; i++) {
+      const a = argNodes[i]!;
       if (listener && a.type === 'FunctionExpression') this.thisFor = { start: a.start, val: receiver };
-      const av = this.expr(a.type === 'SpreadElement' ? a.argument : a);
-      args.push(av);
+      args[i] = this.expr(a.type === 'SpreadElement' ? a.argument : a);
       if (fnArg === undefined && isFunctionNode(a)) fnArg = this.functions.at(a.start);
     }
 
@@ -1015,12 +1030,12 @@ export class Walker {
       if (fnArg !== undefined) graph.edge(this.functions.info(fnArg).value, result);
     }
     let v: Val = graph.one(result);
-    const hooks = this.hooks.call(node.type === 'NewExpression' ? 'NewExpression' : 'CallExpression', name, callee.type === 'Identifier');
+    const hooks = this.hooks.call(node.type === 'NewExpression' ? 'NewExpression' : 'CallExpression', named, callee.type === 'Identifier');
     if (hooks.length > 0) {
       const ev = this.ev;
       ev.receiver = receiver;
       ev.args = args;
-      ev.name = name;
+      ev.name = named === null ? null : named.name;
       ev.callee = callee;
       ev.calleeValue = calleeVal;
       v = this.after(hooks, node, v);

@@ -7,7 +7,7 @@ import { noteFinding } from '../model/create-finding.js';
 import type { ComparedValues, Inventory } from '../model/report.js';
 import { parseFile, type ParseResult } from '../parse/parse.js';
 import { HUGE_LIST_KEEP_ELEMENTS, reduceHugeLists, type SkippedList } from '../parse/huge-lists.js';
-import { FlowGraph } from '../flow/graph.js';
+import { capacityFor, FlowGraph } from '../flow/graph.js';
 import { CONTROL_BITS, emptyFacts } from '../flow/facts.js';
 import { LineIndex, excerpt } from '../files/lines.js';
 import { Walker, type PropertyNames } from '../analyze/walker.js';
@@ -90,7 +90,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
     } };
   }
 
-  const graph = new FlowGraph(CONTROL_BITS);
+  const graph = new FlowGraph(CONTROL_BITS, capacityFor(text.length));
   const facts = emptyFacts();
   const inventory = new InventoryCollector();
   const failures = new Map<string, string>();

@@ -91,9 +91,13 @@ export function plausibility(text: string): number {
   let textChars = 0;
   let letters = 0;
   let letterLog2p = 0;
-  for (const ch of t) {
+  // By code point, without an iterator (this runs on every candidate string of a bundle).
+  for (let i = 0; i < t.length; ) {
+    const c = t.codePointAt(i)!;
+    const width = c > 0xffff ? 2 : 1;
+    const at = i;
+    i += width;
     total++;
-    const c = ch.codePointAt(0)!;
     if (c < 0x80) {
       if (c === 9 || c === 10 || c === 13 || (c >= 0x20 && c < 0x7f)) printable++;
       if (isTextAscii(c)) textChars++;
@@ -102,7 +106,9 @@ export function plausibility(text: string): number {
         letters++;
         letterLog2p += LETTER_LOG2P[letter]!;
       }
-    } else if (c !== 0xfffd && PRINTABLE_NON_ASCII.test(ch)) {
+    } else if (c !== 0xfffd) {
+      const ch = t.slice(at, i);
+      if (!PRINTABLE_NON_ASCII.test(ch)) continue;
       printable++;
       if (/\p{L}/u.test(ch)) textChars++;
     }

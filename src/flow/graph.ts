@@ -34,21 +34,44 @@ const WEAK_COST = 6;
 const HUB_DEGREE = 64;
 /** Distance of a node no search has reached (above every budget). */
 const UNREACHED = 0x7fffffff;
+/** Room made up front: source characters per node (a 13 MB bundle makes one per 14) and edges per node (it makes 1.6). */
+const CHARS_PER_NODE = 12;
+const EDGES_PER_NODE = 2;
+const MIN_CAPACITY = 1 << 10;
+const MAX_INITIAL_CAPACITY = 1 << 24;
+
+/** The node room to make for a file of `chars` characters (the arrays still grow if it is short). */
+export function capacityFor(chars: number): number {
+  return Math.min(MAX_INITIAL_CAPACITY, Math.max(MIN_CAPACITY, Math.ceil(chars / CHARS_PER_NODE)));
+}
 
 export class FlowGraph {
-  /** @param controlBits taint bits that travel along control edges (decisions), as opposed to values. */
-  constructor(private readonly controlBits = 0) {}
+  /**
+   * @param controlBits taint bits that travel along control edges (decisions), as opposed to values.
+   * @param expectedNodes room made up front (`capacityFor`); the arrays double when it runs out.
+   */
+  constructor(
+    private readonly controlBits = 0,
+    expectedNodes = 1 << 16,
+  ) {
+    const nodes = Math.max(MIN_CAPACITY, expectedNodes);
+    this.parent = new Int32Array(nodes);
+    this.origins = new Int32Array(nodes);
+    this.edgeFrom = new Int32Array(nodes * EDGES_PER_NODE);
+    this.edgeTo = new Int32Array(nodes * EDGES_PER_NODE);
+    this.edgeKind = new Uint8Array(nodes * EDGES_PER_NODE);
+  }
 
   // Growable typed arrays: a 13 MB bundle makes about a million nodes and several million edges, and
   // plain arrays of that size cost far more in copying and garbage collection.
-  private parent = new Int32Array(1 << 16);
+  private parent: Int32Array;
   /** Source offset that made each node (-1: none), for evidence that shows every step of a path. */
-  private origins = new Int32Array(1 << 16);
+  private origins: Int32Array;
   private nodeCount = 0;
-  private edgeFrom = new Int32Array(1 << 16);
-  private edgeTo = new Int32Array(1 << 16);
+  private edgeFrom: Int32Array;
+  private edgeTo: Int32Array;
   /** 0 strong, 1 weak (object → property read), 2 control (branch test → what the branch assigns). */
-  private edgeKind = new Uint8Array(1 << 16);
+  private edgeKind: Uint8Array;
   private edgeTotal = 0;
 
   // Built by freeze().
@@ -61,6 +84,16 @@ export class FlowGraph {
   mask: Int32Array = new Int32Array(0);
   /** Distances of the propagation under way; UNREACHED everywhere between propagations. */
   private scratch: Int32Array = new Int32Array(0);
+  // Reused by every search and trace of this graph (a bundle's correlation runs hundreds; fresh lists and maps
+  // for each were a tenth of the whole audit's allocation): bucket lists emptied before use, the nodes a
+  // propagation reached, and a trace's costs and predecessors (-1: not reached) with the nodes it touched.
+  private readonly buckets = new Buckets();
+  /** The nodes the propagation under way has reached (each once), the first `reachedCount` entries. */
+  private reached: Int32Array = new Int32Array(0);
+  private reachedCount = 0;
+  private traceCost: Int32Array = new Int32Array(0);
+  private tracePrev: Int32Array = new Int32Array(0);
+  private readonly traceTouched: number[] = [];
   private frozen = false;
 
   get size(): number {
@@ -222,10 +255,12 @@ export class FlowGraph {
     const n = this.mask.length;
     if (this.scratch.length !== n) this.scratch = new Int32Array(n).fill(UNREACHED);
     const dist = this.scratch;
-    const reached: number[] = [];
-    this.search(seeds, budget, (bits & this.controlBits) !== 0, dist, reached);
+    if (this.reached.length !== n) this.reached = new Int32Array(n);
+    this.reachedCount = 0;
+    this.search(seeds, budget, (bits & this.controlBits) !== 0, dist, true);
     const mask = this.mask;
-    for (let i = 0; i < reached.length; i++) {
+    const reached = this.reached;
+    for (let i = 0; i < this.reachedCount; i++) {
       const v = reached[i]!;
       mask[v] = mask[v]! | bits;
       dist[v] = UNREACHED;
@@ -238,31 +273,34 @@ export class FlowGraph {
    */
   distances(seeds: Iterable<number>, budget = DEFAULT_BUDGET, followControl = false): Int32Array {
     const dist = new Int32Array(this.mask.length).fill(budget + 1);
-    this.search(seeds, budget, followControl, dist, null);
+    this.search(seeds, budget, followControl, dist, false);
     return dist;
   }
 
   /**
    * Dial's algorithm from the seeds over out-edges, writing distances ≤ `budget` into `dist` (whose other
-   * entries must be above `budget`); every node given a distance is listed once in `reached` when given.
+   * entries must be above `budget`); with `record`, every node given a distance is listed once in `reached`.
    */
-  private search(seeds: Iterable<number>, budget: number, followControl: boolean, dist: Int32Array, reached: number[] | null): void {
+  private search(seeds: Iterable<number>, budget: number, followControl: boolean, dist: Int32Array, record: boolean): void {
     if (!this.frozen) throw new Error('distances before freeze');
-    const buckets: number[][] = Array.from({ length: budget + 1 }, () => []);
+    const buckets = this.buckets;
+    buckets.clear(budget + 1);
+    const reached = this.reached;
     for (const s of seeds) {
       const r = this.find(s);
       if (dist[r]! > 0) {
-        if (reached && dist[r]! > budget) reached.push(r);
+        if (record && dist[r]! > budget) reached[this.reachedCount++] = r;
         dist[r] = 0;
-        buckets[0]!.push(r);
+        buckets.push(0, r);
       }
     }
     const outStart = this.outStart;
     const outEdges = this.outEdges;
     const outKind = this.outKind;
     for (let d = 0; d <= budget; d++) {
-      const bucket = buckets[d]!;
-      for (let i = 0; i < bucket.length; i++) {
+      const bucket = buckets.list(d);
+      const size = buckets.size(d);
+      for (let i = 0; i < size; i++) {
         const u = bucket[i]!;
         if (dist[u] !== d) continue;
         const first = outStart[u]!;
@@ -274,9 +312,9 @@ export class FlowGraph {
           const nd = d + (k === 1 ? WEAK_COST : 1);
           const v = outEdges[e]!;
           if (nd <= budget && nd < dist[v]!) {
-            if (reached && dist[v]! > budget) reached.push(v);
+            if (record && dist[v]! > budget) reached[this.reachedCount++] = v;
             dist[v] = nd;
-            buckets[nd]!.push(v);
+            buckets.push(nd, v);
           }
         }
       }
@@ -360,17 +398,47 @@ export class FlowGraph {
     const guide = opts.guide;
     const bound = opts.bound ?? Number.MAX_SAFE_INTEGER;
     const h = (v: number): number => (guide ? guide[v]! : 0);
-    const prev = new Map<number, number>();
-    const cost = new Map<number, number>();
+    const n = this.mask.length;
+    if (this.traceCost.length !== n) {
+      this.traceCost = new Int32Array(n).fill(-1);
+      this.tracePrev = new Int32Array(n);
+    }
+    const cost = this.traceCost;
+    const prev = this.tracePrev;
+    const touched = this.traceTouched;
     const buckets: number[][] = [];
     for (const s of start) {
       const r = this.find(s);
-      if (!cost.has(r) && h(r) <= bound) {
-        cost.set(r, 0);
-        prev.set(r, -1);
+      if (cost[r] === -1 && h(r) <= bound) {
+        cost[r] = 0;
+        prev[r] = -1;
+        touched.push(r);
         (buckets[h(r)] ??= []).push(r);
       }
     }
+    try {
+      return this.traceFrom(buckets, bit, isTarget, limit, maxTargets, h, bound, starts, edges, kind);
+    } finally {
+      for (let i = 0; i < touched.length; i++) cost[touched[i]!] = -1;
+      touched.length = 0;
+    }
+  }
+
+  private traceFrom(
+    buckets: number[][],
+    bit: number,
+    isTarget: (n: number) => boolean,
+    limit: number,
+    maxTargets: number,
+    h: (v: number) => number,
+    bound: number,
+    starts: Int32Array,
+    edges: Int32Array,
+    kind: Uint8Array,
+  ): number[][] {
+    const cost = this.traceCost;
+    const prev = this.tracePrev;
+    const touched = this.traceTouched;
     const found: number[][] = [];
     const followControl = (bit & this.controlBits) !== 0;
     let settled = 0;
@@ -379,7 +447,7 @@ export class FlowGraph {
       if (!bucket) continue;
       for (let i = 0; i < bucket.length; i++) {
         const u = bucket[i]!;
-        const c = cost.get(u)!;
+        const c = cost[u]!;
         if (c + h(u) !== f) continue;
         settled++;
         if (isTarget(u)) {
@@ -395,12 +463,13 @@ export class FlowGraph {
           const v = edges[e]!;
           if ((this.mask[v]! & bit) === 0) continue;
           const nc = c + (k === 1 ? WEAK_COST : 1);
-          const old = cost.get(v);
-          if (old !== undefined && old <= nc) continue;
+          const old = cost[v]!;
+          if (old !== -1 && old <= nc) continue;
           const nf = nc + h(v);
           if (nf > bound) continue;
-          cost.set(v, nc);
-          prev.set(v, u);
+          if (old === -1) touched.push(v);
+          cost[v] = nc;
+          prev[v] = u;
           (buckets[nf] ??= []).push(v);
         }
       }
@@ -434,16 +503,45 @@ export class FlowGraph {
     return depth;
   }
 
-  private pathTo(prev: Map<number, number>, end: number): number[] {
+  /** The path from a trace's start to `end`, by predecessors (costs fall strictly along them, so it ends). */
+  private pathTo(prev: Int32Array, end: number): number[] {
     const path: number[] = [];
-    let cur: number | undefined = end;
-    const guard = new Set<number>();
-    while (cur !== undefined && cur !== -1 && !guard.has(cur)) {
-      guard.add(cur);
-      path.push(cur);
-      cur = prev.get(cur);
-    }
+    for (let cur = end; cur !== -1 && path.length <= prev.length; cur = prev[cur]!) path.push(cur);
     return path.reverse();
+  }
+}
+
+/**
+ * The bucket queue of the searches: one growable list of node ids per distance. Kept by the graph and
+ * emptied before each search, so the hundreds of searches of one file allocate their lists once.
+ */
+class Buckets {
+  private lists: Int32Array[] = [];
+  private sizes = new Int32Array(0);
+
+  clear(levels: number): void {
+    if (this.sizes.length < levels) {
+      const sizes = new Int32Array(levels);
+      this.sizes = sizes;
+      while (this.lists.length < levels) this.lists.push(new Int32Array(64));
+    } else this.sizes.fill(0, 0, levels);
+  }
+
+  push(level: number, v: number): void {
+    const n = this.sizes[level]!;
+    let list = this.lists[level]!;
+    if (n === list.length) list = this.lists[level] = grow(list);
+    list[n] = v;
+    this.sizes[level] = n + 1;
+  }
+
+  /** The list of one level (valid until something is pushed at that level). */
+  list(level: number): Int32Array {
+    return this.lists[level]!;
+  }
+
+  size(level: number): number {
+    return this.sizes[level]!;
   }
 }
 

@@ -132,11 +132,11 @@ export class Functions {
   finish(): void {
     const graph = this.graph;
     const refs = new Map<number, number[]>();
-    for (const [b, list] of this.fnRefs) {
+    this.fnRefs.forEach((list, b) => {
       const r = graph.find(b);
       const existing = refs.get(r);
       refs.set(r, existing ? existing.concat(list) : list);
-    }
+    });
     for (const c of this.calls) {
       let targets: number[] | undefined;
       if (c.callee !== -1) targets = refs.get(graph.find(c.callee));

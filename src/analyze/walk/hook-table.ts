@@ -5,6 +5,7 @@
 // the same order as with a call of every hook.
 
 import type { AnyNode, CallInterest, Interest, LiteralInterest, MemberInterest, Visitor } from '../rule.js';
+import { NameRecord } from './names.js';
 
 export type Hook = Exclude<keyof Visitor, 'only'>;
 export type HookFn = (node: AnyNode, ev: unknown) => void;
@@ -44,32 +45,23 @@ function memberWants(i: MemberInterest | undefined, name: string | null, object:
   return object !== null && i.objects !== undefined && i.objects.includes(object);
 }
 
-/**
- * The hook lists of one name, filled as nodes with that name are met: one map lookup per call or member read
- * serves every kind (a bundle has hundreds of thousands of each, and tens of thousands of distinct names).
- */
-interface NameLists {
-  plainCall?: readonly HookEntry[];
-  memberCall?: readonly HookEntry[];
-  plainNew?: readonly HookEntry[];
-  memberNew?: readonly HookEntry[];
-  member?: readonly HookEntry[];
-  computedMember?: readonly HookEntry[];
-}
-
 export class HookTable {
   private readonly hooks: { [K in Hook]?: HookEntry[] } = {};
   private stringsByLength: (readonly HookEntry[] | undefined)[] = [];
   private readonly longStrings = new Map<number, readonly HookEntry[]>();
   private readonly literalKinds = new Map<string, readonly HookEntry[]>();
-  private readonly names = new Map<string, NameLists>();
   /** Lists for calls and member reads without a static name. */
-  private unnamed: NameLists = {};
+  private unnamed = new NameRecord('');
+  /**
+   * The hook lists of one name are kept on its NameRecord (walk/names.ts: the walker looks the name up once per
+   * node for its property node too); they are valid while the record's `hooks` equals this generation.
+   */
+  private generation = 0;
   /** Member reads from an object of interest, by object name and then property name ('' for none). */
   private readonly fromObjects = new Map<string, Map<string, readonly HookEntry[]>>();
   private readonly operators = new Map<string, readonly HookEntry[]>();
-  /** Object names some member hook is interested in (`objectName` is computed only when there are any). */
-  readonly objectNames = new Set<string>();
+  /** Object names some member hook is interested in (`objectName` is computed only when there are any): a few, compared in turn. */
+  readonly objectNames: string[] = [];
 
   add(visitors: Visitor[]): void {
     visitors.forEach((v, owner) => {
@@ -78,7 +70,7 @@ export class HookTable {
         if (key === 'only') continue;
         const interest = (only as Record<string, unknown>)[key];
         (this.hooks[key] ??= []).push({ fn: v[key] as HookFn, owner, interest });
-        if (key === 'MemberExpression') for (const o of (interest as MemberInterest | undefined)?.objects ?? []) this.objectNames.add(o);
+        if (key === 'MemberExpression') for (const o of (interest as MemberInterest | undefined)?.objects ?? []) if (!this.objectNames.includes(o)) this.objectNames.push(o);
       }
     });
     this.clearCaches();
@@ -103,23 +95,25 @@ export class HookTable {
     return cached(this.literalKinds, kind, () => this.select('Literal', (i) => literalWants(i as LiteralInterest, kind, 0)));
   }
 
-  /** Hooks for a call or `new` with this static callee name; `plain` when the callee is an identifier. */
-  call(hook: 'CallExpression' | 'NewExpression', name: string | null, plain: boolean): readonly HookEntry[] {
+  /** Hooks for a call or `new` with this static callee name (null: none); `plain` when the callee is an identifier. */
+  call(hook: 'CallExpression' | 'NewExpression', named: NameRecord | null, plain: boolean): readonly HookEntry[] {
     if (!this.hooks[hook]) return NONE;
-    const lists = this.listsOf(name);
+    const lists = this.listsOf(named);
+    const name = named === null ? null : named.name;
     const slot = hook === 'CallExpression' ? (plain ? 'plainCall' : 'memberCall') : plain ? 'plainNew' : 'memberNew';
     return (lists[slot] ??= this.select(hook, (i) => callWants(i as CallInterest, name, plain)));
   }
 
   /** Hooks for a member read; `object` is the name of what it reads from, when one of `objectNames`. */
-  member(name: string | null, object: string | null, computed: boolean): readonly HookEntry[] {
+  member(named: NameRecord | null, object: string | null, computed: boolean): readonly HookEntry[] {
     if (!this.hooks.MemberExpression) return NONE;
-    if (object !== null && this.objectNames.has(object)) {
+    const name = named === null ? null : named.name;
+    if (object !== null && this.objectNames.includes(object)) {
       const byName = cached(this.fromObjects, object, () => new Map<string, readonly HookEntry[]>());
       const key = (computed ? '[' : '.') + (name ?? '');
       return cached(byName, key, () => this.select('MemberExpression', (i) => memberWants(i as MemberInterest, name, object, computed)));
     }
-    const lists = this.listsOf(name);
+    const lists = this.listsOf(named);
     const slot = computed ? 'computedMember' : 'member';
     return (lists[slot] ??= this.select('MemberExpression', (i) => memberWants(i as MemberInterest, name, null, computed)));
   }
@@ -128,14 +122,13 @@ export class HookTable {
     return this.hooks.BinaryExpression ? cached(this.operators, operator, () => this.select('BinaryExpression', (i) => !i || (i as { operators: readonly string[] }).operators.includes(operator))) : NONE;
   }
 
-  private listsOf(name: string | null): NameLists {
-    if (name === null) return this.unnamed;
-    let lists = this.names.get(name);
-    if (lists === undefined) {
-      lists = {};
-      this.names.set(name, lists);
+  private listsOf(named: NameRecord | null): NameRecord {
+    const r = named ?? this.unnamed;
+    if (r.hooks !== this.generation) {
+      r.hooks = this.generation;
+      r.plainCall = r.memberCall = r.plainNew = r.memberNew = r.member = r.computedMember = undefined;
     }
-    return lists;
+    return r;
   }
 
   /** Removes a failed visitor's hooks (lists being dispatched are replaced, not changed, so their loops go on). */
@@ -159,8 +152,8 @@ export class HookTable {
     this.stringsByLength = [];
     this.longStrings.clear();
     this.literalKinds.clear();
-    this.names.clear();
-    this.unnamed = {};
+    this.generation++;
+    this.unnamed = new NameRecord('');
     this.fromObjects.clear();
     this.operators.clear();
   }
