@@ -39,21 +39,43 @@ describe('the leftover-process check', { skip }, () => {
     assert.ok((await pidsInNamespace(own)).includes(process.pid));
     // Unheld, the kernel hands a freed namespace's number to the next namespace at once.
     const nsOf = () => execFileSync('unshare', ['--pid', '--fork', '--mount-proc', 'readlink', '/proc/self/ns/pid'], { encoding: 'utf8' }).trim();
-    const child = spawn('unshare', ['--pid', '--fork', 'cat'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn('unshare', ['--pid', '--fork', 'cat'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise((r) => child.on('exit', r));
     const file = `/proc/${child.pid}/ns/pid_for_children`;
-    // Until unshare has made its namespace, the file names ours; a busy machine may take a while.
-    for (let i = 0; i < 200 && fs.readlinkSync(file) === own; i++) await new Promise((r) => setTimeout(r, 50));
-    const fd = fs.openSync(file, 'r');
+    // Until unshare has made its namespace the file names ours; between unshare(2) and the fork of its first process
+    // the kernel reports no namespace at all (ENOENT: it has no init yet). A busy machine may stay in either a while.
+    const childNs = (): string | null => {
+      try {
+        return fs.readlinkSync(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw e;
+      }
+    };
     try {
-      const held = fs.readlinkSync(file);
-      assert.notEqual(held, own);
-      child.stdin.end();
-      await exited;
-      assert.deepEqual(await pidsInNamespace(held), []);
-      for (let i = 0; i < 3; i++) assert.notEqual(nsOf(), held);
+      let ns = childNs();
+      for (let i = 0; i < 400 && (ns === null || ns === own) && child.exitCode === null; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        ns = childNs();
+      }
+      assert.ok(ns !== null && ns !== own, `unshare made no pid namespace (exit ${child.exitCode}): ${stderr.trim()}`);
+      const fd = fs.openSync(file, 'r');
+      try {
+        const held = fs.readlinkSync(file);
+        assert.notEqual(held, own);
+        child.stdin.end();
+        await exited;
+        assert.deepEqual(await pidsInNamespace(held), []);
+        for (let i = 0; i < 3; i++) assert.notEqual(nsOf(), held);
+      } finally {
+        fs.closeSync(fd);
+      }
     } finally {
-      fs.closeSync(fd);
+      // On any failure above, end the namespace's process too: a live child would keep this test file from exiting.
+      child.stdin.destroy();
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });
