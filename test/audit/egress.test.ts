@@ -338,6 +338,25 @@ describe('egress map: process.env under another name, across chunks (issue 10)',
 });
 
 describe('egress map: known misses from the hand checks (docs/egress/)', () => {
+  // The two misses the hand checks left open are todo tests: they run and report, and pass once the change lands.
+  const FLAGS = 'export function telemetryOff() { return Boolean(process.env.LANTERN_DISABLE_TELEMETRY || process.env.DO_NOT_TRACK); }';
+  const SEND = (head: string) =>
+    `${head}\nexport function Dx(ev) { if (q()) return; fetch("https://events.lanternworks.dev/v1", { method: "POST", body: JSON.stringify({ ev, os: process.platform }) }); }\nDx("session_start");`;
+  test('an opt-out checked by a helper of the same file guards the send (the twin of the next)', () => {
+    const { d } = one({ 'dist/chunk-send.js': SEND(`${FLAGS.replace('export ', '')}\nconst q = telemetryOff;`) }, 'events.lanternworks.dev');
+    assert.deepEqual(d.optOut.map((o) => o.name), ['LANTERN_DISABLE_TELEMETRY', 'DO_NOT_TRACK']);
+  });
+  test('an opt-out checked by a helper imported from another chunk', { todo: 'a guard called in another chunk is not joined to the sends it guards (docs/egress/claude-code.md, disagreement 1)' }, () => {
+    const { d } = one({ 'dist/chunk-flags.js': FLAGS, 'dist/chunk-send.js': SEND('import { telemetryOff as q } from "./chunk-flags.js";') }, 'events.lanternworks.dev');
+    assert.deepEqual(d.optOut.map((o) => o.name), ['LANTERN_DISABLE_TELEMETRY', 'DO_NOT_TRACK']);
+  });
+  const LINKS = (decl: string) => mapOf({ 'a.js': `${decl}\nfetch(API_URL + "/session", { method: "POST" });` }).destinations.map((d) => d.destination);
+  test('a link kept in its own constant and never requested is no destination (the twin of the next)', () => {
+    assert.deepEqual(LINKS('const API_URL = "https://api.brightloom.dev/v1";\nconst DOCS = "https://docs.brightloom.dev/start";\nconsole.log(DOCS);'), ['api.brightloom.dev']);
+  });
+  test('only the link of a constant object that is requested is a destination', { todo: 'URL over-approximation: every URL of a constant object that reaches a call is listed (docs/egress/claude-code.md, disagreement 3)' }, () => {
+    assert.deepEqual(LINKS('const LINKS = { docs: "https://docs.brightloom.dev/start", api: "https://api.brightloom.dev/v1" };\nconst API_URL = LINKS.api;'), ['api.brightloom.dev']);
+  });
   test('a payload built by methods of a class and posted from inside a promise executor', () => {
     const code = [
       'import os from "node:os";',
