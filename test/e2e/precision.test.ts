@@ -6,7 +6,7 @@
 //   TELLTALE_PRECISION_EXECUTABLES=1    also follow stubs to their platform executables (hundreds of MB each)
 //   TELLTALE_PRECISION_WORKERS=N        audit processes at a time (default 1: the machine is shared)
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -170,5 +170,9 @@ function writeDoc(): void {
     lines.push(`- **${r.spec}**${PENDING[name] ? ` — pending: ${PENDING[name]}` : ''}${r.error ? ` — audit failed: ${cell(r.error)}` : ''}`);
     for (const f of r.highs) lines.push(`  - ${f.severity} \`${f.ruleId}\` ${cell(f.location.file)}:${f.location.line} — ${cell(f.title)}`);
   }
-  writeFileSync(join(root, 'docs', 'precision.md'), lines.join('\n') + '\n');
+  // The hand-written history of earlier runs (from its heading to the end) is kept below the new table.
+  const file = join(root, 'docs', 'precision.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const earlier = old.indexOf('\n## Earlier runs\n');
+  writeFileSync(file, lines.join('\n') + '\n' + (earlier >= 0 ? old.slice(earlier) : ''));
 }
