@@ -38,7 +38,9 @@ const UNREACHED = 0x7fffffff;
 const CHARS_PER_NODE = 12;
 const EDGES_PER_NODE = 2;
 const MIN_CAPACITY = 1 << 10;
-const MAX_INITIAL_CAPACITY = 1 << 24;
+/** At most this much room up front (2M nodes and 4M edges, 52 MB): a file larger than a 25 MB bundle, or one that is mostly a blanked
+ * huge list or one long string, grows its arrays as it goes instead of reserving memory for nodes it may never make. */
+const MAX_INITIAL_CAPACITY = 1 << 21;
 
 /** The node room to make for a file of `chars` characters (the arrays still grow if it is short). */
 export function capacityFor(chars: number): number {
