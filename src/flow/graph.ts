@@ -419,64 +419,46 @@ export class FlowGraph {
       }
     }
     try {
-      return this.traceFrom(buckets, bit, isTarget, limit, maxTargets, h, bound, starts, edges, kind);
+      const found: number[][] = [];
+      const followControl = (bit & this.controlBits) !== 0;
+      let settled = 0;
+      for (let f = 0; f < buckets.length && settled < limit; f++) {
+        const bucket = buckets[f];
+        if (!bucket) continue;
+        for (let i = 0; i < bucket.length; i++) {
+          const u = bucket[i]!;
+          const c = cost[u]!;
+          if (c + h(u) !== f) continue;
+          settled++;
+          if (isTarget(u)) {
+            found.push(this.pathTo(prev, u));
+            if (found.length >= maxTargets) return found;
+            continue;
+          }
+          // A hub passes nothing on (as in `distances`): a path through one joins unrelated code.
+          if (c > 0 && starts[u + 1]! - starts[u]! > HUB_DEGREE) continue;
+          for (let e = starts[u]!, end = starts[u + 1]!; e < end; e++) {
+            const k = kind[e]!;
+            if (k === 2 && !followControl) continue;
+            const v = edges[e]!;
+            if ((this.mask[v]! & bit) === 0) continue;
+            const nc = c + (k === 1 ? WEAK_COST : 1);
+            const old = cost[v]!;
+            if (old !== -1 && old <= nc) continue;
+            const nf = nc + h(v);
+            if (nf > bound) continue;
+            if (old === -1) touched.push(v);
+            cost[v] = nc;
+            prev[v] = u;
+            (buckets[nf] ??= []).push(v);
+          }
+        }
+      }
+      return found;
     } finally {
       for (let i = 0; i < touched.length; i++) cost[touched[i]!] = -1;
       touched.length = 0;
     }
-  }
-
-  private traceFrom(
-    buckets: number[][],
-    bit: number,
-    isTarget: (n: number) => boolean,
-    limit: number,
-    maxTargets: number,
-    h: (v: number) => number,
-    bound: number,
-    starts: Int32Array,
-    edges: Int32Array,
-    kind: Uint8Array,
-  ): number[][] {
-    const cost = this.traceCost;
-    const prev = this.tracePrev;
-    const touched = this.traceTouched;
-    const found: number[][] = [];
-    const followControl = (bit & this.controlBits) !== 0;
-    let settled = 0;
-    for (let f = 0; f < buckets.length && settled < limit; f++) {
-      const bucket = buckets[f];
-      if (!bucket) continue;
-      for (let i = 0; i < bucket.length; i++) {
-        const u = bucket[i]!;
-        const c = cost[u]!;
-        if (c + h(u) !== f) continue;
-        settled++;
-        if (isTarget(u)) {
-          found.push(this.pathTo(prev, u));
-          if (found.length >= maxTargets) return found;
-          continue;
-        }
-        // A hub passes nothing on (as in `distances`): a path through one joins unrelated code.
-        if (c > 0 && starts[u + 1]! - starts[u]! > HUB_DEGREE) continue;
-        for (let e = starts[u]!, end = starts[u + 1]!; e < end; e++) {
-          const k = kind[e]!;
-          if (k === 2 && !followControl) continue;
-          const v = edges[e]!;
-          if ((this.mask[v]! & bit) === 0) continue;
-          const nc = c + (k === 1 ? WEAK_COST : 1);
-          const old = cost[v]!;
-          if (old !== -1 && old <= nc) continue;
-          const nf = nc + h(v);
-          if (nf > bound) continue;
-          if (old === -1) touched.push(v);
-          cost[v] = nc;
-          prev[v] = u;
-          (buckets[nf] ??= []).push(v);
-        }
-      }
-    }
-    return found;
   }
 
   /** Nodes reachable forwards from `start` within `maxDepth` edges (at most `limit` nodes). */

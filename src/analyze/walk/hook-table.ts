@@ -51,7 +51,7 @@ export class HookTable {
   private readonly longStrings = new Map<number, readonly HookEntry[]>();
   private readonly literalKinds = new Map<string, readonly HookEntry[]>();
   /** Lists for calls and member reads without a static name. */
-  private unnamed = new NameRecord('');
+  private readonly unnamed = new NameRecord('');
   /**
    * The hook lists of one name are kept on its NameRecord (walk/names.ts: the walker looks the name up once per
    * node for its property node too); they are valid while the record's `hooks` equals this generation.
@@ -153,7 +153,6 @@ export class HookTable {
     this.longStrings.clear();
     this.literalKinds.clear();
     this.generation++;
-    this.unnamed = new NameRecord('');
     this.fromObjects.clear();
     this.operators.clear();
   }
