@@ -21,6 +21,8 @@ export interface TraceOptions {
   guide?: Int32Array;
   /** Paths costlier than this are not followed. */
   bound?: number;
+  /** Follow no weak edge: only what reaches the start as a value, not as a part of a whole object it was read from. */
+  strongOnly?: boolean;
 }
 export const NONE: Val = Object.freeze([]) as Val;
 
@@ -399,6 +401,7 @@ export class FlowGraph {
     const maxTargets = opts.maxTargets ?? 16;
     const guide = opts.guide;
     const bound = opts.bound ?? Number.MAX_SAFE_INTEGER;
+    const strongOnly = opts.strongOnly === true;
     const h = (v: number): number => (guide ? guide[v]! : 0);
     const n = this.mask.length;
     if (this.traceCost.length !== n) {
@@ -439,7 +442,7 @@ export class FlowGraph {
           if (c > 0 && starts[u + 1]! - starts[u]! > HUB_DEGREE) continue;
           for (let e = starts[u]!, end = starts[u + 1]!; e < end; e++) {
             const k = kind[e]!;
-            if (k === 2 && !followControl) continue;
+            if ((k === 2 && !followControl) || (k === 1 && strongOnly)) continue;
             const v = edges[e]!;
             if ((this.mask[v]! & bit) === 0) continue;
             const nc = c + (k === 1 ? WEAK_COST : 1);

@@ -88,9 +88,9 @@ export function egressMap(ctx: Context): EgressResult {
   const dataAt = index(g, eg.data);
   const optAt = index(g, eg.optOuts);
   const bodyAt = new Set(bodies.map((n) => g.find(n)));
-  const trace = <T>(start: Val, bit: number, at: Map<number, T[]>, bound: number, max: number): T[] => {
+  const trace = <T>(start: Val, bit: number, at: Map<number, T[]>, bound: number, max: number, strongOnly = false): T[] => {
     const out: T[] = [];
-    for (const path of g.traceBack(start, bit, (n) => at.has(n), { limit: EGRESS_TRACE_LIMIT, maxTargets: max, bound })) {
+    for (const path of g.traceBack(start, bit, (n) => at.has(n), { limit: EGRESS_TRACE_LIMIT, maxTargets: max, bound, strongOnly })) {
       for (const x of at.get(path[path.length - 1]!)!) if (!out.includes(x)) out.push(x);
     }
     return out;
@@ -102,6 +102,13 @@ export function egressMap(ctx: Context): EgressResult {
     }
     return out;
   };
+  // The links a call requests. `LINKS.api` reads one property of a constant object; the weak edge from the whole object
+  // (kept so that nothing is lost through objects the walk cannot see into) would add every other link the object
+  // holds. So the links that reach the call as values come first, and only a call that has none takes the weak paths.
+  const urlsOf = (start: Val): string[] => {
+    const direct = trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL, true);
+    return (direct.length > 0 ? direct : trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL)).map((u) => u.url);
+  };
   const guardsOf = (s: SinkFact): GuardFact[] => eg.guards.filter((gd) => within(s, gd));
   const optOutsOf = (tests: Val): EgressOptOut[] =>
     g.maskOf(tests) & BIT_OPT_OUT ? trace(tests, BIT_OPT_OUT, optAt, MAX_OPT_OUT_DIST, 4).map((o) => ({ name: o.name, location: ctx.lines.locate(o.start) })) : [];
@@ -110,7 +117,7 @@ export function egressMap(ctx: Context): EgressResult {
   for (const s of sinks) {
     const start = g.one(s.node);
     const mask = g.maskOf(start);
-    const urls = mask & BIT_URL ? trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL).map((u) => u.url) : [];
+    const urls = mask & BIT_URL ? urlsOf(start) : [];
     const hostUrl = sourceBit('host-url');
     const configured = mask & hostUrl ? sourcesOf(start, hostUrl).filter((x) => x.kind === 'host-url' && !PROXY_SETTING.test(x.detail)) : [];
     const configurable = configured.map((c) => ({ variable: c.detail, default: urls[0] ?? null }));

@@ -337,8 +337,8 @@ describe('egress map: process.env under another name, across chunks (issue 10)',
   });
 });
 
-describe('egress map: known misses from the hand checks (docs/egress/)', () => {
-  // The two misses the hand checks left open are todo tests: they run and report, and pass once the change lands.
+describe('egress map: misses from the hand checks (docs/egress/)', () => {
+  // A miss the hand checks left open is a todo test: it runs and reports, and passes once the change lands.
   const FLAGS = 'export function telemetryOff() { return Boolean(process.env.LANTERN_DISABLE_TELEMETRY || process.env.DO_NOT_TRACK); }';
   const SEND = (head: string) =>
     `${head}\nexport function Dx(ev) { if (q()) return; fetch("https://events.lanternworks.dev/v1", { method: "POST", body: JSON.stringify({ ev, os: process.platform }) }); }\nDx("session_start");`;
@@ -354,8 +354,15 @@ describe('egress map: known misses from the hand checks (docs/egress/)', () => {
   test('a link kept in its own constant and never requested is no destination (the twin of the next)', () => {
     assert.deepEqual(LINKS('const API_URL = "https://api.brightloom.dev/v1";\nconst DOCS = "https://docs.brightloom.dev/start";\nconsole.log(DOCS);'), ['api.brightloom.dev']);
   });
-  test('only the link of a constant object that is requested is a destination', { todo: 'URL over-approximation: every URL of a constant object that reaches a call is listed (docs/egress/claude-code.md, disagreement 3)' }, () => {
+  test('only the link of a constant object that is requested is a destination', () => {
     assert.deepEqual(LINKS('const LINKS = { docs: "https://docs.brightloom.dev/start", api: "https://api.brightloom.dev/v1" };\nconst API_URL = LINKS.api;'), ['api.brightloom.dev']);
+    // A key chosen at run time may pick either link.
+    assert.deepEqual(LINKS('const LINKS = { docs: "https://docs.brightloom.dev/start", api: "https://api.brightloom.dev/v1" };\nconst API_URL = LINKS[process.argv[2]];').sort(), ['api.brightloom.dev', 'docs.brightloom.dev']);
+  });
+  test('a property the walk cannot see into still names the links of its object', () => {
+    // `c.endpoint` is no property the object has: only the whole object, passed in, connects the link to the call.
+    const code = 'function send(c) { fetch(c.endpoint, { method: "POST" }); }\nsend({ base: "https://ingest.brightloom.dev/v2" });';
+    assert.deepEqual(mapOf({ 'a.js': code }).destinations.map((d) => d.destination), ['ingest.brightloom.dev']);
   });
   test('a payload built by methods of a class and posted from inside a promise executor', () => {
     const code = [
