@@ -8,6 +8,7 @@
 import type { Category } from '../model/finding.js';
 import type { Facts, SinkKind, SourceKind, Span } from '../flow/facts.js';
 import type { FlowGraph, Val } from '../flow/graph.js';
+import type { ChunkExports } from './package/chunk-exports.js';
 
 export interface RuleMeta {
   /** kebab-case; equals the file name and the docs page name. */
@@ -73,6 +74,8 @@ export interface RuleContext {
    * export of it (the package's env exports). `value` is the expression's value from the walk.
    */
   isEnv(node: AnyNode, value: Val): boolean;
+  /** What the package's file an import names (`node.source.value`) exports for other chunks: see analyze/package/chunk-exports.ts. */
+  importedChunk(source: unknown): ChunkExports | undefined;
 }
 
 export type { AnyNode } from '../parse/parse.js';

@@ -7,7 +7,7 @@ import type { AnyNode, FunctionExit, RuleContext, Visitor } from './rule.js';
 import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
 import { constString, isFunctionNode, isProcessEnv, memberName, propKey, unwrapChain } from './ast.js';
-import { importedFile, type EnvExports } from './package/env-exports.js';
+import { importedFile, type ChunkExports, type PackageExports } from './package/chunk-exports.js';
 import { Scopes, type Scope } from './walk/scopes.js';
 import { Functions, type FnInfo } from './walk/functions.js';
 import { BUILTIN_METHODS, modelBuiltinCall, RUNTIME_GLOBALS } from './walk/builtins.js';
@@ -96,10 +96,10 @@ export class Walker {
   private readonly envAliases = new Set<number>();
 
   constructor(
-    private readonly ctxBase: Omit<RuleContext, 'seed' | 'constantOf' | 'recordSource' | 'recordSink' | 'isEnv'>,
+    private readonly ctxBase: Omit<RuleContext, 'seed' | 'constantOf' | 'recordSource' | 'recordSink' | 'isEnv' | 'importedChunk'>,
     private readonly limits: WalkLimits,
-    /** What the other files of the package export that this file may import (package/env-exports.ts). */
-    private readonly envExports: EnvExports = {},
+    /** What the other files of the package export that this file may import (package/chunk-exports.ts). */
+    private readonly chunkExports: PackageExports = {},
   ) {
     this.graph = ctxBase.graph;
     this.scopes = new Scopes(this.graph);
@@ -174,6 +174,7 @@ export class Walker {
       ...this.ctxBase,
       seed,
       constantOf: (node: number) => this.constants.get(this.graph.find(node)),
+      importedChunk: (source: unknown) => this.importedChunk(source),
       isEnv: (node: AnyNode, value: Val) => isProcessEnv(node) || (value.length === 1 && this.envAliases.size > 0 && this.envAliases.has(value[0]!)),
       recordSource: (kind, at, detail) => {
         facts.sources.push({ kind, node: seed(at.start), start: at.start, end: at.end, detail });
@@ -189,6 +190,12 @@ export class Walker {
         facts.sinks.push({ kind, node: n, start: at.start, end: at.end, detail });
       },
     };
+  }
+
+  /** What the package's file that an import's `source` names exports for other chunks (undefined: not a file of the package, or nothing). */
+  private importedChunk(source: unknown): ChunkExports | undefined {
+    const from = typeof source === 'string' ? importedFile(this.ctxBase.file, source) : null;
+    return from !== null ? this.chunkExports[from] : undefined;
   }
 
   run(program: AnyNode): WalkOutcome {
@@ -411,9 +418,8 @@ export class Walker {
         break;
       case 'ImportDeclaration': {
         const bindings = node.specifiers.map((sp: AnyNode) => this.scopes.declare(sp.local.name, sp.start));
-        const from = typeof node.source.value === 'string' ? importedFile(this.ctxBase.file, node.source.value) : null;
-        const env = from !== null ? this.envExports[from] : undefined;
-        if (env) {
+        const env = this.importedChunk(node.source.value)?.env;
+        if (env && env.length > 0) {
           node.specifiers.forEach((sp: AnyNode, i: number) => {
             const imported = sp.type === 'ImportSpecifier' ? (sp.imported.name ?? sp.imported.value) : null;
             if (imported !== null && env.includes(imported)) this.envAliases.add(bindings[i]!);

@@ -16,7 +16,7 @@ async function handle(req: AnalysisRequest): Promise<void> {
   try {
     sandbox ??= createSandbox();
     const onPhase = req.phases ? (phase: PhaseMessage['phase']) => parentPort!.postMessage({ type: PHASE, id: req.id, phase } satisfies PhaseMessage) : undefined;
-    res = { id: req.id, ok: true, result: await analyzeJsWithSandbox(req.file, req.text, { maxAstDepth: req.maxAstDepth, ...(onPhase ? { onPhase } : {}), ...(req.envExports ? { envExports: req.envExports } : {}) }, sandbox.evalDecoder) };
+    res = { id: req.id, ok: true, result: await analyzeJsWithSandbox(req.file, req.text, { maxAstDepth: req.maxAstDepth, ...(onPhase ? { onPhase } : {}), ...(req.chunkExports ? { chunkExports: req.chunkExports } : {}) }, sandbox.evalDecoder) };
   } catch (e) {
     res = { id: req.id, ok: false, error: String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300) };
   }

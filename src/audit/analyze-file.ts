@@ -20,7 +20,7 @@ import { correlateFile } from '../mechanisms/correlate.js';
 import type { EgressResult } from '../mechanisms/egress.js';
 import { inlineRecovered, recoverStringArrays, type Recovery, type RecoveredString, type StringArrayRun } from '../analyze/deobfuscate/string-array.js';
 import type { ObfuscationSigns } from '../flow/facts.js';
-import type { EnvExports } from '../analyze/package/env-exports.js';
+import type { PackageExports } from '../analyze/package/chunk-exports.js';
 import { constantClosure } from '../analyze/deobfuscate/constant-closure.js';
 import { undoControlFlowObfuscation, type RewriteCounts } from '../analyze/deobfuscate/proxies.js';
 import type { Phase } from './worker-messages.js';
@@ -44,8 +44,8 @@ export interface AnalyzeOptions {
   rules?: readonly Rule[];
   /** Called as each phase starts (parse, analyse, decode, correlate), for a long file's progress. */
   onPhase?: (phase: Phase) => void;
-  /** Names other files of the package export that hold `process.env` (an import of one is the environment). */
-  envExports?: EnvExports;
+  /** What the other files of the package export that this file may import: `process.env` under a name, opt-out helpers. */
+  chunkExports?: PackageExports;
 }
 
 /** A note about one file's analysis (parse error, limit hit, failure): info, anchored at `offset` when given. */
@@ -103,7 +103,7 @@ function prepare(file: string, text: string, opts: AnalyzeOptions, t0 = performa
     inventory,
     slice: (s: { start: number; end: number }, max = 160) => excerpt(text, s.start, s.end, max),
   };
-  const w = new Walker(base, { maxDepth: opts.maxAstDepth }, opts.envExports);
+  const w = new Walker(base, { maxDepth: opts.maxAstDepth }, opts.chunkExports);
   const visitors: Visitor[] = rules.map((rule) => rule.create(w.makeContext()));
   // A crashing rule is reported with its id and the rest of the file is still analysed.
   w.use(visitors, (i, e, at) => failures.set(rules[i]!.meta.id, `${(e as Error)?.message ?? e} (at offset ${at?.start ?? '?'})`));

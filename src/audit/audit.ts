@@ -16,7 +16,7 @@ import { isPhase, isReady, type AnalysisRequest, type AnalysisResponse, type Pha
 import { threadCpuMs } from './thread-cpu.js';
 import { ItemMerger } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
-import { envExportsOf, type EnvExports } from '../analyze/package/env-exports.js';
+import { envExportsOf, optOutHelpersOf, type ChunkExports, type PackageExports } from '../analyze/package/chunk-exports.js';
 import { posix } from 'node:path';
 import { completeness, entryFiles } from './completeness.js';
 import { judgeObfuscation } from './obfuscation-judgement.js';
@@ -150,7 +150,7 @@ export class AnalysisHost {
     timeMs: number,
     wallMs = timeMs * WALL_BACKSTOP_FACTOR,
     onPhase?: (phase: Phase) => void,
-    envExports?: EnvExports,
+    chunkExports?: PackageExports,
   ): Promise<Analysis> {
     let w: Worker;
     try {
@@ -195,7 +195,7 @@ export class AnalysisHost {
       w.on('error', onError);
       w.on('exit', onExit);
       const stopWatching = watchBudget(ready.statPath, timeMs, wallMs, (measure, afterMs) => finish({ ok: false, reason: 'time', measure, afterMs }, true));
-      w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}), ...(envExports && Object.keys(envExports).length > 0 ? { envExports } : {}) } satisfies AnalysisRequest);
+      w.postMessage({ id, file, text, maxAstDepth, ...(onPhase ? { phases: true } : {}), ...(chunkExports && Object.keys(chunkExports).length > 0 ? { chunkExports } : {}) } satisfies AnalysisRequest);
     });
   }
 
@@ -213,6 +213,7 @@ export class AnalysisHost {
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 const ENV_MARK = Buffer.from('process.env');
+const EXPORT_MARK = Buffer.from('export');
 
 /** Comparisons of fingerprints with region data listed in a report (the first files' first ones). */
 const MAX_REPORTED_COMPARISONS = 1000;
@@ -244,22 +245,35 @@ export class Auditor {
     private readonly phaseFromChars = Infinity,
   ) {}
 
-  /** Per file, the names it exports that hold `process.env` (scanned before any file is analysed). */
-  private readonly envExports: Record<string, string[]> = {};
+  /** Per file, what it exports for the other chunks (scanned before any file is analysed). */
+  private readonly chunkExports: Record<string, ChunkExports> = {};
 
-  /** Finds the files that export `process.env` under a name, so that the files importing it see the environment. */
-  private async scanEnvExports(files: readonly PackageFile[], displayOf: (f: PackageFile) => string): Promise<void> {
+  /**
+   * Finds the files that export `process.env` under a name or an opt-out helper, so that the files importing one see
+   * the environment or the check. Two passes: a helper may read the environment through another chunk's export.
+   */
+  private async scanChunkExports(files: readonly PackageFile[], displayOf: (f: PackageFile) => string): Promise<void> {
+    const env = new Map<string, string[]>();
+    const exporting: [PackageFile, string][] = [];
     for (const f of files) {
       if (!/\.[cm]?js$/.test(f.path) || f.size === 0 || f.size > this.limits.maxJsFileBytes) continue;
       const buf = await f.read();
+      if (!buf.includes(EXPORT_MARK)) continue;
+      const display = posix.normalize(displayOf(f));
+      exporting.push([f, display]);
       if (!buf.includes(ENV_MARK)) continue;
       const names = envExportsOf(decoder.decode(buf));
-      if (names.length > 0) this.envExports[posix.normalize(displayOf(f))] = names;
+      if (names.length > 0) env.set(display, names);
+    }
+    for (const [f, display] of exporting) {
+      const optOutHelpers = optOutHelpersOf(decoder.decode(await f.read()), display, (x) => env.get(x));
+      const e = env.get(display) ?? [];
+      if (e.length > 0 || Object.keys(optOutHelpers).length > 0) this.chunkExports[display] = { env: e, optOutHelpers };
     }
   }
 
   async auditFiles(files: PackageFile[], prefix = ''): Promise<void> {
-    await this.scanEnvExports(files, (f) => prefix + f.path).catch(() => {});
+    await this.scanChunkExports(files, (f) => prefix + f.path).catch(() => {});
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
       const display = prefix + file.path;
@@ -310,7 +324,7 @@ export class Auditor {
           if (f) this.findings.push(f);
         }
         const moduleDisplay = (m: PackageFile): string => (m.path.startsWith(display) ? m.path : `${display}!${m.path.split('!').pop()}`);
-        await this.scanEnvExports(container.modules, moduleDisplay).catch(() => {});
+        await this.scanChunkExports(container.modules, moduleDisplay).catch(() => {});
         for (const m of container.modules) {
           if (!/\.(m|c)?js$|\.jsx?$|\.tsx?$/.test(m.path) && !m.path.endsWith('.js')) {
             const mHead = (await m.read()).subarray(0, CLASSIFY_HEAD_BYTES);
@@ -382,7 +396,7 @@ export class Auditor {
 
   /** One file's analysis, or null when it failed or ran out of time (reported as a finding; the audit goes on). */
   private async analyze(display: string, text: string, maxAstDepth: number, onPhase?: (phase: Phase) => void): Promise<FileResult | null> {
-    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, this.limits.fileWallMs, onPhase, this.envExports);
+    const a = await this.host.analyze(display, text, maxAstDepth, this.limits.fileTimeMs, this.limits.fileWallMs, onPhase, this.chunkExports);
     if (a.ok) return a.result;
     if (a.reason === 'time') {
       const how = a.measure === 'cpu' ? `after ${a.afterMs} ms of CPU time` : `after ${a.afterMs} ms of wall-clock time`;

@@ -1,6 +1,6 @@
 // What the audit and its analysis thread (analysis-worker.ts) say to each other.
 import type { FileResult } from './analyze-file.js';
-import type { EnvExports } from '../analyze/package/env-exports.js';
+import type { PackageExports } from '../analyze/package/chunk-exports.js';
 
 export interface AnalysisRequest {
   id: number;
@@ -9,8 +9,8 @@ export interface AnalysisRequest {
   maxAstDepth: number;
   /** Say when each phase of this file starts (a long file's progress line). */
   phases?: boolean;
-  /** The package's files that export `process.env` under a name (package/env-exports.ts). */
-  envExports?: EnvExports;
+  /** What the package's other files export for this one: `process.env` under a name, opt-out helpers (package/chunk-exports.ts). */
+  chunkExports?: PackageExports;
 }
 
 /** The stages of one file's analysis, in order. */

@@ -6,7 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeJs } from '../../src/audit/analyze-file.js';
 import { buildEgressMap } from '../../src/audit/egress.js';
-import { envExportsOf } from '../../src/analyze/package/env-exports.js';
+import { envExportsOf, importedFile, optOutHelpersOf, scanPackageExports } from '../../src/analyze/package/chunk-exports.js';
 import { audit } from '../../src/audit/audit.js';
 import type { EgressDestination } from '../../src/model/egress.js';
 import type { Finding } from '../../src/model/finding.js';
@@ -16,8 +16,10 @@ import { runCli, scratchDirs } from '../cli/run-cli.js';
 function mapOf(files: Record<string, string>, opts: { installFiles?: string[]; name?: string } = {}): { destinations: EgressDestination[]; findings: Finding[] } {
   const observations = [];
   const spawns = [];
+  // As the audit does: what each chunk exports for the others first.
+  const chunkExports = scanPackageExports(Object.entries(files));
   for (const [file, code] of Object.entries(files)) {
-    const r = analyzeJs(file, code, { maxAstDepth: 2000 });
+    const r = analyzeJs(file, code, { maxAstDepth: 2000, chunkExports });
     observations.push(...r.egress.observations);
     spawns.push(...r.egress.spawns);
   }
@@ -303,7 +305,8 @@ describe('egress map: process.env under another name, across chunks (issue 10)',
     'Dx("session_start");',
   ].join('\n');
   const mapWith = (envExports: Record<string, string[]>) => {
-    const r = analyzeJs('dist/chunk-send.js', SENDER, { maxAstDepth: 2000, envExports });
+    const chunkExports = Object.fromEntries(Object.entries(envExports).map(([f, env]) => [f, { env, optOutHelpers: {} }]));
+    const r = analyzeJs('dist/chunk-send.js', SENDER, { maxAstDepth: 2000, chunkExports });
     return buildEgressMap({ observations: r.egress.observations, spawns: r.egress.spawns, installFiles: [], packageName: '@lanternworks/cli' });
   };
   test('envExportsOf names the exports that hold process.env', () => {
@@ -337,8 +340,7 @@ describe('egress map: process.env under another name, across chunks (issue 10)',
   });
 });
 
-describe('egress map: misses from the hand checks (docs/egress/)', () => {
-  // A miss the hand checks left open is a todo test: it runs and reports, and passes once the change lands.
+describe('egress map: what the hand checks found (docs/egress/)', () => {
   const FLAGS = 'export function telemetryOff() { return Boolean(process.env.LANTERN_DISABLE_TELEMETRY || process.env.DO_NOT_TRACK); }';
   const SEND = (head: string) =>
     `${head}\nexport function Dx(ev) { if (q()) return; fetch("https://events.lanternworks.dev/v1", { method: "POST", body: JSON.stringify({ ev, os: process.platform }) }); }\nDx("session_start");`;
@@ -346,9 +348,57 @@ describe('egress map: misses from the hand checks (docs/egress/)', () => {
     const { d } = one({ 'dist/chunk-send.js': SEND(`${FLAGS.replace('export ', '')}\nconst q = telemetryOff;`) }, 'events.lanternworks.dev');
     assert.deepEqual(d.optOut.map((o) => o.name), ['LANTERN_DISABLE_TELEMETRY', 'DO_NOT_TRACK']);
   });
-  test('an opt-out checked by a helper imported from another chunk', { todo: 'a guard called in another chunk is not joined to the sends it guards (docs/egress/claude-code.md, disagreement 1)' }, () => {
+  test('an opt-out checked by a helper imported from another chunk', () => {
     const { d } = one({ 'dist/chunk-flags.js': FLAGS, 'dist/chunk-send.js': SEND('import { telemetryOff as q } from "./chunk-flags.js";') }, 'events.lanternworks.dev');
     assert.deepEqual(d.optOut.map((o) => o.name), ['LANTERN_DISABLE_TELEMETRY', 'DO_NOT_TRACK']);
+  });
+  // A minified split bundle: the environment in one chunk, an arrow helper reading it in a second (exported under a
+  // one-letter name), the send in a third.
+  const ENV = 'var e1 = process.env;\nexport { e1 as E };';
+  const HELPER = 'import { E as z } from "../dist/env.mjs";\nvar tk = () => !!(z.QUILLSTACK_NO_TELEMETRY || z["DO_NOT_TRACK"]), other = () => z.HOME;\nexport { tk as t, other as o };';
+  const SENDER = (test: string) =>
+    `import { t as k9, o as k8 } from "../flags/helper.mjs";\nasync function up(ev) {\n  if (${test}) return;\n  await fetch("https://t.quillstack.io/i", { method: "POST", body: JSON.stringify({ ev }) });\n}\nup("open");`;
+  test('a minified helper two chunks away, the environment from a third; the twin tests another helper of the same chunk', () => {
+    const files = { 'dist/env.mjs': ENV, 'flags/helper.mjs': HELPER, 'dist/send.mjs': SENDER('k9()') };
+    assert.deepEqual(scanPackageExports(Object.entries(files))['flags/helper.mjs'], { env: [], optOutHelpers: { t: ['QUILLSTACK_NO_TELEMETRY', 'DO_NOT_TRACK'] } });
+    assert.deepEqual(one(files, 't.quillstack.io').d.optOut.map((o) => o.name), ['QUILLSTACK_NO_TELEMETRY', 'DO_NOT_TRACK']);
+    assert.deepEqual(one({ ...files, 'dist/send.mjs': SENDER('k8() === "/"') }, 't.quillstack.io').d.optOut, []);
+  });
+  test('inside an executable, chunks import each other by absolute names', () => {
+    const exe = 'package/bin/qs';
+    const files = { [`${exe}!/$bunfs/root/env.js`]: ENV, [`${exe}!/$bunfs/root/flags.js`]: HELPER.replace('"../dist/env.mjs"', '"/$bunfs/root/env.js"'), [`${exe}!/$bunfs/root/send.js`]: SENDER('k9()').replace('"../flags/helper.mjs"', '"/$bunfs/root/flags.js"') };
+    assert.deepEqual(one(files, 't.quillstack.io').d.optOut.map((o) => o.name), ['QUILLSTACK_NO_TELEMETRY', 'DO_NOT_TRACK']);
+    assert.equal(importedFile(`${exe}!B:/~BUN/root/a.js`, 'B:/~BUN/root/b.js'), `${exe}!B:/~BUN/root/b.js`);
+    // Outside an executable an absolute import is no file of the package.
+    assert.equal(importedFile('dist/a.js', '/$bunfs/root/b.js'), null);
+  });
+  test('optOutHelpersOf: only short exported functions that read an opt-out switch', () => {
+    const none = (file: string) => (file === 'a.js' ? [] : undefined);
+    const helpers = (text: string) => optOutHelpersOf(text, 'a.js', none);
+    assert.deepEqual(helpers('export function off() { return process.env.DO_NOT_TRACK === "1"; }'), { off: ['DO_NOT_TRACK'] });
+    assert.deepEqual(helpers('function off() { return process.env.DO_NOT_TRACK === "1"; }'), {}, 'not exported');
+    assert.deepEqual(helpers('export function where() { return process.env.ACME_TELEMETRY_URL; }'), {}, 'a destination, no switch');
+    assert.deepEqual(helpers('export function home() { return process.env.HOME; }'), {}, 'no switch');
+    const long = `export function run() { if (process.env.DO_NOT_TRACK) return; ${'work();'.repeat(120)} }`;
+    assert.deepEqual(helpers(long), {}, 'a function that also does the work is no helper');
+    assert.deepEqual(helpers('const s = "{";\nexport const off = function () { return !!process.env["ACME_DISABLE_ANALYTICS"]; };'), { off: ['ACME_DISABLE_ANALYTICS'] });
+  });
+  test('through an audit of the package: the helper chunk is scanned before the send is analysed', async () => {
+    const root = await tempRoot('egress-optout-chunks');
+    try {
+      const dir = join(root, 'pkg');
+      await mkdir(join(dir, 'dist'), { recursive: true });
+      await mkdir(join(dir, 'flags'), { recursive: true });
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: '@quillstack/cli', version: '1.0.0', type: 'module', main: 'dist/send.mjs' }));
+      await writeFile(join(dir, 'dist', 'env.mjs'), ENV);
+      await writeFile(join(dir, 'flags', 'helper.mjs'), HELPER);
+      await writeFile(join(dir, 'dist', 'send.mjs'), SENDER('k9()'));
+      const report = await audit(dir, { offline: true });
+      const d = report.egress?.find((x) => x.destination === 't.quillstack.io');
+      assert.deepEqual(d?.optOut.map((o) => o.name), ['QUILLSTACK_NO_TELEMETRY', 'DO_NOT_TRACK']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
   const LINKS = (decl: string) => mapOf({ 'a.js': `${decl}\nfetch(API_URL + "/session", { method: "POST" });` }).destinations.map((d) => d.destination);
   test('a link kept in its own constant and never requested is no destination (the twin of the next)', () => {

@@ -5,6 +5,11 @@ import { classifyEnvName } from './env-read.js';
 // Switches that turn reporting off, by the conventions tools share: DO_NOT_TRACK, …_TELEMETRY…, DISABLE_…,
 // …_OPT_OUT, update-check switches. NO_COLOR / NO_PROXY and other NO_ switches are not about reporting.
 const OPT_OUT_ENV = /DO_NOT_TRACK|TELEMETRY|ANALYTICS|TRACKING|OPT_?OUT|(^|_)DISABLE_|_DISABLED?$|ERROR_REPORTING|CRASH_REPORT|USAGE_STAT|METRICS|NO_UPDATE|UPDATE_NOTIFIER/i;
+/** An environment variable named like a switch that turns reporting off (not one that says where reports go). */
+export function isOptOutEnvName(name: string): boolean {
+  // `…_TELEMETRY_URL` sets where reports go, it switches nothing off.
+  return OPT_OUT_ENV.test(name) && classifyEnvName(name) !== 'host-url';
+}
 const OPT_OUT_KEY = /telemetry|analytics|tracking|usage_?statistics|crash_?report|error_?report|opt_?out|do_?not_?track/i;
 // `telemetryUrl`, `TELEMETRY_ENDPOINT`: where reports go, not whether they are sent.
 const DESTINATION_KEY = /(?:url|uri|endpoint|host(?:name)?)$/i;
@@ -44,7 +49,9 @@ export default defineRule({
     docs:
       'Reads of environment variables named like opt-outs (`DO_NOT_TRACK`, `…TELEMETRY…`, `DISABLE_…`, `…_OPT_OUT`), ' +
       'of config keys about telemetry, analytics, tracking or usage statistics, and `--no-…` / `--disable-…` flags are ' +
-      'recorded, with the branch tests of every function that contains a network call, of static methods that read ' +
+      'recorded, as are imports of another chunk\'s opt-out helper (a short exported function that reads such a switch, ' +
+      'found by the package scan in analyze/package/chunk-exports.ts), ' +
+      'with the branch tests of every function that contains a network call, of static methods that read ' +
       'an opt-out (a singleton factory that hands out no instance when it is off guards the calls of its class), and the handlers of the ' +
       "process's exit. The egress map names an opt-out only when a check of it guards the path to the call; otherwise " +
       'it says "no opt-out found".',
@@ -63,12 +70,25 @@ export default defineRule({
       MemberExpression(node, ev) {
         if (ctx.isEnv(node.object, ev.object)) {
           const name = node.computed ? constString(node.property) : node.property.name;
-          // `…_TELEMETRY_URL` sets where reports go, it switches nothing off.
-          if (name && OPT_OUT_ENV.test(name) && classifyEnvName(name) !== 'host-url') optOut(node, name);
+          if (name && isOptOutEnvName(name)) optOut(node, name);
           return;
         }
         const key = memberName(node);
         if (key && OPT_OUT_KEY.test(key) && !DESTINATION_KEY.test(key)) optOut(node, ctx.text.slice(node.start, Math.min(node.end, node.start + 60)));
+      },
+      ImportDeclaration(node, ev) {
+        // An opt-out helper of another chunk (`import { c as q } from "./chunk-flags.js"`): its result is the
+        // switches' state, so the binding carries their checks into whatever tests `q()`.
+        const helpers = ctx.importedChunk(node.source.value)?.optOutHelpers;
+        if (!helpers) return;
+        node.specifiers.forEach((sp: AnyNode, i: number) => {
+          const imported = sp.type === 'ImportSpecifier' ? (sp.imported.name ?? sp.imported.value) : null;
+          for (const name of (imported !== null ? helpers[imported] : undefined) ?? []) {
+            const n = ctx.graph.node(sp.start);
+            ctx.graph.edge(n, ev.bindings[i]!);
+            eg.optOuts.push({ node: n, name, start: sp.start, end: sp.end });
+          }
+        });
       },
       Literal(node) {
         if (typeof node.value === 'string' && node.value.length < 60 && OPT_OUT_FLAG.test(node.value)) optOut(node, node.value);
