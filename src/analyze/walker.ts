@@ -7,7 +7,7 @@ import type { AnyNode, FunctionExit, RuleContext, Visitor } from './rule.js';
 import { FlowGraph, NONE, type Val } from '../flow/graph.js';
 import type { Facts } from '../flow/facts.js';
 import { constString, isFunctionNode, isProcessEnv, memberName, propKey, unwrapChain } from './ast.js';
-import { importedFile, type ChunkExports, type PackageExports } from './package/chunk-exports.js';
+import { importedEntry, type ChunkExports, type PackageExports } from './package/chunk-exports.js';
 import { Scopes, type Scope } from './walk/scopes.js';
 import { Functions, type FnInfo } from './walk/functions.js';
 import { BUILTIN_METHODS, modelBuiltinCall, RUNTIME_GLOBALS } from './walk/builtins.js';
@@ -76,7 +76,13 @@ export class Walker {
   private topInit = -1;
   /** Start of the object literal assigned to `module.exports` (its properties are the module's exports). */
   private exportLiteral = -1;
+  /**
+   * Property nodes the file writes, each with one edge from `writtenMark` (a node that never carries taint): a graph
+   * search tells a read of a property the file writes (with a value or a plain constant) from a read of one it never
+   * does (`FlowGraph` option `preferStrong`).
+   */
   private readonly propWrites = new Set<number>();
+  private writtenMark = -1;
   private readonly constants = new Map<number, number>();
   /** The function about to be walked whose `this` is known (a handler being assigned or registered), and that value. */
   private thisFor: { start: number; val: Val } | null = null;
@@ -194,8 +200,7 @@ export class Walker {
 
   /** What the package's file that an import's `source` names exports for other chunks (undefined: not a file of the package, or nothing). */
   private importedChunk(source: unknown): ChunkExports | undefined {
-    const from = typeof source === 'string' ? importedFile(this.ctxBase.file, source) : null;
-    return from !== null ? this.chunkExports[from] : undefined;
+    return typeof source === 'string' ? importedEntry(this.ctxBase.file, source, (f) => this.chunkExports[f]) : undefined;
   }
 
   run(program: AnyNode): WalkOutcome {
@@ -258,7 +263,11 @@ export class Walker {
   private writeProp(name: string, v: Val, exported = false): number {
     const r = this.names.get(name);
     const p = this.propVal(r)[0]!;
-    this.propWrites.add(p);
+    if (!this.propWrites.has(p)) {
+      this.propWrites.add(p);
+      if (this.writtenMark === -1) this.writtenMark = this.graph.node(-1);
+      this.graph.edge(this.writtenMark, p);
+    }
     this.graph.flowInto(v, p);
     if (exported && this.module) this.graph.flowInto(v, this.fileProp(r)[0]!);
     return p;

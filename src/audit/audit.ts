@@ -16,7 +16,7 @@ import { isPhase, isReady, type AnalysisRequest, type AnalysisResponse, type Pha
 import { threadCpuMs } from './thread-cpu.js';
 import { ItemMerger } from '../analyze/inventory.js';
 import { installScripts } from '../analyze/package/install-scripts.js';
-import { envExportsOf, optOutHelpersOf, type ChunkExports, type PackageExports } from '../analyze/package/chunk-exports.js';
+import { ExportScan, type ChunkExports, type PackageExports } from '../analyze/package/chunk-exports.js';
 import { posix } from 'node:path';
 import { completeness, entryFiles } from './completeness.js';
 import { judgeObfuscation } from './obfuscation-judgement.js';
@@ -212,7 +212,6 @@ export class AnalysisHost {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
-const ENV_MARK = Buffer.from('process.env');
 const EXPORT_MARK = Buffer.from('export');
 
 /** Comparisons of fingerprints with region data listed in a report (the first files' first ones). */
@@ -250,30 +249,39 @@ export class Auditor {
 
   /**
    * Finds the files that export `process.env` under a name or an opt-out helper, so that the files importing one see
-   * the environment or the check. Two passes: a helper may read the environment through another chunk's export.
+   * the environment or the check (analyze/package/chunk-exports.ts). A file that cannot be read or scanned only
+   * leaves its own exports unknown.
    */
   private async scanChunkExports(files: readonly PackageFile[], displayOf: (f: PackageFile) => string): Promise<void> {
-    const env = new Map<string, string[]>();
-    const exporting: [PackageFile, string][] = [];
-    for (const f of files) {
-      if (!/\.[cm]?js$/.test(f.path) || f.size === 0 || f.size > this.limits.maxJsFileBytes) continue;
+    const scan = new ExportScan();
+    const again: [PackageFile, string][] = [];
+    const text = async (f: PackageFile): Promise<string | null> => {
+      if (!/\.[cm]?js$/.test(f.path) || f.size === 0 || f.size > this.limits.maxJsFileBytes) return null;
       const buf = await f.read();
-      if (!buf.includes(EXPORT_MARK)) continue;
-      const display = posix.normalize(displayOf(f));
-      exporting.push([f, display]);
-      if (!buf.includes(ENV_MARK)) continue;
-      const names = envExportsOf(decoder.decode(buf));
-      if (names.length > 0) env.set(display, names);
+      return buf.includes(EXPORT_MARK) ? decoder.decode(buf) : null;
+    };
+    for (const f of files) {
+      try {
+        const t = await text(f);
+        const display = posix.normalize(displayOf(f));
+        if (t !== null && scan.first(display, t)) again.push([f, display]);
+      } catch {
+        // Unreadable here means unreadable when audited too; the audit of the file reports it.
+      }
     }
-    for (const [f, display] of exporting) {
-      const optOutHelpers = optOutHelpersOf(decoder.decode(await f.read()), display, (x) => env.get(x));
-      const e = env.get(display) ?? [];
-      if (e.length > 0 || Object.keys(optOutHelpers).length > 0) this.chunkExports[display] = { env: e, optOutHelpers };
+    for (const [f, display] of again) {
+      try {
+        const t = await text(f);
+        if (t !== null) scan.second(display, t);
+      } catch {
+        // As above.
+      }
     }
+    Object.assign(this.chunkExports, scan.result);
   }
 
   async auditFiles(files: PackageFile[], prefix = ''): Promise<void> {
-    await this.scanChunkExports(files, (f) => prefix + f.path).catch(() => {});
+    await this.scanChunkExports(files, (f) => prefix + f.path);
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
       const display = prefix + file.path;
@@ -324,7 +332,7 @@ export class Auditor {
           if (f) this.findings.push(f);
         }
         const moduleDisplay = (m: PackageFile): string => (m.path.startsWith(display) ? m.path : `${display}!${m.path.split('!').pop()}`);
-        await this.scanChunkExports(container.modules, moduleDisplay).catch(() => {});
+        await this.scanChunkExports(container.modules, moduleDisplay);
         for (const m of container.modules) {
           if (!/\.(m|c)?js$|\.jsx?$|\.tsx?$/.test(m.path) && !m.path.endsWith('.js')) {
             const mHead = (await m.read()).subarray(0, CLASSIFY_HEAD_BYTES);

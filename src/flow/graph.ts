@@ -21,8 +21,13 @@ export interface TraceOptions {
   guide?: Int32Array;
   /** Paths costlier than this are not followed. */
   bound?: number;
-  /** Follow no weak edge: only what reaches the start as a value, not as a part of a whole object it was read from. */
-  strongOnly?: boolean;
+  /**
+   * Backward traces: at a node with a strong edge from a node that holds something, follow no weak edge. A property
+   * read whose property the file writes (`LINKS.api`, `info.VERSION`) is what that property holds, not everything
+   * else of its object too; a read of a property the file never writes (`c.endpoint` of an object passed in) still
+   * takes its object's.
+   */
+  preferStrong?: boolean;
 }
 export const NONE: Val = Object.freeze([]) as Val;
 
@@ -401,7 +406,7 @@ export class FlowGraph {
     const maxTargets = opts.maxTargets ?? 16;
     const guide = opts.guide;
     const bound = opts.bound ?? Number.MAX_SAFE_INTEGER;
-    const strongOnly = opts.strongOnly === true;
+    const preferStrong = opts.preferStrong === true;
     const h = (v: number): number => (guide ? guide[v]! : 0);
     const n = this.mask.length;
     if (this.traceCost.length !== n) {
@@ -440,9 +445,16 @@ export class FlowGraph {
           }
           // A hub passes nothing on (as in `distances`): a path through one joins unrelated code.
           if (c > 0 && starts[u + 1]! - starts[u]! > HUB_DEGREE) continue;
+          let skipWeak = false;
+          if (preferStrong) {
+            for (let e = starts[u]!, end = starts[u + 1]!; e < end && !skipWeak; e++) {
+              const v = edges[e]!;
+              skipWeak = kind[e] === 0 && starts[v + 1]! > starts[v]!;
+            }
+          }
           for (let e = starts[u]!, end = starts[u + 1]!; e < end; e++) {
             const k = kind[e]!;
-            if ((k === 2 && !followControl) || (k === 1 && strongOnly)) continue;
+            if ((k === 2 && !followControl) || (k === 1 && skipWeak)) continue;
             const v = edges[e]!;
             if ((this.mask[v]! & bit) === 0) continue;
             const nc = c + (k === 1 ? WEAK_COST : 1);

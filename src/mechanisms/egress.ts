@@ -88,9 +88,9 @@ export function egressMap(ctx: Context): EgressResult {
   const dataAt = index(g, eg.data);
   const optAt = index(g, eg.optOuts);
   const bodyAt = new Set(bodies.map((n) => g.find(n)));
-  const trace = <T>(start: Val, bit: number, at: Map<number, T[]>, bound: number, max: number, strongOnly = false): T[] => {
+  const trace = <T>(start: Val, bit: number, at: Map<number, T[]>, bound: number, max: number, preferStrong = false): T[] => {
     const out: T[] = [];
-    for (const path of g.traceBack(start, bit, (n) => at.has(n), { limit: EGRESS_TRACE_LIMIT, maxTargets: max, bound, strongOnly })) {
+    for (const path of g.traceBack(start, bit, (n) => at.has(n), { limit: EGRESS_TRACE_LIMIT, maxTargets: max, bound, preferStrong })) {
       for (const x of at.get(path[path.length - 1]!)!) if (!out.includes(x)) out.push(x);
     }
     return out;
@@ -104,11 +104,9 @@ export function egressMap(ctx: Context): EgressResult {
   };
   // The links a call requests. `LINKS.api` reads one property of a constant object; the weak edge from the whole object
   // (kept so that nothing is lost through objects the walk cannot see into) would add every other link the object
-  // holds. So the links that reach the call as values come first, and only a call that has none takes the weak paths.
-  const urlsOf = (start: Val): string[] => {
-    const direct = trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL, true);
-    return (direct.length > 0 ? direct : trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL)).map((u) => u.url);
-  };
+  // holds. So a read of a property the file writes is what that property holds; only a read of one it never writes
+  // (an object the walk cannot see into) takes its object's links, whatever other links reach the call.
+  const urlsOf = (start: Val): string[] => trace(start, BIT_URL, urlAt, MAX_URL_DIST, MAX_URLS_PER_CALL, true).map((u) => u.url);
   const guardsOf = (s: SinkFact): GuardFact[] => eg.guards.filter((gd) => within(s, gd));
   const optOutsOf = (tests: Val): EgressOptOut[] =>
     g.maskOf(tests) & BIT_OPT_OUT ? trace(tests, BIT_OPT_OUT, optAt, MAX_OPT_OUT_DIST, 4).map((o) => ({ name: o.name, location: ctx.lines.locate(o.start) })) : [];

@@ -12,6 +12,7 @@ import type { EgressDestination } from '../../src/model/egress.js';
 import type { Finding } from '../../src/model/finding.js';
 import { tempRoot } from '../acquire/tar-fixtures.js';
 import { runCli, scratchDirs } from '../cli/run-cli.js';
+import { buildBunGraph, buildElf, bunSection } from '../executables/fixtures.js';
 
 function mapOf(files: Record<string, string>, opts: { installFiles?: string[]; name?: string } = {}): { destinations: EgressDestination[]; findings: Finding[] } {
   const observations = [];
@@ -364,6 +365,14 @@ describe('egress map: what the hand checks found (docs/egress/)', () => {
     assert.deepEqual(one(files, 't.quillstack.io').d.optOut.map((o) => o.name), ['QUILLSTACK_NO_TELEMETRY', 'DO_NOT_TRACK']);
     assert.deepEqual(one({ ...files, 'dist/send.mjs': SENDER('k8() === "/"') }, 't.quillstack.io').d.optOut, []);
   });
+  test('an import without an extension and a default import name the helper too', () => {
+    const files = {
+      'dist/env.mjs': ENV,
+      'flags/helper.mjs': HELPER.replace('export { tk as t, other as o };', 'export { tk as default, other as o };'),
+      'dist/send.mjs': SENDER('k9()').replace('import { t as k9, o as k8 } from "../flags/helper.mjs"', 'import k9, { o as k8 } from "../flags/helper"'),
+    };
+    assert.deepEqual(one(files, 't.quillstack.io').d.optOut.map((o) => o.name), ['QUILLSTACK_NO_TELEMETRY', 'DO_NOT_TRACK']);
+  });
   test('inside an executable, chunks import each other by absolute names', () => {
     const exe = 'package/bin/qs';
     const files = { [`${exe}!/$bunfs/root/env.js`]: ENV, [`${exe}!/$bunfs/root/flags.js`]: HELPER.replace('"../dist/env.mjs"', '"/$bunfs/root/env.js"'), [`${exe}!/$bunfs/root/send.js`]: SENDER('k9()').replace('"../flags/helper.mjs"', '"/$bunfs/root/flags.js"') };
@@ -371,6 +380,25 @@ describe('egress map: what the hand checks found (docs/egress/)', () => {
     assert.equal(importedFile(`${exe}!B:/~BUN/root/a.js`, 'B:/~BUN/root/b.js'), `${exe}!B:/~BUN/root/b.js`);
     // Outside an executable an absolute import is no file of the package.
     assert.equal(importedFile('dist/a.js', '/$bunfs/root/b.js'), null);
+  });
+  test('through an audit of a package whose executable holds the chunks: the helper joined by absolute import names', async () => {
+    const root = await tempRoot('egress-optout-exe');
+    try {
+      const dir = join(root, 'pkg');
+      await mkdir(join(dir, 'bin'), { recursive: true });
+      const graph = buildBunGraph([
+        { name: '/$bunfs/root/send.js', contents: `// @bun\n${SENDER('k9()').replace('"../flags/helper.mjs"', '"/$bunfs/root/flags.js"')}` },
+        { name: '/$bunfs/root/flags.js', contents: `// @bun\n${HELPER.replace('"../dist/env.mjs"', '"/$bunfs/root/env.js"')}` },
+        { name: '/$bunfs/root/env.js', contents: `// @bun\n${ENV}` },
+      ]);
+      await writeFile(join(dir, 'bin', 'qs'), buildElf([{ name: '.text', data: Buffer.alloc(64) }, { name: '.bun', data: bunSection(graph) }]));
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name: '@quillstack/cli', version: '1.0.0', bin: { qs: 'bin/qs' } }));
+      const report = await audit(dir, { offline: true });
+      const d = report.egress?.find((x) => x.destination === 't.quillstack.io');
+      assert.deepEqual(d?.optOut.map((o) => o.name), ['QUILLSTACK_NO_TELEMETRY', 'DO_NOT_TRACK'], JSON.stringify(report.egress));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
   test('optOutHelpersOf: only short exported functions that read an opt-out switch', () => {
     const none = (file: string) => (file === 'a.js' ? [] : undefined);
@@ -381,7 +409,28 @@ describe('egress map: what the hand checks found (docs/egress/)', () => {
     assert.deepEqual(helpers('export function home() { return process.env.HOME; }'), {}, 'no switch');
     const long = `export function run() { if (process.env.DO_NOT_TRACK) return; ${'work();'.repeat(120)} }`;
     assert.deepEqual(helpers(long), {}, 'a function that also does the work is no helper');
-    assert.deepEqual(helpers('const s = "{";\nexport const off = function () { return !!process.env["ACME_DISABLE_ANALYTICS"]; };'), { off: ['ACME_DISABLE_ANALYTICS'] });
+    assert.deepEqual(helpers('export const off = function () { const s = "}{"; return !!process.env["ACME_DISABLE_ANALYTICS"] && s; };'), { off: ['ACME_DISABLE_ANALYTICS'] });
+    // Minified code reuses short names in nested scopes: the read is in `n`, whose inner `e` is not the exported `e`.
+    assert.deepEqual(helpers('function e(){return globalThis.ready===1}function n(){const e=()=>!!process.env.DO_NOT_TRACK;return e()}export{e as isReady,n as k};'), { k: ['DO_NOT_TRACK'] });
+    // A read in a comment, a string, a template's text or a regular expression is no read.
+    for (const fake of ['/* process.env.DO_NOT_TRACK */', '"process.env.DO_NOT_TRACK"', '`process.env.DO_NOT_TRACK ${1}`', '/process.env.DO_NOT_TRACK/.test(x)'])
+      assert.deepEqual(helpers(`export function q(x){ ${fake}; return false }`), {}, fake);
+    assert.deepEqual(helpers('export function q(){ return `${process.env.DO_NOT_TRACK}` === "1" }'), { q: ['DO_NOT_TRACK'] }, 'a template expression is code');
+    assert.deepEqual(helpers('function off(){return !!process.env.DO_NOT_TRACK}\nexport default off;'), { default: ['DO_NOT_TRACK'] });
+  });
+  // The timeout only guards against a hang: the scan takes milliseconds on any machine.
+  test('optOutHelpersOf: names from the text never become pattern syntax, and crafted text costs linear time', { timeout: 120_000 }, () => {
+    const env = (file: string) => (file === 'd/env.js' ? ['E'] : undefined);
+    // An import list in a comment that names a nested quantifier and a broken group.
+    for (const name of ['(?:a+)+', 'z(']) {
+      const text = `/* import { E as ${name} } from "./env.js" */ export function f(){ return process.env.DO_NOT_TRACK }\n!${'a'.repeat(40)}!`;
+      assert.deepEqual(optOutHelpersOf(text, 'd/h.js', env), { f: ['DO_NOT_TRACK'] }, name);
+    }
+    // Unclosed export and import lists, repeated (in a comment, which the patterns still read): a list stops at the
+    // next brace, so each character is scanned about once. A list that ran to the next closing brace instead read
+    // up to 20 000 characters per `export{`: 6.1 s here for these 150 000 lists on the 2-core build machine, 4 ms now.
+    const lists = `export function f(){return process.env.DO_NOT_TRACK}\n/* ${'export{a,'.repeat(100_000)}${'import{b,'.repeat(50_000)} */`;
+    assert.deepEqual(optOutHelpersOf(lists, 'd/h.js', env), { f: ['DO_NOT_TRACK'] });
   });
   test('through an audit of the package: the helper chunk is scanned before the send is analysed', async () => {
     const root = await tempRoot('egress-optout-chunks');
@@ -413,6 +462,11 @@ describe('egress map: what the hand checks found (docs/egress/)', () => {
     // `c.endpoint` is no property the object has: only the whole object, passed in, connects the link to the call.
     const code = 'function send(c) { fetch(c.endpoint, { method: "POST" }); }\nsend({ base: "https://ingest.brightloom.dev/v2" });';
     assert.deepEqual(mapOf({ 'a.js': code }).destinations.map((d) => d.destination), ['ingest.brightloom.dev']);
+    // A literal link on another path to the same call hides nothing.
+    const decoy = code.replace('fetch(c.endpoint,', 'fetch(process.argv[3] ? "https://docs.brightloom.dev/x" : c.endpoint,');
+    assert.deepEqual(mapOf({ 'a.js': decoy }).destinations.map((d) => d.destination).sort(), ['docs.brightloom.dev', 'ingest.brightloom.dev']);
+    const joined = code.replace('fetch(c.endpoint,', 'fetch(c.endpoint + (process.argv[3] || "https://docs.brightloom.dev/x"),');
+    assert.deepEqual(mapOf({ 'a.js': joined }).destinations.map((d) => d.destination).sort(), ['docs.brightloom.dev', 'ingest.brightloom.dev']);
   });
   test('a payload built by methods of a class and posted from inside a promise executor', () => {
     const code = [

@@ -82,7 +82,7 @@ export default defineRule({
         const helpers = ctx.importedChunk(node.source.value)?.optOutHelpers;
         if (!helpers) return;
         node.specifiers.forEach((sp: AnyNode, i: number) => {
-          const imported = sp.type === 'ImportSpecifier' ? (sp.imported.name ?? sp.imported.value) : null;
+          const imported = sp.type === 'ImportSpecifier' ? (sp.imported.name ?? sp.imported.value) : sp.type === 'ImportDefaultSpecifier' ? 'default' : null;
           for (const name of (imported !== null ? helpers[imported] : undefined) ?? []) {
             const n = ctx.graph.node(sp.start);
             ctx.graph.edge(n, ev.bindings[i]!);
