@@ -84,6 +84,18 @@ export function importedEntry<T>(from: string, specifier: string, lookup: (file:
   return undefined;
 }
 
+/** The `a as b` parts of an import or export list, as [a, b] (b is a when there is no `as`), quotes taken off. */
+function listPairs(list: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const part of list.split(',')) {
+    const [left, right] = part.trim().split(/\s+as\s+/);
+    if (!left) continue;
+    const unquote = (s: string): string => s.replace(/^["']|["']$/g, '');
+    out.push([unquote(left), unquote(right ?? left)]);
+  }
+  return out;
+}
+
 /** Each local the text exports with its exported names (`export function f`, `export default f`, `export { f as c }`). */
 function exportNames(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -94,12 +106,7 @@ function exportNames(text: string): Map<string, string[]> {
   };
   for (const m of text.matchAll(EXPORT_DECL)) add(m[2]!, m[1] ? 'default' : m[2]!);
   for (const m of text.matchAll(EXPORT_DEFAULT_NAME)) add(m[1]!, 'default');
-  for (const m of text.matchAll(EXPORT_LIST)) {
-    for (const part of m[1]!.split(',')) {
-      const [local, exported] = part.trim().split(/\s+as\s+/);
-      if (local && IS_IDENT.test(local)) add(local, (exported ?? local).replace(/^["']|["']$/g, ''));
-    }
-  }
+  for (const m of text.matchAll(EXPORT_LIST)) for (const [local, exported] of listPairs(m[1]!)) if (IS_IDENT.test(local)) add(local, exported);
   return out;
 }
 
@@ -117,11 +124,7 @@ function envNamesOf(text: string, file: string, envOf: (file: string) => readonl
   for (const m of text.matchAll(IMPORT)) {
     const env = importedEntry(file, m[2]!, envOf);
     if (!env || env.length === 0) continue;
-    for (const part of m[1]!.split(',')) {
-      const [imported, local] = part.trim().split(/\s+as\s+/);
-      const name = local ?? imported;
-      if (imported && name && IS_IDENT.test(name) && env.includes(imported.replace(/^["']|["']$/g, ''))) names.add(name);
-    }
+    for (const [imported, local] of listPairs(m[1]!)) if (IS_IDENT.test(local) && env.includes(imported)) names.add(local);
   }
   return names;
 }
