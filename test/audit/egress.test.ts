@@ -455,6 +455,8 @@ describe('egress map: what the hand checks found (docs/egress/)', () => {
   });
   test('only the link of a constant object that is requested is a destination', () => {
     assert.deepEqual(LINKS('const LINKS = { docs: "https://docs.brightloom.dev/start", api: "https://api.brightloom.dev/v1" };\nconst API_URL = LINKS.api;'), ['api.brightloom.dev']);
+    // A property holding a plain name, not a link, is still a property the file writes: its read takes no link of the object.
+    assert.deepEqual(LINKS('const INFO = { docs: "https://docs.brightloom.dev/start", pkg: "@brightloom/cli" };\nconst API_URL = "https://api.brightloom.dev/v1?p=" + INFO.pkg;'), ['api.brightloom.dev']);
     // A key chosen at run time may pick either link.
     assert.deepEqual(LINKS('const LINKS = { docs: "https://docs.brightloom.dev/start", api: "https://api.brightloom.dev/v1" };\nconst API_URL = LINKS[process.argv[2]];').sort(), ['api.brightloom.dev', 'docs.brightloom.dev']);
   });
